@@ -14,10 +14,13 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod paths;
+pub mod rows;
 pub mod transcript;
 pub mod types;
 
 pub use config::{ChannelMap, PipelineConfig};
+pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};
 pub use types::*;
 

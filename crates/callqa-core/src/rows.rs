@@ -1,0 +1,105 @@
+//! The rows written to Parquet. One struct per table; `docs/SCHEMA.md` documents every
+//! field, and `callqa-parquet` maps each field to one column of the same name.
+//! Adding a column = a field here, its computation in `callqa-features` or `callqa-rules`,
+//! its column in `callqa-parquet`, and a line in `docs/SCHEMA.md`.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One row of `calls/`: per-call quality features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallFeatures {
+    /// Stable key of the call.
+    pub call_id: String,
+    /// Operator id, if known.
+    pub operator_id: Option<String>,
+    /// Call start, UTC.
+    pub started_at: DateTime<Utc>,
+    /// UTC date of `started_at`: the partition key.
+    pub call_date: NaiveDate,
+    /// Length of the recording (or last utterance end for transcripts), seconds.
+    pub duration_s: f64,
+    /// `mono`, `operator_left` or `customer_left`.
+    pub channel_layout: String,
+    /// Language code used or detected.
+    pub language: Option<String>,
+    /// Operator speech time, seconds (null for mono).
+    pub operator_talk_s: Option<f64>,
+    /// Customer speech time, seconds (null for mono).
+    pub customer_talk_s: Option<f64>,
+    /// Time where nobody talks, seconds.
+    pub silence_s: f64,
+    /// Gaps where nobody talks of at least `pause_threshold_s`.
+    pub long_pauses: u32,
+    /// Longest gap where nobody talks, seconds.
+    pub longest_pause_s: f64,
+    /// Times the operator started talking over the customer (null for mono).
+    pub operator_interruptions: Option<u32>,
+    /// Times the customer started talking over the operator (null for mono).
+    pub customer_interruptions: Option<u32>,
+    /// The operator greeted within the greeting window.
+    pub greeting: bool,
+    /// When the greeting started, seconds from call start.
+    pub greeting_at_s: Option<f64>,
+    /// The operator named the company or themselves.
+    pub self_introduction: bool,
+    /// The operator thanked the customer in the closing part.
+    pub thanks: bool,
+    /// The operator offered to rate the call / take a survey in the closing part.
+    pub survey_offer: bool,
+    /// Questions asked by the customer (null until question rules exist in the pack).
+    pub customer_questions: Option<u32>,
+    /// Customer questions answered concretely (null until answer rules exist).
+    pub concrete_answers: Option<u32>,
+    /// Customer questions answered vaguely (null until answer rules exist).
+    pub vague_answers: Option<u32>,
+    /// ASR model file name, or null for imported transcripts.
+    pub asr_model: Option<String>,
+    /// Pipeline name.
+    pub pipeline: String,
+    /// Pipeline (rule pack) version.
+    pub pipeline_version: String,
+    /// When this row was computed, UTC.
+    pub processed_at: DateTime<Utc>,
+}
+
+/// One row of `utterances/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UtteranceRow {
+    /// Call key.
+    pub call_id: String,
+    /// Partition key (same as the call's).
+    pub call_date: NaiveDate,
+    /// Position on the call timeline, from 0.
+    pub idx: u32,
+    /// `operator`, `customer` or `mixed`.
+    pub speaker: String,
+    /// Start, seconds from call start.
+    pub start_s: f64,
+    /// End, seconds from call start.
+    pub end_s: f64,
+    /// Text.
+    pub text: String,
+    /// Script elements matched in this utterance, e.g. `greeting`, `survey_offer`,
+    /// `interruption`, with the cue where useful (`greeting:здравствуйте`).
+    pub tags: Vec<String>,
+}
+
+/// One row of `errors/`: an input that could not be processed, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRow {
+    /// Call key if known (file stem or manifest value), else empty.
+    pub call_id: String,
+    /// Partition key, when the call's date is known.
+    pub call_date: Option<NaiveDate>,
+    /// Input path.
+    pub path: String,
+    /// Stage that failed: `manifest`, `decode`, `vad`, `asr`, `transcript`, `features`, `write`.
+    pub stage: String,
+    /// Short machine-readable kind, e.g. `empty`, `truncated`, `unsupported_format`.
+    pub error_kind: String,
+    /// Human-readable message naming the file and the cause.
+    pub message: String,
+    /// When the error was recorded, UTC.
+    pub processed_at: DateTime<Utc>,
+}
