@@ -1,0 +1,83 @@
+//! Helpers shared by the end-to-end tests: paths, the venv's Python, synthesis, DuckDB.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    callqa_core::paths::repo_root()
+}
+
+pub fn python() -> PathBuf {
+    let p = repo().join(".cache/venv/bin/python");
+    assert!(p.exists(), "{} missing: run scripts/setup.sh", p.display());
+    p
+}
+
+pub fn callqa() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_callqa"))
+}
+
+pub fn check(o: &Output, what: &str) {
+    assert!(
+        o.status.success(),
+        "{what} failed ({:?})\nstdout:\n{}\nstderr:\n{}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Synthesise a call from a turn spec with scripts/synth_call.py; returns the truth JSON.
+pub fn synth(spec: &Path, out: &Path) -> serde_json::Value {
+    let truth = out.with_extension("truth.json");
+    let o = Command::new(python())
+        .arg(repo().join("scripts/synth_call.py"))
+        .arg(spec)
+        .arg(out)
+        .arg("--truth")
+        .arg(&truth)
+        .output()
+        .expect("run synth_call.py");
+    check(&o, "synth_call.py");
+    serde_json::from_slice(&std::fs::read(&truth).expect("truth file")).expect("truth json")
+}
+
+/// Run a Python snippet with DuckDB/pyarrow available; `args` become sys.argv[1..].
+/// The snippet prints JSON on its last line, which is returned.
+pub fn py_json(script: &str, args: &[&Path]) -> serde_json::Value {
+    let o = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("run python");
+    check(&o, "python reader");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let last = out.lines().last().unwrap_or("");
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("bad JSON from reader ({e}): {out}"))
+}
+
+/// Word error rate of `hyp` against `reference` (case and punctuation ignored).
+pub fn wer(reference: &str, hyp: &str) -> f64 {
+    let norm = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .chars()
+            .map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' })
+            .collect::<String>()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect()
+    };
+    let (r, h) = (norm(reference), norm(hyp));
+    let mut prev: Vec<usize> = (0..=h.len()).collect();
+    for i in 1..=r.len() {
+        let mut cur = vec![i; h.len() + 1];
+        for j in 1..=h.len() {
+            let sub = prev[j - 1] + usize::from(r[i - 1] != h[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        prev = cur;
+    }
+    prev[h.len()] as f64 / r.len().max(1) as f64
+}

@@ -1,0 +1,207 @@
+//! End to end: a synthesised stereo 8 kHz µ-law English call (greeting, a 7 s hold pause,
+//! a 1.5 s interruption by the customer, thanks and a survey offer) plus broken inputs,
+//! through `callqa run`, read back with DuckDB.
+
+mod common;
+use common::*;
+
+const READ: &str = r#"
+import duckdb, json, sys
+out = sys.argv[1]
+c = duckdb.connect()
+def rows(sql):
+    cur = c.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+calls = rows(f"select * from read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true) order by call_id")
+types = {r['column_name']: r['column_type'] for r in rows(f"describe select * from read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true)")}
+utts = rows(f"select call_id, idx, speaker, start_s, end_s, text, tags from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true) order by call_id, idx")
+errs = rows(f"select call_id, path, stage, error_kind, message from read_parquet('{out}/errors/**/*.parquet', hive_partitioning=true) order by call_id")
+print(json.dumps({"calls": calls, "types": types, "utts": utts, "errs": errs}, default=str))
+"#;
+
+#[test]
+fn stereo_call_through_run_to_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let truth = synth(
+        &repo().join("tests/data/calls/en_call_basic.json"),
+        &input.join("en_call_basic.wav"),
+    );
+    // broken inputs: the batch must go on and report them
+    std::fs::write(input.join("empty.wav"), b"").unwrap();
+    std::fs::write(input.join("notes.wav"), b"this is a text file, not audio\n").unwrap();
+
+    let out = dir.path().join("out");
+    let transcripts = dir.path().join("transcripts");
+    let o = callqa()
+        .args(["run", "--language", "en", "--threads", "2", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--dump-transcripts")
+        .arg(&transcripts)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "partial run must exit 3\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("en_call_basic"), "summary table lists the call:\n{stdout}");
+
+    let v = py_json(READ, &[&out]);
+    let calls = v["calls"].as_array().unwrap();
+    assert_eq!(calls.len(), 1, "{v}");
+    let c = &calls[0];
+    eprintln!("call row: {c}");
+
+    // columns and types as BI tools see them
+    let t = &v["types"];
+    for (col, ty) in [
+        ("call_id", "VARCHAR"),
+        ("started_at", "TIMESTAMP WITH TIME ZONE"),
+        ("call_date", "DATE"),
+        ("duration_s", "DOUBLE"),
+        ("long_pauses", "INTEGER"),
+        ("longest_pause_s", "DOUBLE"),
+        ("operator_interruptions", "INTEGER"),
+        ("customer_interruptions", "INTEGER"),
+        ("greeting", "BOOLEAN"),
+        ("greeting_at_s", "DOUBLE"),
+        ("self_introduction", "BOOLEAN"),
+        ("thanks", "BOOLEAN"),
+        ("survey_offer", "BOOLEAN"),
+        ("customer_questions", "INTEGER"),
+        ("concrete_answers", "INTEGER"),
+        ("vague_answers", "INTEGER"),
+        ("asr_model", "VARCHAR"),
+        ("pipeline", "VARCHAR"),
+        ("pipeline_version", "VARCHAR"),
+        ("processed_at", "TIMESTAMP WITH TIME ZONE"),
+        ("operator_talk_s", "DOUBLE"),
+        ("customer_talk_s", "DOUBLE"),
+        ("silence_s", "DOUBLE"),
+        ("channel_layout", "VARCHAR"),
+        ("language", "VARCHAR"),
+        ("operator_id", "VARCHAR"),
+    ] {
+        assert_eq!(t[col], ty, "column {col}: {t}");
+    }
+
+    let dur = truth["duration_s"].as_f64().unwrap();
+    assert!((c["duration_s"].as_f64().unwrap() - dur).abs() < 0.1, "{c}");
+    assert_eq!(c["channel_layout"], "operator_left");
+    assert_eq!(c["language"], "en");
+    assert_eq!(c["asr_model"], "ggml-base.bin");
+    assert_eq!(c["pipeline"], "en-contact-center");
+    // the 7 s hold is the only long pause; VAD padding trims it a little
+    assert_eq!(c["long_pauses"], 1, "{c}");
+    let longest = c["longest_pause_s"].as_f64().unwrap();
+    assert!((6.4..=7.3).contains(&longest), "longest pause {longest}: {c}");
+    // the customer's 1.5 s overlap is an interruption; nothing else is
+    assert_eq!(c["customer_interruptions"], 1, "{c}");
+    assert_eq!(c["operator_interruptions"], 0, "{c}");
+    assert_eq!(c["greeting"], true, "{c}");
+    assert!(c["greeting_at_s"].as_f64().unwrap() < 1.5, "{c}");
+    assert_eq!(c["self_introduction"], true, "{c}");
+    assert_eq!(c["thanks"], true, "{c}");
+    assert_eq!(c["survey_offer"], true, "{c}");
+    assert!(c["concrete_answers"].is_null() && c["vague_answers"].is_null());
+    let op_talk = c["operator_talk_s"].as_f64().unwrap();
+    let truth_op: f64 = truth["turns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["speaker"] == "operator")
+        .map(|t| t["end"].as_f64().unwrap() - t["start"].as_f64().unwrap())
+        .sum();
+    assert!((op_talk - truth_op).abs() < 2.5, "operator talk {op_talk} vs truth {truth_op}");
+
+    // transcript: words recognised, speakers right, time order, tags explain the flags
+    let utts = v["utts"].as_array().unwrap();
+    let text_of = |who: &str| -> String {
+        utts.iter()
+            .filter(|u| u["speaker"] == who)
+            .map(|u| u["text"].as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let truth_of = |who: &str| -> String {
+        truth["turns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["speaker"] == who)
+            .map(|t| t["text"].as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let (op_wer, cu_wer) = (
+        wer(&truth_of("operator"), &text_of("operator")),
+        wer(&truth_of("customer"), &text_of("customer")),
+    );
+    eprintln!("operator WER {op_wer:.3}, customer WER {cu_wer:.3}");
+    assert!(op_wer <= 0.25 && cu_wer <= 0.25, "WER op {op_wer} cu {cu_wer}\n{v}");
+    let cust = text_of("customer").to_lowercase();
+    assert!(cust.contains("blocked") && cust.contains("card"), "{cust}");
+    let starts: Vec<f64> = utts.iter().map(|u| u["start_s"].as_f64().unwrap()).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "utterances in time order");
+    let all_tags: Vec<String> = utts
+        .iter()
+        .flat_map(|u| u["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()))
+        .collect();
+    for want in ["greeting", "thanks", "survey_offer", "interruption"] {
+        assert!(all_tags.iter().any(|t| t.starts_with(want)), "no {want} tag in {all_tags:?}");
+    }
+
+    // broken inputs are error rows naming the file; the valid call is not lost
+    let errs = v["errs"].as_array().unwrap();
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    for e in errs {
+        assert_eq!(e["stage"], "decode", "{e}");
+        let path = e["path"].as_str().unwrap();
+        assert!(e["message"].as_str().unwrap().contains(path.rsplit('/').next().unwrap()), "{e}");
+    }
+    assert_eq!(errs[0]["call_id"], "empty");
+    assert_eq!(errs[0]["error_kind"], "empty");
+    assert_eq!(errs[1]["error_kind"], "unsupported_format");
+
+    // --dump-transcripts writes the analyze format; analyze on it gives the same flags
+    let dumped = transcripts.join("en_call_basic.json");
+    let t = callqa_core::Transcript::from_path(&dumped).unwrap();
+    assert_eq!(t.utterances.len(), utts.len());
+    let out2 = dir.path().join("out2");
+    let o = callqa()
+        .args(["analyze", "--pipeline"])
+        .arg(repo().join("pipelines/en-contact-center.toml"))
+        .arg("--transcripts")
+        .arg(&transcripts)
+        .arg("--out")
+        .arg(&out2)
+        .output()
+        .unwrap();
+    check(&o, "callqa analyze on dumped transcripts");
+    let v2 = py_json(READ, &[&out2]);
+    let c2 = &v2["calls"][0];
+    for k in ["greeting", "self_introduction", "thanks", "survey_offer", "long_pauses", "customer_interruptions"] {
+        assert_eq!(c2[k], c[k], "{k}");
+    }
+    assert!(c2["asr_model"].is_null());
+
+    // a rerun skips what is already written: no duplicate rows
+    let o = callqa()
+        .args(["run", "--language", "en", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let v3 = py_json(READ, &[&out]);
+    assert_eq!(v3["calls"].as_array().unwrap().len(), 1, "rerun must not duplicate calls");
+    assert_eq!(v3["utts"].as_array().unwrap().len(), utts.len());
+}
