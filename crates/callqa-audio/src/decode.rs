@@ -1,0 +1,547 @@
+//! Container/codec decoding with symphonia, and the checks that turn bad input into a
+//! clear [`AudioError`].
+
+use crate::{resample::resample_named, AudioError, DecodedAudio};
+use callqa_core::SAMPLE_RATE;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{CodecType, DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::{MediaSource, MediaSourceStream};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+/// How many bytes of the start of a file the RIFF/WAVE pre-check looks at.
+const PRECHECK_BYTES: usize = 64 * 1024;
+
+/// Consecutive packet errors after which a stream is given up (guards against a reader
+/// that fails without advancing, i.e. a hang).
+const MAX_CONSECUTIVE_ERRORS: usize = 64;
+
+/// Where the samples of a RIFF/WAVE file start, from the pre-check.
+#[derive(Debug, Clone, Copy)]
+struct WavLayout {
+    /// Byte offset of the data chunk's samples.
+    data_offset: u64,
+    /// Bytes per frame.
+    block_align: u64,
+}
+
+/// Decoder delay of an MPEG layer III decoder, frames.
+const MP3_DECODER_DELAY: usize = 529;
+
+/// Limits of one decode.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Refuse audio longer than this, seconds.
+    pub max_duration_s: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_duration_s: crate::MAX_DURATION_S,
+        }
+    }
+}
+
+pub(crate) fn decode_path(path: &Path, limits: Limits) -> Result<DecodedAudio, AudioError> {
+    let name = path.display().to_string();
+    let io_err = |source: io::Error| AudioError::Io {
+        file: name.clone(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io_err)?;
+    if meta.is_dir() {
+        return Err(io_err(io::Error::other(
+            "is a directory, not an audio file",
+        )));
+    }
+    let mut file = std::fs::File::open(path).map_err(io_err)?;
+    let mut head = Vec::with_capacity(PRECHECK_BYTES.min(meta.len() as usize));
+    (&mut file)
+        .take(PRECHECK_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(io_err)?;
+    let whole = head.len() < PRECHECK_BYTES;
+    let wav = precheck(&head, whole, &name)?;
+    file.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    let ext = path.extension().and_then(|e| e.to_str());
+    let total_len = meta.len();
+    decode_source(Box::new(file), ext, &name, limits, wav, total_len)
+}
+
+pub(crate) fn decode_memory(
+    bytes: Vec<u8>,
+    hint_ext: Option<&str>,
+    name: &str,
+    limits: Limits,
+) -> Result<DecodedAudio, AudioError> {
+    let wav = precheck(
+        &bytes[..bytes.len().min(PRECHECK_BYTES)],
+        bytes.len() <= PRECHECK_BYTES,
+        name,
+    )?;
+    let total_len = bytes.len() as u64;
+    decode_source(
+        Box::new(io::Cursor::new(bytes)),
+        hint_ext,
+        name,
+        limits,
+        wav,
+        total_len,
+    )
+}
+
+/// Checks symphonia would report vaguely or not at all: a 0-byte file, and in a RIFF/WAVE
+/// header 0 channels, an absurd sample rate or no samples. `whole` says `head` is the
+/// entire file.
+fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, AudioError> {
+    if head.is_empty() {
+        return Err(AudioError::Empty {
+            file: name.to_string(),
+            detail: "the file is 0 bytes".into(),
+        });
+    }
+    if head.len() < 12 || &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+        return Ok(None);
+    }
+    let mut pos = 12usize;
+    let mut saw_fmt = false;
+    let mut block_align = 0u64;
+    while pos + 8 <= head.len() {
+        let tag = &head[pos..pos + 4];
+        let len = u32::from_le_bytes([head[pos + 4], head[pos + 5], head[pos + 6], head[pos + 7]]);
+        let body = pos + 8;
+        if tag == b"fmt " && body + 16 <= head.len() {
+            saw_fmt = true;
+            let channels = u16::from_le_bytes([head[body + 2], head[body + 3]]);
+            block_align = u64::from(u16::from_le_bytes([head[body + 12], head[body + 13]]));
+            let rate = u32::from_le_bytes([
+                head[body + 4],
+                head[body + 5],
+                head[body + 6],
+                head[body + 7],
+            ]);
+            let format_tag = u16::from_le_bytes([head[body], head[body + 1]]);
+            let bits = u16::from_le_bytes([head[body + 14], head[body + 15]]);
+            // For sample formats (PCM, float, A-law, µ-law, extensible) a frame is one
+            // sample per channel. A mismatch means a damaged header, and symphonia would
+            // size its packets from the bogus value.
+            let expected = u64::from(channels) * u64::from(bits).div_ceil(8);
+            if channels > 0
+                && matches!(format_tag, 1 | 3 | 6 | 7 | 0xFFFE)
+                && block_align != expected
+            {
+                return Err(AudioError::Corrupt {
+                    file: name.to_string(),
+                    detail: format!(
+                        "the WAV header is inconsistent: block align {block_align} bytes, \
+                         expected {expected} for {channels} channel(s) of {bits} bits"
+                    ),
+                });
+            }
+            if channels == 0 {
+                return Err(AudioError::BadChannels {
+                    file: name.to_string(),
+                    channels: 0,
+                    detail: "the WAV header declares no channels".into(),
+                });
+            }
+            if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&rate) {
+                return Err(AudioError::BadSampleRate {
+                    file: name.to_string(),
+                    rate,
+                });
+            }
+        }
+        if tag == b"data" {
+            let available = head.len() - body;
+            if len == 0 || (whole && available == 0) {
+                let detail = if available == 0 {
+                    "the WAV file has a header but no samples".to_string()
+                } else {
+                    format!(
+                        "the WAV data chunk declares 0 bytes ({available}+ bytes follow it; \
+                         a streaming writer that never fixed the header?)"
+                    )
+                };
+                return Err(AudioError::Empty {
+                    file: name.to_string(),
+                    detail,
+                });
+            }
+            return Ok((saw_fmt && block_align > 0).then_some(WavLayout {
+                data_offset: body as u64,
+                block_align,
+            }));
+        }
+        // Chunks are word-aligned.
+        pos = body
+            .saturating_add(len as usize)
+            .saturating_add((len & 1) as usize);
+    }
+    if whole && saw_fmt {
+        return Err(AudioError::Empty {
+            file: name.to_string(),
+            detail: "the WAV file has a header but no data chunk".into(),
+        });
+    }
+    Ok(None)
+}
+
+fn codec_name(codec: CodecType) -> String {
+    symphonia::default::get_codecs()
+        .get_codec(codec)
+        .map(|d| d.short_name.to_string())
+        .unwrap_or_else(|| format!("{codec}"))
+}
+
+fn is_pcm(codec: &str) -> bool {
+    codec.starts_with("pcm_")
+}
+
+/// Map an error from probing or opening the container.
+fn open_error(e: SymError, name: &str) -> AudioError {
+    let file = name.to_string();
+    match e {
+        SymError::Unsupported(what) => AudioError::UnsupportedFormat {
+            file,
+            detail: format!("not a recognised audio file ({what})"),
+        },
+        SymError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => AudioError::Truncated {
+            file,
+            readable_s: 0.0,
+            detail: "the file ends inside its header".into(),
+        },
+        SymError::IoError(source) => AudioError::Io { file, source },
+        other => AudioError::Corrupt {
+            file,
+            detail: other.to_string(),
+        },
+    }
+}
+
+fn decode_source(
+    source: Box<dyn MediaSource>,
+    hint_ext: Option<&str>,
+    name: &str,
+    limits: Limits,
+    wav: Option<WavLayout>,
+    total_len: u64,
+) -> Result<DecodedAudio, AudioError> {
+    let file = || name.to_string();
+    let mut hint = Hint::new();
+    if let Some(ext) = hint_ext {
+        hint.with_extension(ext);
+    }
+    let mss = MediaSourceStream::new(source, Default::default());
+    let format_opts = FormatOptions {
+        // Trim encoder delay and padding (MP3 LAME/Xing tags) so timestamps line up.
+        enable_gapless: true,
+        ..Default::default()
+    };
+    let probed = symphonia::default::get_probe()
+        .format(&hint, mss, &format_opts, &MetadataOptions::default())
+        .map_err(|e| open_error(e, name))?;
+    let mut format = probed.format;
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| AudioError::UnsupportedFormat {
+            file: file(),
+            detail: "the container has no audio track".into(),
+        })?;
+    let track_id = track.id;
+    let params = track.codec_params.clone();
+    let codec = codec_name(params.codec);
+
+    if let Some(rate) = params.sample_rate {
+        if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&rate) {
+            return Err(AudioError::BadSampleRate { file: file(), rate });
+        }
+    }
+    if let Some(ch) = params.channels {
+        if ch.count() == 0 {
+            return Err(AudioError::BadChannels {
+                file: file(),
+                channels: 0,
+                detail: "the header declares no channels".into(),
+            });
+        }
+    }
+
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&params, &DecoderOptions::default())
+        .map_err(|e| match e {
+            SymError::Unsupported(what) => AudioError::UnsupportedFormat {
+                file: file(),
+                detail: format!("codec {codec} is not supported ({what})"),
+            },
+            other => AudioError::Corrupt {
+                file: file(),
+                detail: format!("cannot set up the {codec} decoder: {other}"),
+            },
+        })?;
+
+    let mut planar: Vec<Vec<f32>> = Vec::new();
+    let mut rate: Option<u32> = None;
+    let mut max_frames: u64 = u64::MAX;
+    let mut frames: u64 = 0;
+    let mut sample_buf: Option<SampleBuffer<f32>> = None;
+    let mut skipped = 0usize;
+    let mut consecutive_errors = 0usize;
+    let mut first_skip: Option<String> = None;
+    // Set when the stream ended early on an I/O error (e.g. EOF inside the data).
+    let mut ended_early = false;
+
+    loop {
+        if consecutive_errors >= MAX_CONSECUTIVE_ERRORS {
+            tracing::warn!(
+                file = name,
+                "giving up after {consecutive_errors} consecutive errors"
+            );
+            ended_early = true;
+            break;
+        }
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(SymError::IoError(source)) => {
+                return Err(AudioError::Io {
+                    file: file(),
+                    source,
+                })
+            }
+            Err(SymError::ResetRequired) => {
+                tracing::warn!(
+                    file = name,
+                    "stream parameters change mid-file; decoding stops there"
+                );
+                break;
+            }
+            Err(SymError::DecodeError(what)) => {
+                skipped += 1;
+                consecutive_errors += 1;
+                first_skip.get_or_insert_with(|| what.to_string());
+                continue;
+            }
+            Err(e) => {
+                return Err(AudioError::Corrupt {
+                    file: file(),
+                    detail: e.to_string(),
+                })
+            }
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let decoded = match decoder.decode(&packet) {
+            Ok(d) => d,
+            Err(SymError::DecodeError(what)) => {
+                skipped += 1;
+                consecutive_errors += 1;
+                first_skip.get_or_insert_with(|| what.to_string());
+                continue;
+            }
+            Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                ended_early = true;
+                break;
+            }
+            Err(SymError::IoError(source)) => {
+                return Err(AudioError::Io {
+                    file: file(),
+                    source,
+                })
+            }
+            Err(e) => {
+                return Err(AudioError::Corrupt {
+                    file: file(),
+                    detail: e.to_string(),
+                })
+            }
+        };
+        consecutive_errors = 0;
+        let spec = *decoded.spec();
+        let n_ch = spec.channels.count();
+        if n_ch == 0 {
+            return Err(AudioError::BadChannels {
+                file: file(),
+                channels: 0,
+                detail: "the stream has no channels".into(),
+            });
+        }
+        match rate {
+            None => {
+                if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&spec.rate) {
+                    return Err(AudioError::BadSampleRate {
+                        file: file(),
+                        rate: spec.rate,
+                    });
+                }
+                rate = Some(spec.rate);
+                max_frames = (limits.max_duration_s * f64::from(spec.rate)) as u64;
+                planar = vec![Vec::new(); n_ch];
+            }
+            Some(r) if r != spec.rate || planar.len() != n_ch => {
+                return Err(AudioError::Corrupt {
+                    file: file(),
+                    detail: format!(
+                        "the stream changes from {} ch {r} Hz to {n_ch} ch {} Hz mid-file",
+                        planar.len(),
+                        spec.rate
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+        let n = decoded.frames();
+        if n == 0 {
+            continue;
+        }
+        if frames + n as u64 > max_frames {
+            return Err(AudioError::TooLong {
+                file: file(),
+                max_s: limits.max_duration_s,
+            });
+        }
+        let needs_new = sample_buf
+            .as_ref()
+            .is_none_or(|b| b.capacity() < decoded.capacity() * n_ch);
+        if needs_new {
+            sample_buf = Some(SampleBuffer::new(decoded.capacity() as u64, spec));
+        }
+        let buf = sample_buf.as_mut().expect("sample buffer was just set");
+        buf.copy_interleaved_ref(decoded);
+        for (i, s) in buf.samples().iter().enumerate() {
+            // Float WAVs may hold NaN or values past full scale.
+            let v = if s.is_finite() {
+                s.clamp(-1.0, 1.0)
+            } else {
+                0.0
+            };
+            planar[i % n_ch].push(v);
+        }
+        frames += n as u64;
+    }
+
+    let Some(rate) = rate else {
+        if skipped > 0 {
+            return Err(AudioError::Corrupt {
+                file: file(),
+                detail: format!(
+                    "no decodable audio: {skipped} packet(s) failed, first: {}",
+                    first_skip.unwrap_or_default()
+                ),
+            });
+        }
+        return Err(AudioError::Empty {
+            file: file(),
+            detail: format!("the {codec} stream holds no samples"),
+        });
+    };
+    if frames == 0 {
+        return Err(AudioError::Empty {
+            file: file(),
+            detail: format!("the {codec} stream holds no samples"),
+        });
+    }
+    if skipped > 0 {
+        // Policy: lossy streams (MP3 with junk between frames, a damaged Ogg page) are
+        // decoded as far as possible; the bad packets are skipped with a warning.
+        tracing::warn!(
+            file = name,
+            codec = codec.as_str(),
+            skipped,
+            first = first_skip.as_deref().unwrap_or(""),
+            "skipped undecodable packets"
+        );
+    }
+
+    // Truncation: the header said how many frames there are, and fewer came out. Only
+    // PCM (WAV data length) and FLAC (STREAMINFO) declare an exact count; an MP3 count is
+    // an estimate and a damaged MP3 is decoded as far as it goes (see the crate docs).
+    let exact_count = is_pcm(&codec) || codec == "flac";
+    match params.n_frames {
+        Some(declared) if exact_count => {
+            let placeholder = is_pcm(&codec) && {
+                // Streaming writers (ffmpeg to a pipe) put 0xFFFFFFFF in the data length.
+                let bytes = u64::from(
+                    params
+                        .bits_per_coded_sample
+                        .or(params.bits_per_sample)
+                        .unwrap_or(8)
+                        / 8,
+                )
+                .max(1)
+                    * planar.len() as u64;
+                declared.saturating_mul(bytes) >= u64::from(u32::MAX) - bytes
+            };
+            // FLAC frames that failed to decode are not truncation.
+            let tolerance = skipped as u64 * params.max_frames_per_packet.unwrap_or(4096);
+            if !placeholder && frames + tolerance < declared {
+                // The WAV reader drops the last partial packet; count the bytes instead.
+                let on_disk = wav.filter(|_| is_pcm(&codec)).map_or(0, |w| {
+                    total_len.saturating_sub(w.data_offset) / w.block_align
+                });
+                let readable = frames.max(on_disk.min(declared));
+                return Err(AudioError::Truncated {
+                    file: file(),
+                    readable_s: readable as f64 / f64::from(rate),
+                    detail: format!(
+                        "the header declares {:.2} s",
+                        declared as f64 / f64::from(rate)
+                    ),
+                });
+            }
+        }
+        _ => {
+            if ended_early {
+                tracing::warn!(file = name, "stream ended on an error; using what decoded");
+            }
+        }
+    }
+
+    // MP3 without a LAME/Xing tag: symphonia trims nothing, so drop the standard decoder
+    // delay (528 + 1 frames, as ffmpeg does) to keep timestamps in place. The encoder's
+    // own delay is unknown without the tag and stays (576 frames for LAME).
+    if codec == "mp3" && params.delay.is_none() {
+        for ch in &mut planar {
+            ch.drain(..MP3_DECODER_DELAY.min(ch.len()));
+        }
+        frames = frames.saturating_sub(MP3_DECODER_DELAY as u64);
+        if frames == 0 {
+            return Err(AudioError::Empty {
+                file: file(),
+                detail: "the mp3 stream holds no samples".into(),
+            });
+        }
+    }
+
+    let source_channels = planar.len();
+    let mut channels = Vec::with_capacity(source_channels);
+    for ch in planar {
+        channels.push(resample_named(&ch, rate, name)?);
+        // `ch` is dropped here, so at most one source channel and the outputs are held.
+    }
+    let out_len = channels.first().map_or(0, Vec::len);
+    let duration_s = out_len as f64 / f64::from(SAMPLE_RATE);
+    if duration_s < crate::MIN_DURATION_S {
+        return Err(AudioError::TooShort {
+            file: file(),
+            duration_s,
+            min_s: crate::MIN_DURATION_S,
+        });
+    }
+    Ok(DecodedAudio {
+        channels,
+        source_sample_rate: rate,
+        source_channels,
+        codec,
+        duration_s,
+        name: name.to_string(),
+    })
+}
