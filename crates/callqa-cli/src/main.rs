@@ -1,1 +1,102 @@
-fn main() {}
+//! `callqa`: the command line. It parses arguments, loads the pipeline file and wires
+//! the stage crates together; every stage lives in its own library crate
+//! (see `docs/ARCHITECTURE.md`).
+//!
+//! Exit codes: 0 = every input processed; 3 = partial (some inputs produced rows in
+//! `errors/`, the rest were written); 1 = fatal (bad pipeline file, missing model,
+//! unwritable output); 2 = bad command line.
+
+mod analyze;
+mod inputs;
+mod output;
+mod run;
+mod summary;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit code when some inputs failed and the rest were written.
+pub const EXIT_PARTIAL: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "callqa",
+    version,
+    about = "Speech analytics for contact-centre QA: call recordings in, per-call quality features out (Parquet).",
+    after_help = "Exit codes: 0 all inputs processed, 3 partial (see errors/ in the output), 1 fatal, 2 bad arguments.\n\
+                  Docs: README.md, docs/SCHEMA.md, docs/ARCHITECTURE.md, pipelines/README.md"
+)]
+struct Cli {
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Transcribe call recordings and write per-call quality features to Parquet.
+    #[command(after_help = "Example:\n  callqa run --input recordings/ --out out/ --language ru\n  \
+        callqa run --input manifest.csv --out out/ --pipeline pipelines/en-contact-center.toml --threads 4\n\n\
+        Manifest CSV columns: path,call_id,operator_id,started_at[,channel_layout][,language]\n\
+        (paths relative to the manifest's folder; started_at RFC 3339).\n\
+        Without a manifest, call_id is the file stem and started_at the file's modification time.\n\
+        Calls already present in <out>/calls are skipped.")]
+    Run(run::RunArgs),
+    /// Apply the rules to existing transcripts (JSON, one call per file) and write the same Parquet.
+    #[command(after_help = "Example:\n  callqa analyze --transcripts vendor-export/ --out out/ --pipeline pipelines/ru-contact-center.toml\n\n\
+        Transcript JSON: {\"call_id\": str, \"operator_id\": str, \"started_at\": RFC 3339, \"language\": \"ru\",\n  \
+        \"utterances\": [{\"speaker\": \"operator\"|\"customer\", \"start\": s, \"end\": s, \"text\": str}]}\n\
+        Acoustic columns are null; calls already present in <out>/calls are skipped.")]
+    Analyze(analyze::AnalyzeArgs),
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("CALLQA_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.with_target(false).init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let result: Result<run::Outcome> = match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Analyze(a) => analyze::analyze(a),
+    };
+    match result {
+        Ok(o) if o.failed == 0 => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(EXIT_PARTIAL),
+        Err(e) => {
+            eprintln!("callqa: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Pipeline file: the given one, else the shipped pack for the language (`en` → English,
+/// anything else → Russian).
+pub fn resolve_pipeline(given: Option<PathBuf>, language: Option<&str>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let name = match language {
+            Some("en") => "en-contact-center.toml",
+            _ => "ru-contact-center.toml",
+        };
+        callqa_core::paths::repo_root().join("pipelines").join(name)
+    })
+}

@@ -1,1 +1,444 @@
-//! callqa-rules (stub)
+//! Service-script compliance rules for callqa.
+//!
+//! A contact centre's script ("greet within 15 s, introduce yourself, thank the customer,
+//! offer the rating survey at the end") differs per company and per language, so the
+//! rules are **data**: the `[rules]` table of a pipeline file (`pipelines/*.toml`, format
+//! in `pipelines/README.md`). This crate compiles that table into a [`RulePack`] once per
+//! run and evaluates it on every call's utterances, producing the per-call flags of
+//! `calls/` and the per-utterance tags of `utterances/` ([`ScriptResult`]).
+//!
+//! Matching is built for ASR output, which has no punctuation or capitals and small
+//! recognition errors:
+//!
+//! * both utterances and pack phrases go through [`normalize`] (lowercase, `ё` → `е`,
+//!   punctuation removed, whitespace collapsed);
+//! * phrases are stemmed word by word with the Snowball stemmer of the pack's language
+//!   (`rust-stemmers`) and must occur as a contiguous run of stems, so `оцените` and
+//!   `оценить` both hit the phrase word `оценить`; a word written `оцен*` matches every
+//!   word starting with `оцен` (`оценку`, `оценки`, …);
+//! * long stems (`fuzzy_min_chars`, default 7) also match with one edit, so the frequent
+//!   ASR spelling `здраствуйте` still hits `здравствуйте`;
+//! * `patterns` are plain regexes on the normalised text, for what phrases cannot say;
+//! * `exclude_*` cues veto an utterance and `requires_*` cues must co-occur in it, which
+//!   is how a hold phrase ("оставайтесь на линии, я уточню") is kept apart from a survey
+//!   offer ("оставайтесь на линии, чтобы оценить разговор").
+//!
+//! Mono calls have only `mixed` utterances (no diarization yet): operator rules are applied
+//! to them, i.e. a `mixed` utterance counts as the operator's (and as the customer's for
+//! customer rules). A customer saying "здравствуйте" in a mono call therefore counts as a
+//! greeting; this is the price of having no speaker labels and is documented for BI.
+//!
+//! Customer questions and concrete / vague answers are planned as further elements of the
+//! same pack; until then [`ScriptResult`] reports them as `None`.
+#![deny(missing_docs)]
+
+mod normalize;
+mod pack;
+
+pub use normalize::normalize;
+pub use pack::{
+    Element, RulePack, RulesError, Scope, SpeakerFilter, DEFAULT_FUZZY_MIN_CHARS, DEFAULT_LAST_S,
+    DEFAULT_LAST_UTTERANCES, DEFAULT_WINDOW_S, KNOWN_ELEMENTS,
+};
+
+use callqa_core::{Speaker, Utterance};
+use rust_stemmers::Stemmer;
+use std::collections::BTreeMap;
+
+/// Tolerance for comparing times, seconds.
+const EPS: f64 = 1e-9;
+
+/// The outcome of one element on one call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ElementHit {
+    /// The element was found in its scope.
+    pub found: bool,
+    /// Start of the first matching utterance, seconds from call start.
+    pub first_at_s: Option<f64>,
+    /// Indices (into the evaluated slice) of the matching utterances, in start order.
+    pub utterances: Vec<usize>,
+}
+
+/// Script compliance of one call.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ScriptResult {
+    /// The operator greeted within the greeting window.
+    pub greeting: bool,
+    /// Start of the greeting utterance, seconds; `None` when `greeting` is false (a
+    /// greeting after the window is not reported here).
+    pub greeting_at_s: Option<f64>,
+    /// The operator named the company or themselves.
+    pub self_introduction: bool,
+    /// The operator thanked the customer in the closing part.
+    pub thanks: bool,
+    /// The operator offered the rating / survey in the closing part.
+    pub survey_offer: bool,
+    /// Customer questions: not computed yet (`None`).
+    pub customer_questions: Option<u32>,
+    /// Concretely answered questions: not computed yet (`None`).
+    pub concrete_answers: Option<u32>,
+    /// Vaguely answered questions: not computed yet (`None`).
+    pub vague_answers: Option<u32>,
+    /// Every element of the pack (custom ones included) by name.
+    pub elements: BTreeMap<String, ElementHit>,
+    /// Tags per utterance, parallel to the evaluated slice: `element:cue`, e.g.
+    /// `greeting:здравствуйте`, at most one per element. The cue is the pack phrase as
+    /// normalised (`оцен*` for a prefix word) or the text a pattern matched; when several
+    /// cues match, the one with the most words wins (`спасибо за обращение` over
+    /// `спасиб*`), ties going to the first in pack order.
+    pub tags: Vec<Vec<String>>,
+}
+
+impl SpeakerFilter {
+    /// Whether an utterance of `s` is looked at. `mixed` (mono) passes every filter.
+    pub fn accepts(self, s: Speaker) -> bool {
+        match self {
+            SpeakerFilter::Any => true,
+            SpeakerFilter::Operator => matches!(s, Speaker::Operator | Speaker::Mixed),
+            SpeakerFilter::Customer => matches!(s, Speaker::Customer | Speaker::Mixed),
+        }
+    }
+}
+
+impl RulePack {
+    /// Evaluate the pack on one call. `utterances` may be in any order (indices in the
+    /// result refer to the slice as given); `call_duration_s` locates the closing part
+    /// (the last utterance end is used when it is larger).
+    pub fn evaluate(&self, utterances: &[Utterance], call_duration_s: f64) -> ScriptResult {
+        let stemmer = self.algorithm.map(Stemmer::create);
+        let prepared: Vec<_> = utterances
+            .iter()
+            .map(|u| {
+                let norm = normalize(&u.text);
+                let toks = normalize::tokens(&norm, stemmer.as_ref());
+                (norm, toks)
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..utterances.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ua, ub) = (&utterances[a], &utterances[b]);
+            ua.start_s
+                .total_cmp(&ub.start_s)
+                .then(ua.end_s.total_cmp(&ub.end_s))
+        });
+        let duration = utterances
+            .iter()
+            .map(|u| u.end_s)
+            .fold(call_duration_s.max(0.0), f64::max);
+
+        let mut result = ScriptResult {
+            tags: vec![Vec::new(); utterances.len()],
+            ..ScriptResult::default()
+        };
+        for el in &self.elements {
+            let mine: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&i| el.speaker.accepts(utterances[i].speaker))
+                .collect();
+            let in_scope = scope_filter(el.scope, &mine, utterances, duration);
+            let mut hit = ElementHit::default();
+            for i in in_scope {
+                let (norm, toks) = &prepared[i];
+                // The most specific cue names the hit: most words, first in pack order.
+                let Some(cue) = el.cues.iter().filter_map(|c| c.find(toks, norm)).fold(
+                    None,
+                    |best: Option<String>, c| match best {
+                        Some(b) if b.split(' ').count() >= c.split(' ').count() => Some(b),
+                        _ => Some(c),
+                    },
+                ) else {
+                    continue;
+                };
+                if el.exclude.iter().any(|c| c.find(toks, norm).is_some()) {
+                    continue;
+                }
+                if !el.requires.is_empty()
+                    && !el.requires.iter().any(|c| c.find(toks, norm).is_some())
+                {
+                    continue;
+                }
+                result.tags[i].push(format!("{}:{cue}", el.name));
+                hit.found = true;
+                hit.first_at_s.get_or_insert(utterances[i].start_s);
+                hit.utterances.push(i);
+            }
+            result.elements.insert(el.name.clone(), hit);
+        }
+        let found = |n: &str| result.elements.get(n).is_some_and(|h| h.found);
+        result.greeting = found("greeting");
+        result.greeting_at_s = result.elements.get("greeting").and_then(|h| h.first_at_s);
+        result.self_introduction = found("self_introduction");
+        result.thanks = found("thanks");
+        result.survey_offer = found("survey_offer");
+        result
+    }
+}
+
+/// The utterances of `mine` (indices in start order) that fall in `scope`, in start order.
+fn scope_filter(scope: Scope, mine: &[usize], utt: &[Utterance], duration: f64) -> Vec<usize> {
+    match scope {
+        Scope::Anywhere => mine.to_vec(),
+        Scope::Opening {
+            window_s,
+            from_first_utterance,
+        } => {
+            let t0 = if from_first_utterance {
+                mine.first().map_or(0.0, |&i| utt[i].start_s)
+            } else {
+                0.0
+            };
+            mine.iter()
+                .copied()
+                .filter(|&i| utt[i].start_s - t0 <= window_s + EPS)
+                .collect()
+        }
+        Scope::Closing {
+            last_utterances,
+            last_s,
+        } => {
+            let first_last = mine.len().saturating_sub(last_utterances);
+            let tail_from = duration - last_s;
+            mine.iter()
+                .enumerate()
+                .filter(|&(k, &i)| k >= first_last || utt[i].end_s + EPS >= tail_from)
+                .map(|(_, &i)| i)
+                .collect()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pack(src: &str, lang: &str) -> Result<RulePack, RulesError> {
+        let t: toml::Table = toml::from_str(src).unwrap();
+        RulePack::from_table(&t, lang)
+    }
+
+    fn u(speaker: Speaker, start: f64, end: f64, text: &str) -> Utterance {
+        Utterance {
+            speaker,
+            start_s: start,
+            end_s: end,
+            text: text.into(),
+        }
+    }
+
+    const RU: &str = r#"
+        [greeting]
+        window_s = 15
+        phrases = ["здравствуйте", "добрый день"]
+        [thanks]
+        phrases = ["спасибо за обращение"]
+        [survey_offer]
+        phrases = ["оцените", "оцен*", "оставайтесь на линии", "опрос*"]
+        requires_patterns = ['\b(оцен|опрос|анкет)']
+        exclude_patterns = ['\bуточн']
+    "#;
+
+    #[test]
+    fn word_forms_and_prefixes_match() {
+        let p = pack(RU, "ru").unwrap();
+        for text in [
+            "Пожалуйста, оцените нашу работу",
+            "прошу оценить работу оператора",
+            "поставьте оценку от 1 до 5",
+            "останьтесь пожалуйста для короткого опроса",
+        ] {
+            let r = p.evaluate(&[u(Speaker::Operator, 50.0, 55.0, text)], 60.0);
+            assert!(r.survey_offer, "{text}: {:?}", r.tags);
+        }
+    }
+
+    #[test]
+    fn hold_phrase_is_not_a_survey_offer() {
+        let p = pack(RU, "ru").unwrap();
+        let r = p.evaluate(
+            &[u(
+                Speaker::Operator,
+                50.0,
+                55.0,
+                "Оставайтесь на линии, я уточню информацию",
+            )],
+            60.0,
+        );
+        assert!(!r.survey_offer, "{:?}", r.tags);
+        let r = p.evaluate(
+            &[u(
+                Speaker::Operator,
+                50.0,
+                55.0,
+                "оставайтесь на линии чтобы оценить качество обслуживания",
+            )],
+            60.0,
+        );
+        assert!(r.survey_offer);
+        // The cue with the most words names the hit.
+        assert_eq!(r.tags[0], vec!["survey_offer:оставайтесь на линии"]);
+        // `оценить` has the stem of `оцените`, which comes before `оцен*` in the pack.
+        let r = p.evaluate(&[u(Speaker::Operator, 50.0, 55.0, "прошу оценить")], 60.0);
+        assert_eq!(r.tags[0], vec!["survey_offer:оцените"]);
+    }
+
+    #[test]
+    fn greeting_window_and_time() {
+        let p = pack(RU, "ru").unwrap();
+        let late = [u(Speaker::Operator, 16.0, 18.0, "Здравствуйте")];
+        let r = p.evaluate(&late, 60.0);
+        assert!(!r.greeting && r.greeting_at_s.is_none() && r.tags[0].is_empty());
+        let ok = [
+            u(Speaker::Customer, 0.5, 1.0, "алло"),
+            u(Speaker::Operator, 15.0, 18.0, "ДОБРЫЙ ДЕНЬ!"),
+        ];
+        let r = p.evaluate(&ok, 60.0);
+        assert!(r.greeting);
+        assert_eq!(r.greeting_at_s, Some(15.0));
+        assert_eq!(r.tags[1], vec!["greeting:добрый день"]);
+        // Customer greetings do not count on stereo calls, mixed ones do on mono calls.
+        let r = p.evaluate(&[u(Speaker::Customer, 1.0, 2.0, "здравствуйте")], 60.0);
+        assert!(!r.greeting);
+        let r = p.evaluate(&[u(Speaker::Mixed, 1.0, 2.0, "здравствуйте")], 60.0);
+        assert!(r.greeting);
+    }
+
+    #[test]
+    fn fuzzy_matches_one_asr_error_in_long_words() {
+        let p = pack(RU, "ru").unwrap();
+        let r = p.evaluate(&[u(Speaker::Operator, 1.0, 2.0, "здраствуйте")], 60.0);
+        assert!(r.greeting);
+        let p = pack(&format!("fuzzy_min_chars = 0\n{RU}"), "ru").unwrap();
+        let r = p.evaluate(&[u(Speaker::Operator, 1.0, 2.0, "здраствуйте")], 60.0);
+        assert!(!r.greeting);
+    }
+
+    #[test]
+    fn closing_is_last_utterances_or_last_seconds() {
+        let p = pack(RU, "ru").unwrap();
+        let mut call: Vec<Utterance> = (0..6)
+            .map(|k| {
+                u(
+                    Speaker::Operator,
+                    k as f64 * 20.0,
+                    k as f64 * 20.0 + 5.0,
+                    "да",
+                )
+            })
+            .collect();
+        call[2].text = "спасибо за обращение".into(); // 40-45 s: 4th from last, not in last 30 s
+        let r = p.evaluate(&call, 120.0);
+        assert!(!r.thanks);
+        call[3].text = "спасибо за обращение".into(); // 60-65 s: 3rd from last
+        let r = p.evaluate(&call, 120.0);
+        assert!(r.thanks);
+        assert_eq!(r.elements["thanks"].utterances, vec![3]);
+        // Only the time rule: one long final utterance plus many short ones after.
+        let p2 = pack(
+            "[thanks]\nlast_utterances = 0\nlast_s = 30\nphrases = ['спасибо']",
+            "ru",
+        )
+        .unwrap();
+        let call = [
+            u(Speaker::Operator, 0.0, 5.0, "спасибо"),
+            u(Speaker::Operator, 80.0, 95.0, "спасибо"),
+        ];
+        let r = p2.evaluate(&call, 120.0);
+        assert_eq!(r.elements["thanks"].utterances, vec![1]);
+    }
+
+    #[test]
+    fn english_stemming_and_regex() {
+        let p = pack(
+            r#"
+            [self_introduction]
+            phrases = ["my name is", "you've reached"]
+            patterns = ['\bthis is \w+ (from|at|with)\b']
+            [survey_offer]
+            phrases = ["rate", "survey"]
+            "#,
+            "en",
+        )
+        .unwrap();
+        let r = p.evaluate(
+            &[
+                u(
+                    Speaker::Operator,
+                    0.0,
+                    3.0,
+                    "hi this is anna from acme bank",
+                ),
+                u(
+                    Speaker::Operator,
+                    50.0,
+                    53.0,
+                    "would you like to take a short Surveys",
+                ),
+            ],
+            55.0,
+        );
+        assert!(r.self_introduction && r.survey_offer);
+        assert_eq!(r.tags[0], vec!["self_introduction:this is anna from"]);
+        let r = p.evaluate(
+            &[u(Speaker::Operator, 0.0, 3.0, "You've reached Acme.")],
+            5.0,
+        );
+        assert!(r.self_introduction);
+        assert!(r.customer_questions.is_none());
+    }
+
+    #[test]
+    fn errors_name_element_and_key() {
+        let e = pack("[greeting]\nphrases=['a']\npatterns=['(']", "ru").unwrap_err();
+        assert!(
+            matches!(&e, RulesError::Regex { element, key, .. } if element == "greeting" && key == "patterns[0]")
+        );
+        assert!(
+            e.to_string().contains("[rules.greeting] patterns[0]"),
+            "{e}"
+        );
+        let e = pack("[greting]\nphrases=['a']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("greting") && e.contains("custom = true"), "{e}");
+        let e = pack("[thanks]\nphrase=['a']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[rules.thanks] phrase"), "{e}");
+        let e = pack("[thanks]\nwindow_s=3\nphrases=['a']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("window_s") && e.contains("opening"), "{e}");
+        let e = pack("[thanks]\nphrases=['!!']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("phrases[0]"), "{e}");
+        let e = pack("[thanks]\nphrases=[1]", "ru").unwrap_err().to_string();
+        assert!(e.contains("phrases[0]"), "{e}");
+        let e = pack("[thanks]\nspeaker='robot'\nphrases=['a']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("speaker"), "{e}");
+        let e = pack("[thanks]\n", "ru").unwrap_err().to_string();
+        assert!(e.contains("[rules.thanks]"), "{e}");
+        let e = pack("stemmer='klingon'", "ru").unwrap_err().to_string();
+        assert!(e.contains("[rules] stemmer"), "{e}");
+        let e = pack("foo=1", "ru").unwrap_err().to_string();
+        assert!(e.contains("[rules] foo"), "{e}");
+    }
+
+    #[test]
+    fn custom_elements_tag_only_and_empty_pack_finds_nothing() {
+        let p = pack("[upsell]\ncustom = true\nphrases=['кредитн* карт*']", "ru").unwrap();
+        let r = p.evaluate(
+            &[u(Speaker::Operator, 3.0, 5.0, "Кредитную карту оформить?")],
+            6.0,
+        );
+        assert_eq!(r.tags[0], vec!["upsell:кредитн* карт*"]);
+        assert!(r.elements["upsell"].found && !r.greeting);
+        let empty = RulePack::from_table(&toml::Table::new(), "auto").unwrap();
+        assert!(!empty.stems());
+        let r = empty.evaluate(&[], 0.0);
+        assert!(r.tags.is_empty() && !r.greeting && !r.thanks);
+    }
+}

@@ -1,0 +1,294 @@
+//! `callqa run`: recordings → decode → VAD → Whisper on speech only → rules and timing →
+//! Parquet.
+//!
+//! Two stages overlap: a preparation thread decodes each call and finds its speech
+//! (VAD) while the main thread transcribes the previous call; a bounded queue between
+//! them keeps memory flat however many calls the input holds.
+
+use crate::inputs::{self, Inputs};
+use crate::output::Output;
+use crate::summary::{CallSummary, Summary};
+use anyhow::{Context, Result};
+use callqa_asr::AsrEngine;
+use callqa_core::{
+    paths, CallMeta, Channel, ChannelLayout, ErrorRow, PipelineConfig, SpeechSegment, Transcript,
+    Utterance,
+};
+use callqa_rules::RulePack;
+use chrono::Utc;
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Instant;
+
+/// Arguments of `callqa run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// A folder of recordings (searched recursively: wav, mp3, flac, ogg), one audio
+    /// file, or a manifest CSV.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Output folder (Parquet tables calls/, utterances/, errors/).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Pipeline file (default: pipelines/ru-contact-center.toml, or the English pack with --language en).
+    #[arg(long)]
+    pub pipeline: Option<PathBuf>,
+    /// Language of the calls: ru, en, any Whisper code, or auto (default: the pipeline's).
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Whisper model in ggml format (default: .cache/models/ggml-base.bin from scripts/setup.sh).
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// CPU threads for Whisper (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Also write each call's transcript as JSON (the `callqa analyze` input format) here.
+    #[arg(long)]
+    pub dump_transcripts: Option<PathBuf>,
+    /// Write Parquet files every N calls (bigger = fewer, larger files).
+    #[arg(long, default_value_t = 100)]
+    pub flush_every: usize,
+    /// Silero VAD model (default: .cache/models/silero_vad_16k_sequence.onnx).
+    #[arg(long)]
+    pub vad_model: Option<PathBuf>,
+    /// Print the per-call summary table for at most this many calls.
+    #[arg(long, default_value_t = 50)]
+    pub summary_rows: usize,
+}
+
+/// What a `run` or `analyze` did, for the exit code.
+pub struct Outcome {
+    /// Inputs that produced error rows.
+    pub failed: usize,
+}
+
+/// A call after decoding and VAD, waiting for ASR.
+struct Prepared {
+    meta: CallMeta,
+    layout: ChannelLayout,
+    duration_s: f64,
+    channels: Vec<(Channel, Vec<SpeechSegment>)>,
+}
+
+pub(crate) fn error_row(meta: &CallMeta, stage: &str, kind: &str, message: String) -> ErrorRow {
+    ErrorRow {
+        call_id: meta.call_id.clone(),
+        call_date: Some(meta.started_at.date_naive()),
+        path: meta.path.clone(),
+        stage: stage.to_string(),
+        error_kind: kind.to_string(),
+        message,
+        processed_at: Utc::now(),
+    }
+}
+
+fn language_arg(lang: Option<&str>) -> Option<String> {
+    lang.map(str::trim)
+        .filter(|l| !l.is_empty() && !l.eq_ignore_ascii_case("auto"))
+        .map(str::to_ascii_lowercase)
+}
+
+/// Load the pipeline file and compile its rule pack.
+pub(crate) fn load_pipeline(path: &Path) -> Result<(PipelineConfig, RulePack)> {
+    let cfg = PipelineConfig::from_path(path)?;
+    let rules = RulePack::from_table(&cfg.rules, &cfg.pipeline.language)
+        .with_context(|| format!("pipeline file {}: [rules]", path.display()))?;
+    Ok((cfg, rules))
+}
+
+fn prepare(
+    meta: CallMeta,
+    cfg: &PipelineConfig,
+    vad: &mut callqa_vad::Vad,
+) -> std::result::Result<Prepared, ErrorRow> {
+    let decoded = callqa_audio::decode_file(Path::new(&meta.path))
+        .map_err(|e| error_row(&meta, "decode", e.kind(), e.to_string()))?;
+    let layout = meta.channel_layout.unwrap_or(match decoded.source_channels {
+        1 => ChannelLayout::Mono,
+        _ => cfg.channels.stereo,
+    });
+    let duration_s = decoded.duration_s;
+    let channels = callqa_audio::to_channels(decoded, layout)
+        .map_err(|e| error_row(&meta, "decode", e.kind(), e.to_string()))?;
+    let mut out = Vec::with_capacity(channels.len());
+    for ch in channels {
+        let segs = vad.detect(&ch.samples, &cfg.vad).map_err(|e| {
+            error_row(&meta, "vad", e.kind(), format!("{}: {e}", meta.path))
+        })?;
+        out.push((ch, segs));
+    }
+    Ok(Prepared {
+        meta,
+        layout,
+        duration_s,
+        channels: out,
+    })
+}
+
+/// Entry point of `callqa run`.
+pub fn run(args: RunArgs) -> Result<Outcome> {
+    let t0 = Instant::now();
+    let pipeline_path = resolve(&args);
+    let (cfg, rules) = load_pipeline(&pipeline_path)?;
+    let default_lang = language_arg(args.language.as_deref().or(Some(&cfg.pipeline.language)));
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .max(1);
+    let model = args.model.clone().unwrap_or_else(paths::default_whisper_model);
+    let vad_model = args
+        .vad_model
+        .clone()
+        .unwrap_or_else(|| paths::models_dir().join("silero_vad_16k_sequence.onnx"));
+
+    let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
+    let mut vad = callqa_vad::Vad::open(env, &vad_model)?;
+    let asr = AsrEngine::load(&model, &cfg.asr)?;
+    tracing::info!(
+        pipeline = %pipeline_path.display(),
+        model = %model.display(),
+        threads,
+        language = default_lang.as_deref().unwrap_or("auto"),
+        window_s = cfg.asr.window_s,
+        dynamic_audio_ctx = cfg.asr.dynamic_audio_ctx,
+        beam_size = cfg.asr.beam_size,
+        "callqa run: {}",
+        callqa_asr::system_info().trim()
+    );
+
+    let Inputs { calls, errors } = inputs::collect(&args.input, inputs::AUDIO_EXTENSIONS)?;
+    let mut out = Output::open(&args.out, args.flush_every)?;
+    if let Some(d) = &args.dump_transcripts {
+        std::fs::create_dir_all(d)
+            .with_context(|| format!("cannot create transcript folder {}", d.display()))?;
+    }
+    let mut summary = Summary::new(calls.len() + errors.len());
+    for e in errors {
+        summary.failed += 1;
+        out.push_error(e);
+    }
+    let (todo, skipped): (Vec<_>, Vec<_>) =
+        calls.into_iter().partition(|c| !out.existing.contains(&c.call_id));
+    summary.skipped = skipped.len();
+    if !skipped.is_empty() {
+        tracing::info!(
+            skipped = skipped.len(),
+            "calls already in {} were skipped",
+            args.out.display()
+        );
+    }
+    let progress = summary.progress_bar(todo.len());
+
+    let (tx, rx) = mpsc::sync_channel::<std::result::Result<Prepared, ErrorRow>>(2);
+    let cfg_prep = cfg.clone();
+    let producer = std::thread::Builder::new()
+        .name("callqa-prepare".into())
+        .spawn(move || {
+            for meta in todo {
+                if tx.send(prepare(meta, &cfg_prep, &mut vad)).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("cannot start the preparation thread")?;
+
+    for item in rx {
+        let p = match item {
+            Ok(p) => p,
+            Err(e) => {
+                summary.failed += 1;
+                progress.inc(1);
+                out.push_error(e);
+                continue;
+            }
+        };
+        let lang = language_arg(p.meta.language.as_deref()).or_else(|| default_lang.clone());
+        let mut utterances: Vec<Utterance> = Vec::new();
+        let mut detected: Option<String> = None;
+        let mut asr_failed = None;
+        for (ch, segs) in &p.channels {
+            match asr.transcribe(&ch.samples, segs, lang.as_deref(), threads) {
+                Ok(t) => {
+                    if detected.is_none() {
+                        detected = t.language.clone();
+                    }
+                    utterances.extend(t.pieces.into_iter().map(|piece| Utterance {
+                        speaker: ch.speaker,
+                        start_s: piece.start_s,
+                        end_s: piece.end_s,
+                        text: piece.text,
+                    }));
+                }
+                Err(e) => {
+                    asr_failed = Some(error_row(
+                        &p.meta,
+                        "asr",
+                        e.kind(),
+                        format!("{}: {e}", p.meta.path),
+                    ));
+                    break;
+                }
+            }
+        }
+        progress.inc(1);
+        if let Some(e) = asr_failed {
+            summary.failed += 1;
+            out.push_error(e);
+            continue;
+        }
+        utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        let language = lang.or(detected);
+        let (call, rows) = callqa_features::build_rows(
+            &p.meta,
+            p.duration_s,
+            p.layout,
+            language.as_deref(),
+            &utterances,
+            &rules,
+            &cfg,
+            Some(asr.model_name()),
+            Utc::now(),
+        );
+        if let Some(d) = &args.dump_transcripts {
+            let t = Transcript::from_utterances(
+                &p.meta.call_id,
+                p.meta.operator_id.as_deref(),
+                p.meta.started_at,
+                language.as_deref(),
+                &utterances,
+            );
+            write_transcript(d, &t)?;
+        }
+        summary.add(CallSummary::from_row(&call, p.duration_s));
+        out.push_call(call, rows)?;
+    }
+    producer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
+    out.flush()?;
+    progress.finish_and_clear();
+    summary.print(&args.out, t0.elapsed(), args.summary_rows);
+    Ok(Outcome {
+        failed: summary.failed,
+    })
+}
+
+fn resolve(args: &RunArgs) -> PathBuf {
+    crate::resolve_pipeline(args.pipeline.clone(), args.language.as_deref())
+}
+
+/// Write `<dir>/<call_id>.json` (call ids with path characters are made file-safe).
+pub(crate) fn write_transcript(dir: &Path, t: &Transcript) -> Result<()> {
+    let safe: String = t
+        .call_id
+        .chars()
+        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .collect();
+    let path = dir.join(format!("{safe}.json"));
+    let tmp = dir.join(format!(".{safe}.json.tmp"));
+    let json = serde_json::to_vec_pretty(t)?;
+    std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,151 @@
+//! What a run prints: a progress bar on a terminal, and at the end a per-call table and
+//! totals (calls ok / failed / skipped, audio hours, real-time factor, peak memory).
+
+use callqa_core::CallFeatures;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+use std::time::Duration;
+
+/// One line of the per-call table.
+pub struct CallSummary {
+    call_id: String,
+    duration_s: f64,
+    language: String,
+    talk: String,
+    long_pauses: u32,
+    longest_pause_s: f64,
+    interruptions: String,
+    flags: [bool; 4],
+}
+
+impl CallSummary {
+    /// From a finished call row.
+    pub fn from_row(r: &CallFeatures, audio_s: f64) -> Self {
+        let opt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.1}"));
+        let opti = |v: Option<u32>| v.map_or("-".to_string(), |v| v.to_string());
+        CallSummary {
+            call_id: r.call_id.clone(),
+            duration_s: audio_s,
+            language: r.language.clone().unwrap_or_else(|| "-".into()),
+            talk: format!("{}/{}", opt(r.operator_talk_s), opt(r.customer_talk_s)),
+            long_pauses: r.long_pauses,
+            longest_pause_s: r.longest_pause_s,
+            interruptions: format!(
+                "{}/{}",
+                opti(r.operator_interruptions),
+                opti(r.customer_interruptions)
+            ),
+            flags: [r.greeting, r.self_introduction, r.thanks, r.survey_offer],
+        }
+    }
+}
+
+/// Totals of a run.
+pub struct Summary {
+    inputs: usize,
+    calls: Vec<CallSummary>,
+    /// Inputs that produced error rows.
+    pub failed: usize,
+    /// Calls skipped because they were already in the output.
+    pub skipped: usize,
+    audio_s: f64,
+}
+
+impl Summary {
+    /// A summary for `inputs` inputs.
+    pub fn new(inputs: usize) -> Self {
+        Summary {
+            inputs,
+            calls: Vec::new(),
+            failed: 0,
+            skipped: 0,
+            audio_s: 0.0,
+        }
+    }
+
+    /// A progress bar on a terminal (hidden otherwise: logs carry progress there).
+    pub fn progress_bar(&self, n: usize) -> ProgressBar {
+        let pb = ProgressBar::new(n as u64);
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} calls  ETA {eta}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        pb
+    }
+
+    /// Record a finished call.
+    pub fn add(&mut self, c: CallSummary) {
+        self.audio_s += c.duration_s;
+        self.calls.push(c);
+    }
+
+    /// Print the table and totals to stdout.
+    pub fn print(&self, out: &Path, wall: Duration, max_rows: usize) {
+        let yn = |b: bool| if b { "yes" } else { "no" };
+        if !self.calls.is_empty() && max_rows > 0 {
+            println!(
+                "{:<24} {:>7} {:>4} {:>11} {:>6} {:>8} {:>6} {:>5} {:>5} {:>6} {:>6}",
+                "call_id", "dur_s", "lang", "talk op/cu", "pauses", "longest", "intr", "greet", "intro", "thanks", "survey"
+            );
+            for c in self.calls.iter().take(max_rows) {
+                println!(
+                    "{:<24} {:>7.1} {:>4} {:>11} {:>6} {:>8.1} {:>6} {:>5} {:>5} {:>6} {:>6}",
+                    truncate(&c.call_id, 24),
+                    c.duration_s,
+                    c.language,
+                    c.talk,
+                    c.long_pauses,
+                    c.longest_pause_s,
+                    c.interruptions,
+                    yn(c.flags[0]),
+                    yn(c.flags[1]),
+                    yn(c.flags[2]),
+                    yn(c.flags[3]),
+                );
+            }
+            if self.calls.len() > max_rows {
+                println!("… {} more calls", self.calls.len() - max_rows);
+            }
+        }
+        let wall_s = wall.as_secs_f64();
+        let rtf = if self.audio_s > 0.0 {
+            format!("{:.3}", wall_s / self.audio_s)
+        } else {
+            "-".into()
+        };
+        println!(
+            "\ninputs {}: ok {}, failed {}, skipped (already in output) {} | audio {:.2} h | wall {:.1} s | real-time factor {} | peak RSS {}",
+            self.inputs,
+            self.calls.len(),
+            self.failed,
+            self.skipped,
+            self.audio_s / 3600.0,
+            wall_s,
+            rtf,
+            peak_rss().map_or("-".into(), |kb| format!("{:.0} MiB", kb as f64 / 1024.0)),
+        );
+        println!("Parquet: {}/{{calls,utterances,errors}}/call_date=*/", out.display());
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+    }
+}
+
+/// Peak resident memory of this process in KiB (Linux: VmHWM), if known.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
