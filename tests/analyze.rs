@@ -51,7 +51,9 @@ fn run_pack(lang: &str) -> usize {
     let mut failures = Vec::new();
     for c in calls {
         let id = c["call_id"].as_str().unwrap();
-        let e = exp.get(id).unwrap_or_else(|| panic!("{id} missing from expected.csv"));
+        let e = exp
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} missing from expected.csv"));
         for (col, want) in e {
             if col == "call_id" || want.is_empty() {
                 continue;
@@ -94,7 +96,11 @@ fn broken_transcript_is_an_error_row_and_the_rest_is_written() {
             "utterances":[{"speaker":"operator","start":0.5,"end":3,"text":"Good morning, Acme Bank, my name is Anna."}]}"#,
     )
     .unwrap();
-    std::fs::write(input.join("trunc.json"), r#"{"call_id":"t1","utterances":[{"spea"#).unwrap();
+    std::fs::write(
+        input.join("trunc.json"),
+        r#"{"call_id":"t1","utterances":[{"spea"#,
+    )
+    .unwrap();
     std::fs::write(
         input.join("times.json"),
         r#"{"call_id":"t2","started_at":"2026-11-02T10:00:00Z","utterances":[{"speaker":"operator","start":9,"end":3,"text":"x"}]}"#,
@@ -110,7 +116,12 @@ fn broken_transcript_is_an_error_row_and_the_rest_is_written() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v = py_json(
         r#"
 import duckdb, json, sys

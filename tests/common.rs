@@ -63,7 +63,13 @@ pub fn wer(reference: &str, hyp: &str) -> f64 {
     let norm = |s: &str| -> Vec<String> {
         s.to_lowercase()
             .chars()
-            .map(|c| if c.is_alphanumeric() || c == '\'' { c } else { ' ' })
+            .map(|c| {
+                if c.is_alphanumeric() || c == '\'' {
+                    c
+                } else {
+                    ' '
+                }
+            })
             .collect::<String>()
             .split_whitespace()
             .map(str::to_string)

@@ -52,7 +52,10 @@ fn stereo_call_through_run_to_parquet() {
         "partial run must exit 3\n{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(stdout.contains("en_call_basic"), "summary table lists the call:\n{stdout}");
+    assert!(
+        stdout.contains("en_call_basic"),
+        "summary table lists the call:\n{stdout}"
+    );
 
     let v = py_json(READ, &[&out]);
     let calls = v["calls"].as_array().unwrap();
@@ -102,7 +105,10 @@ fn stereo_call_through_run_to_parquet() {
     // the 7 s hold is the only long pause; VAD padding trims it a little
     assert_eq!(c["long_pauses"], 1, "{c}");
     let longest = c["longest_pause_s"].as_f64().unwrap();
-    assert!((6.4..=7.3).contains(&longest), "longest pause {longest}: {c}");
+    assert!(
+        (6.4..=7.3).contains(&longest),
+        "longest pause {longest}: {c}"
+    );
     // the customer's 1.5 s overlap is an interruption; nothing else is
     assert_eq!(c["customer_interruptions"], 1, "{c}");
     assert_eq!(c["operator_interruptions"], 0, "{c}");
@@ -120,7 +126,10 @@ fn stereo_call_through_run_to_parquet() {
         .filter(|t| t["speaker"] == "operator")
         .map(|t| t["end"].as_f64().unwrap() - t["start"].as_f64().unwrap())
         .sum();
-    assert!((op_talk - truth_op).abs() < 2.5, "operator talk {op_talk} vs truth {truth_op}");
+    assert!(
+        (op_talk - truth_op).abs() < 2.5,
+        "operator talk {op_talk} vs truth {truth_op}"
+    );
 
     // transcript: words recognised, speakers right, time order, tags explain the flags
     let utts = v["utts"].as_array().unwrap();
@@ -146,18 +155,39 @@ fn stereo_call_through_run_to_parquet() {
         wer(&truth_of("customer"), &text_of("customer")),
     );
     eprintln!("operator WER {op_wer:.3}, customer WER {cu_wer:.3}");
-    assert!(op_wer <= 0.25 && cu_wer <= 0.25, "WER op {op_wer} cu {cu_wer}\n{v}");
+    assert!(
+        op_wer <= 0.25 && cu_wer <= 0.25,
+        "WER op {op_wer} cu {cu_wer}\n{v}"
+    );
     let cust = text_of("customer").to_lowercase();
-    assert!(cust.contains("card") && cust.contains("yesterday"), "{cust}");
+    assert!(
+        cust.contains("card") && cust.contains("yesterday"),
+        "{cust}"
+    );
     eprintln!("operator: {}", text_of("operator"));
-    let starts: Vec<f64> = utts.iter().map(|u| u["start_s"].as_f64().unwrap()).collect();
-    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "utterances in time order");
+    let starts: Vec<f64> = utts
+        .iter()
+        .map(|u| u["start_s"].as_f64().unwrap())
+        .collect();
+    assert!(
+        starts.windows(2).all(|w| w[0] <= w[1]),
+        "utterances in time order"
+    );
     let all_tags: Vec<String> = utts
         .iter()
-        .flat_map(|u| u["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()))
+        .flat_map(|u| {
+            u["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+        })
         .collect();
     for want in ["greeting", "thanks", "survey_offer", "interruption"] {
-        assert!(all_tags.iter().any(|t| t.starts_with(want)), "no {want} tag in {all_tags:?}");
+        assert!(
+            all_tags.iter().any(|t| t.starts_with(want)),
+            "no {want} tag in {all_tags:?}"
+        );
     }
 
     // broken inputs are error rows naming the file; the valid call is not lost
@@ -166,7 +196,13 @@ fn stereo_call_through_run_to_parquet() {
     for e in errs {
         assert_eq!(e["stage"], "decode", "{e}");
         let path = e["path"].as_str().unwrap();
-        assert!(e["message"].as_str().unwrap().contains(path.rsplit('/').next().unwrap()), "{e}");
+        assert!(
+            e["message"]
+                .as_str()
+                .unwrap()
+                .contains(path.rsplit('/').next().unwrap()),
+            "{e}"
+        );
     }
     assert_eq!(errs[0]["call_id"], "empty");
     assert_eq!(errs[0]["error_kind"], "empty");
@@ -189,7 +225,14 @@ fn stereo_call_through_run_to_parquet() {
     check(&o, "callqa analyze on dumped transcripts");
     let v2 = py_json(READ, &[&out2]);
     let c2 = &v2["calls"][0];
-    for k in ["greeting", "self_introduction", "thanks", "survey_offer", "long_pauses", "customer_interruptions"] {
+    for k in [
+        "greeting",
+        "self_introduction",
+        "thanks",
+        "survey_offer",
+        "long_pauses",
+        "customer_interruptions",
+    ] {
         assert_eq!(c2[k], c[k], "{k}");
     }
     assert!(c2["asr_model"].is_null());
@@ -204,6 +247,10 @@ fn stereo_call_through_run_to_parquet() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3));
     let v3 = py_json(READ, &[&out]);
-    assert_eq!(v3["calls"].as_array().unwrap().len(), 1, "rerun must not duplicate calls");
+    assert_eq!(
+        v3["calls"].as_array().unwrap().len(),
+        1,
+        "rerun must not duplicate calls"
+    );
     assert_eq!(v3["utts"].as_array().unwrap().len(), utts.len());
 }

@@ -45,7 +45,9 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
             .filter_map(|e| e.ok())
             .filter(|e| {
                 e.file_type().is_file()
-                    && e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("json"))
+                    && e.path()
+                        .extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("json"))
                     && !e.file_name().to_string_lossy().starts_with('.')
             })
             .map(|e| e.into_path())
@@ -97,7 +99,10 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
                 &meta,
                 "transcript",
                 "duplicate_call_id",
-                format!("{}: call_id {:?} is used by another transcript file", meta.path, meta.call_id),
+                format!(
+                    "{}: call_id {:?} is used by another transcript file",
+                    meta.path, meta.call_id
+                ),
             ));
             continue;
         }
@@ -108,7 +113,10 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
             ChannelLayout::OperatorLeft
         };
         let duration_s = utterances.iter().map(|u| u.end_s).fold(0.0, f64::max);
-        let language = t.language.clone().or_else(|| Some(cfg.pipeline.language.clone()));
+        let language = t
+            .language
+            .clone()
+            .or_else(|| Some(cfg.pipeline.language.clone()));
         let (call, rows) = callqa_features::build_rows(
             &meta,
             duration_s,

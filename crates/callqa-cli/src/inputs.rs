@@ -157,7 +157,12 @@ pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
         .with_context(|| format!("cannot read manifest {}", manifest.display()))?;
     let headers = rdr
         .headers()
-        .with_context(|| format!("manifest {}: cannot read the header row", manifest.display()))?
+        .with_context(|| {
+            format!(
+                "manifest {}: cannot read the header row",
+                manifest.display()
+            )
+        })?
         .clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(c_path), Some(c_id)) = (col("path"), col("call_id")) else {
@@ -279,14 +284,26 @@ mod tests {
         let inp = from_manifest(&m).unwrap();
         let ids: Vec<_> = inp.calls.iter().map(|c| c.call_id.as_str()).collect();
         assert_eq!(ids, ["c1", "c6"]);
-        assert_eq!(inp.calls[0].started_at.to_rfc3339(), "2026-11-02T06:00:00+00:00");
+        assert_eq!(
+            inp.calls[0].started_at.to_rfc3339(),
+            "2026-11-02T06:00:00+00:00"
+        );
         assert!(inp.calls[0].path.ends_with("a.wav"));
         let kinds: Vec<_> = inp.errors.iter().map(|e| e.error_kind.as_str()).collect();
         assert_eq!(
             kinds,
-            ["bad_date", "missing_field", "duplicate_call_id", "bad_channel_layout"]
+            [
+                "bad_date",
+                "missing_field",
+                "duplicate_call_id",
+                "bad_channel_layout"
+            ]
         );
-        assert!(inp.errors[0].message.contains("line 3"), "{}", inp.errors[0].message);
+        assert!(
+            inp.errors[0].message.contains("line 3"),
+            "{}",
+            inp.errors[0].message
+        );
     }
 
     #[test]

@@ -45,18 +45,22 @@ enum LogFormat {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Transcribe call recordings and write per-call quality features to Parquet.
-    #[command(after_help = "Example:\n  callqa run --input recordings/ --out out/ --language ru\n  \
+    #[command(
+        after_help = "Example:\n  callqa run --input recordings/ --out out/ --language ru\n  \
         callqa run --input manifest.csv --out out/ --pipeline pipelines/en-contact-center.toml --threads 4\n\n\
         Manifest CSV columns: path,call_id,operator_id,started_at[,channel_layout][,language]\n\
         (paths relative to the manifest's folder; started_at RFC 3339).\n\
         Without a manifest, call_id is the file stem and started_at the file's modification time.\n\
-        Calls already present in <out>/calls are skipped.")]
+        Calls already present in <out>/calls are skipped."
+    )]
     Run(run::RunArgs),
     /// Apply the rules to existing transcripts (JSON, one call per file) and write the same Parquet.
-    #[command(after_help = "Example:\n  callqa analyze --transcripts vendor-export/ --out out/ --pipeline pipelines/ru-contact-center.toml\n\n\
+    #[command(
+        after_help = "Example:\n  callqa analyze --transcripts vendor-export/ --out out/ --pipeline pipelines/ru-contact-center.toml\n\n\
         Transcript JSON: {\"call_id\": str, \"operator_id\": str, \"started_at\": RFC 3339, \"language\": \"ru\",\n  \
         \"utterances\": [{\"speaker\": \"operator\"|\"customer\", \"start\": s, \"end\": s, \"text\": str}]}\n\
-        Acoustic columns are null; calls already present in <out>/calls are skipped.")]
+        Acoustic columns are null; calls already present in <out>/calls are skipped."
+    )]
     Analyze(analyze::AnalyzeArgs),
 }
 

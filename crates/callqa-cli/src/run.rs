@@ -101,21 +101,25 @@ fn prepare(
     meta: CallMeta,
     cfg: &PipelineConfig,
     vad: &mut callqa_vad::Vad,
-) -> std::result::Result<Prepared, ErrorRow> {
+) -> std::result::Result<Prepared, Box<ErrorRow>> {
+    let fail =
+        |stage: &str, kind: &str, message: String| Box::new(error_row(&meta, stage, kind, message));
     let decoded = callqa_audio::decode_file(Path::new(&meta.path))
-        .map_err(|e| error_row(&meta, "decode", e.kind(), e.to_string()))?;
-    let layout = meta.channel_layout.unwrap_or(match decoded.source_channels {
-        1 => ChannelLayout::Mono,
-        _ => cfg.channels.stereo,
-    });
+        .map_err(|e| fail("decode", e.kind(), e.to_string()))?;
+    let layout = meta
+        .channel_layout
+        .unwrap_or(match decoded.source_channels {
+            1 => ChannelLayout::Mono,
+            _ => cfg.channels.stereo,
+        });
     let duration_s = decoded.duration_s;
     let channels = callqa_audio::to_channels(decoded, layout)
-        .map_err(|e| error_row(&meta, "decode", e.kind(), e.to_string()))?;
+        .map_err(|e| fail("decode", e.kind(), e.to_string()))?;
     let mut out = Vec::with_capacity(channels.len());
     for ch in channels {
-        let segs = vad.detect(&ch.samples, &cfg.vad).map_err(|e| {
-            error_row(&meta, "vad", e.kind(), format!("{}: {e}", meta.path))
-        })?;
+        let segs = vad
+            .detect(&ch.samples, &cfg.vad)
+            .map_err(|e| fail("vad", e.kind(), format!("{}: {e}", meta.path)))?;
         out.push((ch, segs));
     }
     Ok(Prepared {
@@ -136,7 +140,10 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
-    let model = args.model.clone().unwrap_or_else(paths::default_whisper_model);
+    let model = args
+        .model
+        .clone()
+        .unwrap_or_else(paths::default_whisper_model);
     let vad_model = args
         .vad_model
         .clone()
@@ -168,8 +175,9 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         summary.failed += 1;
         out.push_error(e);
     }
-    let (todo, skipped): (Vec<_>, Vec<_>) =
-        calls.into_iter().partition(|c| !out.existing.contains(&c.call_id));
+    let (todo, skipped): (Vec<_>, Vec<_>) = calls
+        .into_iter()
+        .partition(|c| !out.existing.contains(&c.call_id));
     summary.skipped = skipped.len();
     if !skipped.is_empty() {
         tracing::info!(
@@ -180,7 +188,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
     }
     let progress = summary.progress_bar(todo.len());
 
-    let (tx, rx) = mpsc::sync_channel::<std::result::Result<Prepared, ErrorRow>>(2);
+    let (tx, rx) = mpsc::sync_channel::<std::result::Result<Prepared, Box<ErrorRow>>>(2);
     let cfg_prep = cfg.clone();
     let producer = std::thread::Builder::new()
         .name("callqa-prepare".into())
@@ -199,7 +207,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             Err(e) => {
                 summary.failed += 1;
                 progress.inc(1);
-                out.push_error(e);
+                out.push_error(*e);
                 continue;
             }
         };
@@ -283,7 +291,13 @@ pub(crate) fn write_transcript(dir: &Path, t: &Transcript) -> Result<()> {
     let safe: String = t
         .call_id
         .chars()
-        .map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let path = dir.join(format!("{safe}.json"));
     let tmp = dir.join(format!(".{safe}.json.tmp"));

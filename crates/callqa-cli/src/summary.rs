@@ -87,7 +87,17 @@ impl Summary {
         if !self.calls.is_empty() && max_rows > 0 {
             println!(
                 "{:<24} {:>7} {:>4} {:>11} {:>6} {:>8} {:>6} {:>5} {:>5} {:>6} {:>6}",
-                "call_id", "dur_s", "lang", "talk op/cu", "pauses", "longest", "intr", "greet", "intro", "thanks", "survey"
+                "call_id",
+                "dur_s",
+                "lang",
+                "talk op/cu",
+                "pauses",
+                "longest",
+                "intr",
+                "greet",
+                "intro",
+                "thanks",
+                "survey"
             );
             for c in self.calls.iter().take(max_rows) {
                 println!(
@@ -126,7 +136,10 @@ impl Summary {
             rtf,
             peak_rss().map_or("-".into(), |kb| format!("{:.0} MiB", kb as f64 / 1024.0)),
         );
-        println!("Parquet: {}/{{calls,utterances,errors}}/call_date=*/", out.display());
+        println!(
+            "Parquet: {}/{{calls,utterances,errors}}/call_date=*/",
+            out.display()
+        );
     }
 }
 

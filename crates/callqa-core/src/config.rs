@@ -211,6 +211,9 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("p.toml") && e.contains("pause_treshold_s"), "{e}");
+        assert!(
+            e.contains("p.toml") && e.contains("pause_treshold_s"),
+            "{e}"
+        );
     }
 }

@@ -166,9 +166,13 @@ mod tests {
     #[test]
     fn rejects_bad_times_and_names_file() {
         let j = br#"{"call_id":"c1","started_at":"2026-11-02T09:15:00Z","utterances":[{"speaker":"operator","start":5,"end":2,"text":"a"}]}"#;
-        let e = Transcript::from_slice(j, "bad.json").unwrap_err().to_string();
+        let e = Transcript::from_slice(j, "bad.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("bad.json") && e.contains("utterance 0"), "{e}");
-        let e = Transcript::from_slice(b"{", "trunc.json").unwrap_err().to_string();
+        let e = Transcript::from_slice(b"{", "trunc.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("trunc.json"), "{e}");
         let j = br#"{"call_id":"c1","started_at":"2026-11-02T09:15:00Z","utterances":[{"speaker":"robot","start":1,"end":2,"text":"a"}]}"#;
         assert!(Transcript::from_slice(j, "s.json").is_err());
