@@ -5,7 +5,7 @@ use crate::output::Output;
 use crate::run::{error_row, load_pipeline, Outcome};
 use crate::summary::{CallSummary, Summary};
 use anyhow::Result;
-use callqa_core::{CallMeta, ChannelLayout, ErrorRow, Speaker, Transcript};
+use callqa_core::{ErrorRow, Transcript};
 use chrono::Utc;
 use clap::Args;
 use std::path::PathBuf;
@@ -81,14 +81,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let meta = CallMeta {
-            call_id: t.call_id.clone(),
-            operator_id: t.operator_id.clone(),
-            started_at: t.started_at,
-            language: t.language.clone(),
-            channel_layout: None,
-            path,
-        };
+        let meta = t.meta(&path);
         if out.existing.contains(&meta.call_id) {
             summary.skipped += 1;
             continue;
@@ -107,12 +100,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
             continue;
         }
         let utterances = t.to_utterances();
-        let layout = if utterances.iter().any(|u| u.speaker == Speaker::Mixed) {
-            ChannelLayout::Mono
-        } else {
-            ChannelLayout::OperatorLeft
-        };
-        let duration_s = utterances.iter().map(|u| u.end_s).fold(0.0, f64::max);
+        let (layout, duration_s) = (t.layout(), t.duration_s());
         let language = t
             .language
             .clone()

@@ -7,7 +7,7 @@
 //!  "utterances": [{"speaker": "operator", "start": 0.4, "end": 2.9, "text": "Здравствуйте!"}]}
 //! ```
 
-use crate::types::{Speaker, Utterance};
+use crate::types::{CallMeta, ChannelLayout, Speaker, Utterance};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -122,6 +122,32 @@ impl Transcript {
                 text: u.text.clone(),
             })
             .collect()
+    }
+
+    /// `Mono` when any utterance is `mixed`, else two speakers (`OperatorLeft`).
+    pub fn layout(&self) -> ChannelLayout {
+        if self.utterances.iter().any(|u| u.speaker == Speaker::Mixed) {
+            ChannelLayout::Mono
+        } else {
+            ChannelLayout::OperatorLeft
+        }
+    }
+
+    /// Call length as far as the transcript knows it: the end of the last utterance.
+    pub fn duration_s(&self) -> f64 {
+        self.utterances.iter().map(|u| u.end).fold(0.0, f64::max)
+    }
+
+    /// The call's metadata; `path` is the transcript file, for lineage and error rows.
+    pub fn meta(&self, path: &str) -> CallMeta {
+        CallMeta {
+            call_id: self.call_id.clone(),
+            operator_id: self.operator_id.clone(),
+            started_at: self.started_at,
+            language: self.language.clone(),
+            channel_layout: Some(self.layout()),
+            path: path.to_string(),
+        }
     }
 
     /// Build a transcript from pipeline utterances (for `--dump-transcripts`).

@@ -2,9 +2,7 @@
 //! every call's flags and timing counts match `tests/data/transcripts/expected.csv`.
 
 use callqa_core::config::TimingConfig;
-use callqa_core::{
-    CallFeatures, CallMeta, ChannelLayout, PipelineConfig, Speaker, Transcript, UtteranceRow,
-};
+use callqa_core::{CallFeatures, PipelineConfig, Transcript, UtteranceRow};
 use callqa_rules::{RulePack, KNOWN_ELEMENTS};
 use chrono::{TimeZone, Utc};
 use std::collections::BTreeMap;
@@ -34,20 +32,8 @@ fn analyse(
 ) -> (CallFeatures, Vec<UtteranceRow>) {
     let t = Transcript::from_path(path).unwrap_or_else(|e| panic!("{e}"));
     let utterances = t.to_utterances();
-    let layout = if utterances.iter().any(|u| u.speaker == Speaker::Mixed) {
-        ChannelLayout::Mono
-    } else {
-        ChannelLayout::OperatorLeft
-    };
-    let duration_s = utterances.iter().map(|u| u.end_s).fold(0.0, f64::max);
-    let meta = CallMeta {
-        call_id: t.call_id.clone(),
-        operator_id: t.operator_id.clone(),
-        started_at: t.started_at,
-        language: t.language.clone(),
-        channel_layout: Some(layout),
-        path: path.display().to_string(),
-    };
+    let (layout, duration_s) = (t.layout(), t.duration_s());
+    let meta = t.meta(&path.display().to_string());
     callqa_features::build_rows(
         &meta,
         duration_s,
