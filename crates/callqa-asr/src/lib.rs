@@ -140,6 +140,11 @@ pub fn system_info() -> String {
     whisper_rs::print_system_info().to_string()
 }
 
+/// Whether Whisper knows the language code (`ru`, `en`, …).
+pub fn language_supported(code: &str) -> bool {
+    whisper_rs::get_lang_id(code).is_some()
+}
+
 /// The whisper.cpp version linked in.
 pub fn whisper_cpp_version() -> &'static str {
     whisper_rs::WHISPER_CPP_VERSION
@@ -294,7 +299,7 @@ impl AsrEngine {
             .map(str::trim)
             .filter(|l| !l.is_empty() && *l != "auto");
         if let Some(l) = language {
-            if whisper_rs::get_lang_id(l).is_none() {
+            if !language_supported(l) {
                 return Err(AsrError::UnknownLanguage(l.to_string()));
             }
         }

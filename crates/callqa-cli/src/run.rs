@@ -149,6 +149,12 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| paths::models_dir().join("silero_vad_16k_sequence.onnx"));
 
+    if let Some(l) = default_lang.as_deref() {
+        anyhow::ensure!(
+            callqa_asr::language_supported(l),
+            "unknown language {l:?}: use a Whisper language code (ru, en, de, …) or auto"
+        );
+    }
     let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
     let mut vad = callqa_vad::Vad::open(env, &vad_model)?;
     let asr = AsrEngine::load(&model, &cfg.asr)?;

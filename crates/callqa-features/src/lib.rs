@@ -99,7 +99,8 @@ fn union(mut iv: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 }
 
 fn total(iv: &[(f64, f64)]) -> f64 {
-    iv.iter().map(|(s, e)| e - s).sum()
+    // fold from +0.0: `sum()` of no floats is -0.0, which BI tools print as "-0".
+    iv.iter().map(|(s, e)| e - s).fold(0.0, |a, b| a + b)
 }
 
 /// Compute the timing features of one call. `utterances` may be in any order; indices in
@@ -314,6 +315,13 @@ mod tests {
 
     fn cfg() -> TimingConfig {
         TimingConfig::default()
+    }
+
+    #[test]
+    fn no_speech_gives_positive_zero_talk() {
+        let t = timing(&[], 10.0, &TimingConfig::default());
+        assert!(t.operator_talk_s.unwrap_or(0.0).is_sign_positive());
+        assert!(t.silence_s == 10.0);
     }
 
     #[test]
