@@ -192,7 +192,8 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             args.out.display()
         );
     }
-    let progress = summary.progress_bar(todo.len());
+    let n_todo = todo.len();
+    let progress = summary.progress_bar(n_todo);
 
     let (tx, rx) = mpsc::sync_channel::<std::result::Result<Prepared, Box<ErrorRow>>>(2);
     let cfg_prep = cfg.clone();
@@ -274,6 +275,14 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             );
             write_transcript(d, &t)?;
         }
+        tracing::info!(
+            call_id = %call.call_id,
+            audio_s = format!("{:.1}", p.duration_s),
+            utterances = rows.len(),
+            done = summary.done() + 1,
+            of = n_todo,
+            "call processed"
+        );
         summary.add(CallSummary::from_row(&call, p.duration_s));
         out.push_call(call, rows)?;
     }

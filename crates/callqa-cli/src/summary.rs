@@ -75,6 +75,11 @@ impl Summary {
         pb
     }
 
+    /// Calls finished so far.
+    pub fn done(&self) -> usize {
+        self.calls.len()
+    }
+
     /// Record a finished call.
     pub fn add(&mut self, c: CallSummary) {
         self.audio_s += c.duration_s;
