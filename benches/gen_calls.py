@@ -65,8 +65,9 @@ def main():
         s = a.out / f"call_{i:05d}.spec.json"
         s.write_text(json.dumps(spec(rng)))
         wav = a.out / f"call_{i:05d}.wav"
-        if not wav.exists():
-            subprocess.run([sys.executable, str(synth), str(s), str(wav)], check=True)
+        truth = a.out / f"call_{i:05d}.truth.json"
+        if not wav.exists() or not truth.exists():
+            subprocess.run([sys.executable, str(synth), str(s), str(wav), "--truth", str(truth)], check=True)
         s.unlink()
 
 
