@@ -34,7 +34,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 # --- 1. system packages --------------------------------------------------------------
-APT_PACKAGES=(build-essential cmake clang libclang-dev pkg-config espeak-ng sox libsox-fmt-all
+APT_PACKAGES=(build-essential cmake clang libclang-dev pkg-config espeak-ng sox libsox-fmt-all festival festvox-ru
               python3 python3-venv python3-pip ca-certificates git time)
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do

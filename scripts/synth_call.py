@@ -35,12 +35,26 @@ SYNTH_RATE = 22050
 
 
 def speak(text: str, voice: str, speed: int, tmp: Path) -> np.ndarray:
+    """Synthesise one turn. `voice` is an espeak-ng voice (`en-us+f3`) or
+    `festival:<voice>` (e.g. `festival:msu_ru_nsh_clunits`, Festival's recorded Russian
+    voice, which Whisper understands with realistic errors)."""
     wav = tmp / "turn.wav"
-    cmd = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text]
-    try:
-        subprocess.run(cmd, check=True, capture_output=True)
-    except FileNotFoundError:
-        sys.exit("synth_call: espeak-ng is not installed (run scripts/setup.sh)")
+    if voice.startswith("festival:"):
+        txt = tmp / "turn.txt"
+        txt.write_text(text, encoding="utf-8")
+        raw = tmp / "turn16k.wav"
+        cmd = ["text2wave", "-eval", f"(voice_{voice.split(':', 1)[1]})", str(txt), "-o", str(raw)]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True)
+            subprocess.run(["sox", str(raw), "-r", str(SYNTH_RATE), "-c", "1", "-b", "16", str(wav)], check=True)
+        except FileNotFoundError:
+            sys.exit("synth_call: festival (text2wave) or sox is not installed (run scripts/setup.sh)")
+    else:
+        cmd = ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text]
+        try:
+            subprocess.run(cmd, check=True, capture_output=True)
+        except FileNotFoundError:
+            sys.exit("synth_call: espeak-ng is not installed (run scripts/setup.sh)")
     with wave.open(str(wav)) as w:
         if w.getframerate() != SYNTH_RATE or w.getsampwidth() != 2:
             sys.exit(f"synth_call: unexpected espeak-ng output format {w.getparams()}")
