@@ -1,0 +1,436 @@
+//! Feature set `callqa-emo-v1`: 130 functionals over frame-level features of one utterance.
+//!
+//! This is the Rust twin of `scripts/train_emotion.py::extract`; every constant and every
+//! step below mirrors it, and `tests/parity.rs` checks the two against each other on EmoDB
+//! files. Change one, change both, and bump [`FEATURE_SET`].
+//!
+//! * 16 kHz input, 25 ms frames (400 samples), 10 ms hop (160); a frame is taken only when
+//!   it fits entirely in the signal.
+//! * Spectral frames: pre-emphasis 0.97, symmetric Hamming window, 512-point FFT power.
+//! * Frame-level features: 24 HTK-mel log energies (100–3800 Hz), MFCC c1–c12 (orthonormal
+//!   DCT-II of the log-mels), energy in dB of the raw frame, spectral centroid (0–4 kHz, in
+//!   kHz), alpha ratio (power 1–4 kHz over 50 Hz–1 kHz, dB), deltas `(x[t+1] − x[t−1]) / 2`
+//!   of MFCCs and energy (edges repeated), and F0 (YIN-style estimator, see [`yin_f0`]).
+//! * Active frames: energy within 35 dB of the loudest frame. Voiced frames: active frames
+//!   where YIN finds a period.
+//! * Functionals over active (resp. voiced) frames: mean, population std and linear-
+//!   interpolated percentiles (numpy's default), in the order of [`feature_names`].
+
+use crate::EmotionError;
+use realfft::RealFftPlanner;
+
+/// Version tag of this feature definition; a model spec names the set it was trained on.
+pub const FEATURE_SET: &str = "callqa-emo-v1";
+/// Sample rate the features are defined at.
+pub const SAMPLE_RATE: u32 = 16_000;
+/// Number of values in a feature vector.
+pub const N_FEATURES: usize = 130;
+
+const SR: f64 = SAMPLE_RATE as f64;
+const FRAME: usize = 400;
+const HOP: usize = 160;
+const NFFT: usize = 512;
+const NBINS: usize = NFFT / 2 + 1;
+const PREEMPH: f64 = 0.97;
+const N_MELS: usize = 24;
+const MEL_LO_HZ: f64 = 100.0;
+const MEL_HI_HZ: f64 = 3800.0;
+const N_MFCC: usize = 12;
+const ACTIVE_DB: f64 = 35.0;
+const EPS: f64 = 1e-10;
+const F0_WIN: usize = 640;
+const TAU_MIN: usize = 32; // 500 Hz
+const TAU_MAX: usize = 266; // 60 Hz
+const F0_INT: usize = F0_WIN - TAU_MAX;
+const YIN_THRESHOLD: f64 = 0.2;
+const ST_REF_HZ: f64 = 27.5;
+
+/// Pitch-based intonation measures of one utterance, from the voiced frames' F0 track.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pitch {
+    /// Mean F0 in Hz; `None` when no frame is voiced.
+    pub f0_mean_hz: Option<f64>,
+    /// F0 range in Hz: 90th minus 10th percentile (robust to single octave errors).
+    pub f0_range_hz: Option<f64>,
+    /// F0 variability: standard deviation of F0 in semitones.
+    pub f0_std_st: Option<f64>,
+    /// Share of active frames that are voiced (0 when none is).
+    pub voiced_ratio: f64,
+}
+
+/// The features of one utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    /// The [`N_FEATURES`] functionals, in [`feature_names`] order (before any normalisation).
+    pub values: Vec<f64>,
+    /// Intonation measures.
+    pub pitch: Pitch,
+}
+
+/// Names of the feature vector's values, in order.
+pub fn feature_names() -> Vec<String> {
+    let mut n = Vec::with_capacity(N_FEATURES);
+    for i in 1..=N_MFCC {
+        for f in ["mean", "std", "p10", "p90"] {
+            n.push(format!("mfcc{i}_{f}"));
+        }
+    }
+    for f in ["mean", "std", "p10", "p50", "p90"] {
+        n.push(format!("energy_db_{f}"));
+    }
+    for base in ["centroid_khz", "alpha_ratio_db"] {
+        for f in ["mean", "std", "p10", "p90"] {
+            n.push(format!("{base}_{f}"));
+        }
+    }
+    for m in 0..N_MELS {
+        n.push(format!("logmel{m}_mean"));
+        n.push(format!("logmel{m}_std"));
+    }
+    for i in 1..=N_MFCC {
+        n.push(format!("d_mfcc{i}_std"));
+    }
+    n.push("d_energy_db_std".into());
+    for f in ["mean", "std", "p10", "p50", "p90", "range"] {
+        n.push(format!("f0_st_{f}"));
+    }
+    n.push("voiced_ratio".into());
+    n.push("f0_st_mean_abs_delta".into());
+    n
+}
+
+fn hz_to_mel(f: f64) -> f64 {
+    2595.0 * (1.0 + f / 700.0).log10()
+}
+
+fn mel_to_hz(m: f64) -> f64 {
+    700.0 * (10f64.powf(m / 2595.0) - 1.0)
+}
+
+fn bin_hz(k: usize) -> f64 {
+    k as f64 * SR / NFFT as f64
+}
+
+/// Triangular HTK-mel weights, `N_MELS` rows of `NBINS`.
+fn mel_filterbank() -> Vec<[f64; NBINS]> {
+    let (lo, hi) = (hz_to_mel(MEL_LO_HZ), hz_to_mel(MEL_HI_HZ));
+    let pts: Vec<f64> = (0..N_MELS + 2)
+        .map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (N_MELS + 1) as f64))
+        .collect();
+    (0..N_MELS)
+        .map(|m| {
+            let (a, c, b) = (pts[m], pts[m + 1], pts[m + 2]);
+            let mut w = [0.0; NBINS];
+            for (k, wk) in w.iter_mut().enumerate() {
+                let f = bin_hz(k);
+                let up = (f - a) / (c - a);
+                let down = (b - f) / (b - c);
+                *wk = up.min(down).max(0.0);
+            }
+            w
+        })
+        .collect()
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn std(v: &[f64]) -> f64 {
+    let m = mean(v);
+    (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt()
+}
+
+/// numpy's default (linear) percentile of a non-empty slice, `q` in 0..=100.
+fn percentile(v: &[f64], q: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let pos = q / 100.0 * (s.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(s.len() - 1);
+    s[lo] + (s[hi] - s[lo]) * (pos - lo as f64)
+}
+
+fn delta(v: &[f64]) -> Vec<f64> {
+    let n = v.len();
+    (0..n)
+        .map(|t| {
+            let prev = v[t.saturating_sub(1)];
+            let next = v[(t + 1).min(n - 1)];
+            (next - prev) / 2.0
+        })
+        .collect()
+}
+
+/// F0 in Hz of each of `n_frames` frames (0.0 where no period is found).
+///
+/// YIN-style: from each frame start a 40 ms window (the signal zero-padded at the end),
+/// difference function `d(τ) = Σ_{j<374} (x[j] − x[j+τ])²` for τ = 1..=266, cumulative-
+/// mean-normalised `d'(τ) = d(τ)·τ / Σ_{k≤τ} d(k)`; the first τ in 32..=266 (500–60 Hz)
+/// with `d'(τ) < 0.2` is followed down to its local minimum and refined by a parabola
+/// through its neighbours.
+pub fn yin_f0(x: &[f64], n_frames: usize) -> Vec<f64> {
+    let mut xp = Vec::with_capacity(x.len() + F0_WIN);
+    xp.extend_from_slice(x);
+    xp.resize(x.len() + F0_WIN, 0.0);
+    let mut f0 = vec![0.0; n_frames];
+    let mut cmnd = [1.0f64; TAU_MAX + 1];
+    for (t, f0_t) in f0.iter_mut().enumerate() {
+        let start = t * HOP;
+        let base = &xp[start..start + F0_INT];
+        let mut cum = 0.0;
+        for tau in 1..=TAU_MAX {
+            let shifted = &xp[start + tau..start + tau + F0_INT];
+            let d: f64 = base
+                .iter()
+                .zip(shifted)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+            cum += d;
+            cmnd[tau] = if cum > 0.0 { d * tau as f64 / cum } else { 1.0 };
+        }
+        let Some(mut tau) = (TAU_MIN..=TAU_MAX).find(|&k| cmnd[k] < YIN_THRESHOLD) else {
+            continue;
+        };
+        while tau < TAU_MAX && cmnd[tau + 1] < cmnd[tau] {
+            tau += 1;
+        }
+        let mut refined = tau as f64;
+        if tau > 1 && tau < TAU_MAX {
+            let (a, b, c) = (cmnd[tau - 1], cmnd[tau], cmnd[tau + 1]);
+            let den = a - 2.0 * b + c;
+            if den.abs() > 1e-12 {
+                let shift = 0.5 * (a - c) / den;
+                refined = tau as f64 + shift.clamp(-1.0, 1.0);
+            }
+        }
+        *f0_t = SR / refined;
+    }
+    f0
+}
+
+/// Compute the `callqa-emo-v1` features of one utterance: 16 kHz mono samples in [-1, 1].
+///
+/// Errors on fewer than 400 samples (one 25 ms frame) and on non-finite samples.
+pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
+    if samples.len() < FRAME {
+        return Err(EmotionError::TooShort {
+            samples: samples.len(),
+            min: FRAME,
+        });
+    }
+    if samples.iter().any(|s| !s.is_finite()) {
+        return Err(EmotionError::BadInput("non-finite sample".into()));
+    }
+    let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
+    let n = x.len();
+    let n_frames = 1 + (n - FRAME) / HOP;
+    let mut y = Vec::with_capacity(n);
+    y.push(x[0]);
+    for i in 1..n {
+        y.push(x[i] - PREEMPH * x[i - 1]);
+    }
+    let window: Vec<f64> = (0..FRAME)
+        .map(|i| 0.54 - 0.46 * (2.0 * std::f64::consts::PI * i as f64 / (FRAME - 1) as f64).cos())
+        .collect();
+    let fb = mel_filterbank();
+    let dct: Vec<[f64; N_MELS]> = (1..=N_MFCC)
+        .map(|i| {
+            let mut row = [0.0; N_MELS];
+            for (m, r) in row.iter_mut().enumerate() {
+                *r = (std::f64::consts::PI * i as f64 * (m as f64 + 0.5) / N_MELS as f64).cos()
+                    * (2.0 / N_MELS as f64).sqrt();
+            }
+            row
+        })
+        .collect();
+
+    let mut planner = RealFftPlanner::<f64>::new();
+    let fft = planner.plan_fft_forward(NFFT);
+    let mut buf = fft.make_input_vec();
+    let mut spec = fft.make_output_vec();
+    let mut scratch = fft.make_scratch_vec();
+
+    let mut energy_db = Vec::with_capacity(n_frames);
+    let mut logmel = vec![[0.0f64; N_MELS]; n_frames];
+    let mut mfcc = vec![[0.0f64; N_MFCC]; n_frames];
+    let mut centroid = Vec::with_capacity(n_frames);
+    let mut alpha = Vec::with_capacity(n_frames);
+    let mut power = [0.0f64; NBINS];
+    for t in 0..n_frames {
+        let s = t * HOP;
+        let raw = &x[s..s + FRAME];
+        energy_db
+            .push(10.0 * (raw.iter().map(|v| v * v).sum::<f64>() / FRAME as f64 + EPS).log10());
+        buf.fill(0.0);
+        for (i, b) in buf.iter_mut().take(FRAME).enumerate() {
+            *b = y[s + i] * window[i];
+        }
+        fft.process_with_scratch(&mut buf, &mut spec, &mut scratch)
+            .map_err(|e| EmotionError::BadInput(format!("FFT: {e}")))?;
+        for (p, c) in power.iter_mut().zip(&spec) {
+            *p = c.re * c.re + c.im * c.im;
+        }
+        for (m, w) in fb.iter().enumerate() {
+            let e: f64 = power.iter().zip(w).map(|(p, w)| p * w).sum();
+            logmel[t][m] = (e + EPS).ln();
+        }
+        for (i, row) in dct.iter().enumerate() {
+            mfcc[t][i] = logmel[t].iter().zip(row).map(|(l, d)| l * d).sum();
+        }
+        let (mut num, mut den, mut hi, mut lo) = (0.0, 0.0, 0.0, 0.0);
+        for (k, &p) in power.iter().enumerate() {
+            let f = bin_hz(k);
+            if f <= 4000.0 {
+                num += p * f;
+                den += p;
+            }
+            if (1000.0..=4000.0).contains(&f) {
+                hi += p;
+            }
+            if (50.0..1000.0).contains(&f) {
+                lo += p;
+            }
+        }
+        centroid.push(num / (den + EPS) / 1000.0);
+        alpha.push(10.0 * ((hi + EPS) / (lo + EPS)).log10());
+    }
+
+    let d_energy = delta(&energy_db);
+    let d_mfcc: Vec<Vec<f64>> = (0..N_MFCC)
+        .map(|i| delta(&mfcc.iter().map(|r| r[i]).collect::<Vec<_>>()))
+        .collect();
+    let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let active: Vec<bool> = energy_db.iter().map(|&e| e > max_db - ACTIVE_DB).collect();
+    let f0 = yin_f0(&x, n_frames);
+    let voiced: Vec<bool> = active
+        .iter()
+        .zip(&f0)
+        .map(|(&a, &f)| a && f > 0.0)
+        .collect();
+    let pick = |v: &mut dyn Iterator<Item = f64>| -> Vec<f64> {
+        v.zip(&active).filter(|(_, &a)| a).map(|(x, _)| x).collect()
+    };
+
+    let mut out = Vec::with_capacity(N_FEATURES);
+    for i in 0..N_MFCC {
+        let v = pick(&mut mfcc.iter().map(|r| r[i]));
+        out.extend([
+            mean(&v),
+            std(&v),
+            percentile(&v, 10.0),
+            percentile(&v, 90.0),
+        ]);
+    }
+    let v = pick(&mut energy_db.iter().copied());
+    out.extend([
+        mean(&v),
+        std(&v),
+        percentile(&v, 10.0),
+        percentile(&v, 50.0),
+        percentile(&v, 90.0),
+    ]);
+    for arr in [&centroid, &alpha] {
+        let v = pick(&mut arr.iter().copied());
+        out.extend([
+            mean(&v),
+            std(&v),
+            percentile(&v, 10.0),
+            percentile(&v, 90.0),
+        ]);
+    }
+    for m in 0..N_MELS {
+        let v = pick(&mut logmel.iter().map(|r| r[m]));
+        out.extend([mean(&v), std(&v)]);
+    }
+    for d in &d_mfcc {
+        out.push(std(&pick(&mut d.iter().copied())));
+    }
+    out.push(std(&pick(&mut d_energy.iter().copied())));
+
+    let st_of = |hz: f64| 12.0 * (hz / ST_REF_HZ).log2();
+    let hz: Vec<f64> = f0
+        .iter()
+        .zip(&voiced)
+        .filter(|(_, &v)| v)
+        .map(|(&f, _)| f)
+        .collect();
+    let pitch = if hz.is_empty() {
+        out.extend([0.0; 8]);
+        Pitch {
+            f0_mean_hz: None,
+            f0_range_hz: None,
+            f0_std_st: None,
+            voiced_ratio: 0.0,
+        }
+    } else {
+        let st: Vec<f64> = hz.iter().map(|&h| st_of(h)).collect();
+        let (p10, p50, p90) = (
+            percentile(&st, 10.0),
+            percentile(&st, 50.0),
+            percentile(&st, 90.0),
+        );
+        out.extend([mean(&st), std(&st), p10, p50, p90, p90 - p10]);
+        let jumps: Vec<f64> = (0..n_frames.saturating_sub(1))
+            .filter(|&t| voiced[t] && voiced[t + 1])
+            .map(|t| (st_of(f0[t + 1]) - st_of(f0[t])).abs())
+            .collect();
+        let n_active = active.iter().filter(|&&a| a).count();
+        let vr = hz.len() as f64 / n_active as f64;
+        out.push(vr);
+        out.push(if jumps.is_empty() { 0.0 } else { mean(&jumps) });
+        Pitch {
+            f0_mean_hz: Some(mean(&hz)),
+            f0_range_hz: Some(percentile(&hz, 90.0) - percentile(&hz, 10.0)),
+            f0_std_st: Some(std(&st)),
+            voiced_ratio: vr,
+        }
+    };
+    debug_assert_eq!(out.len(), N_FEATURES);
+    Ok(Features { values: out, pitch })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_the_vector() {
+        assert_eq!(feature_names().len(), N_FEATURES);
+    }
+
+    #[test]
+    fn percentile_is_numpy_linear() {
+        let v = [4.0, 1.0, 3.0, 2.0];
+        assert!((percentile(&v, 10.0) - 1.3).abs() < 1e-12);
+        assert!((percentile(&v, 50.0) - 2.5).abs() < 1e-12);
+        assert!((percentile(&v, 100.0) - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn yin_finds_a_sine_pitch() {
+        let x: Vec<f32> = (0..16_000)
+            .map(|i| (2.0 * std::f32::consts::PI * 200.0 * i as f32 / 16_000.0).sin() * 0.5)
+            .collect();
+        let f = extract(&x).expect("features");
+        let m = f.pitch.f0_mean_hz.expect("voiced");
+        assert!((m - 200.0).abs() < 1.0, "{m}");
+        assert!(f.pitch.voiced_ratio > 0.9);
+        assert!(f.values.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn short_and_bad_input_are_errors() {
+        assert!(matches!(
+            extract(&[0.0; 100]),
+            Err(EmotionError::TooShort { .. })
+        ));
+        let mut x = vec![0.0f32; 1000];
+        x[5] = f32::NAN;
+        assert!(extract(&x).is_err());
+        // digital silence: defined, no pitch
+        let f = extract(&[0.0; 1000]).expect("silence");
+        assert_eq!(f.pitch.f0_mean_hz, None);
+        assert!(f.values.iter().all(|v| v.is_finite()));
+    }
+}
