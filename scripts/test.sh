@@ -10,4 +10,4 @@ cargo fmt --all --check
 echo "[test] cargo clippy -D warnings"
 cargo clippy --release --workspace --all-targets --quiet -- -D warnings
 echo "[test] cargo test"
-cargo test --release --workspace
+cargo test --release --workspace --no-fail-fast
