@@ -145,6 +145,13 @@ pub fn language_supported(code: &str) -> bool {
     whisper_rs::get_lang_id(code).is_some()
 }
 
+/// Whisper's short code for a language given as a code or a name
+/// (`"russian"` → `"ru"`, `"EN"` → `"en"`); `None` if Whisper does not know it.
+pub fn language_code(code_or_name: &str) -> Option<&'static str> {
+    let id = whisper_rs::get_lang_id(&code_or_name.trim().to_ascii_lowercase())?;
+    whisper_rs::get_lang_str(id)
+}
+
 /// The whisper.cpp version linked in.
 pub fn whisper_cpp_version() -> &'static str {
     whisper_rs::WHISPER_CPP_VERSION
@@ -467,6 +474,13 @@ pub fn audio_ctx_for(window_s: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_names_become_codes() {
+        assert_eq!(language_code("russian"), Some("ru"));
+        assert_eq!(language_code("EN"), Some("en"));
+        assert_eq!(language_code("klingon"), None);
+    }
 
     #[test]
     fn engine_is_send_and_sync() {

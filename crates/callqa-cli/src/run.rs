@@ -149,12 +149,18 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| paths::models_dir().join("silero_vad_16k_sequence.onnx"));
 
-    if let Some(l) = default_lang.as_deref() {
-        anyhow::ensure!(
-            callqa_asr::language_supported(l),
-            "unknown language {l:?}: use a Whisper language code (ru, en, de, …) or auto"
-        );
-    }
+    let default_lang = match default_lang {
+        Some(l) => Some(
+            callqa_asr::language_code(&l)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown language {l:?}: use a Whisper language code (ru, en, de, …) or auto"
+                    )
+                })?
+                .to_string(),
+        ),
+        None => None,
+    };
     let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
     let mut vad = callqa_vad::Vad::open(env, &vad_model)?;
     let asr = AsrEngine::load(&model, &cfg.asr)?;
@@ -218,7 +224,9 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let lang = language_arg(p.meta.language.as_deref()).or_else(|| default_lang.clone());
+        let lang = language_arg(p.meta.language.as_deref())
+            .map(|l| callqa_asr::language_code(&l).map_or(l, str::to_string))
+            .or_else(|| default_lang.clone());
         let mut utterances: Vec<Utterance> = Vec::new();
         let mut detected: Option<String> = None;
         let mut asr_failed = None;
@@ -298,7 +306,8 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
 }
 
 fn resolve(args: &RunArgs) -> PathBuf {
-    crate::resolve_pipeline(args.pipeline.clone(), args.language.as_deref())
+    let lang = args.language.as_deref().and_then(callqa_asr::language_code);
+    crate::resolve_pipeline(args.pipeline.clone(), lang)
 }
 
 /// Write `<dir>/<call_id>.json` (call ids with path characters are made file-safe).
