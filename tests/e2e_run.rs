@@ -79,6 +79,7 @@ fn stereo_call_through_run_to_parquet() {
         ("self_introduction", "BOOLEAN"),
         ("thanks", "BOOLEAN"),
         ("survey_offer", "BOOLEAN"),
+        ("farewell", "BOOLEAN"),
         ("customer_questions", "INTEGER"),
         ("concrete_answers", "INTEGER"),
         ("vague_answers", "INTEGER"),
@@ -117,7 +118,17 @@ fn stereo_call_through_run_to_parquet() {
     assert_eq!(c["self_introduction"], true, "{c}");
     assert_eq!(c["thanks"], true, "{c}");
     assert_eq!(c["survey_offer"], true, "{c}");
-    assert!(c["concrete_answers"].is_null() && c["vague_answers"].is_null());
+    // The English pack defines questions and answers: the counts are integers, and no more
+    // questions are answered than asked.
+    let n = |k: &str| {
+        c[k].as_i64()
+            .unwrap_or_else(|| panic!("{k} not an integer: {c}"))
+    };
+    assert!(
+        n("concrete_answers") + n("vague_answers") <= n("customer_questions"),
+        "{c}"
+    );
+    assert!(c["farewell"].is_boolean(), "{c}");
     let op_talk = c["operator_talk_s"].as_f64().unwrap();
     let truth_op: f64 = truth["turns"]
         .as_array()

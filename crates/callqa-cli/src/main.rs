@@ -7,6 +7,7 @@
 //! unwritable output); 2 = bad command line.
 
 mod analyze;
+mod eval;
 mod inputs;
 mod output;
 mod run;
@@ -62,6 +63,18 @@ enum Command {
         Acoustic columns are null; calls already present in <out>/calls are skipped."
     )]
     Analyze(analyze::AnalyzeArgs),
+    /// Score predicted calls/ Parquet against a labelled truth CSV (precision / recall / F1, exact match / MAE).
+    #[command(
+        after_help = "Example:\n  callqa analyze --transcripts tests/data/devset/ru --out /tmp/dev --pipeline pipelines/ru-contact-center.toml\n  \
+        callqa analyze --transcripts tests/data/devset/en --out /tmp/dev --pipeline pipelines/en-contact-center.toml\n  \
+        callqa eval --pred /tmp/dev --truth tests/data/devset/truth.csv --min-f1 0.95 --min-exact 0.90\n\n\
+        Truth CSV: call_id, then any of greeting,self_introduction,thanks,survey_offer,farewell (true/false) and\n\
+        long_pauses,operator_interruptions,customer_interruptions,customer_questions,concrete_answers,vague_answers\n\
+        (integers). Empty cells are not scored; broken rows are reported with their line number and skipped.\n\
+        Truth calls missing from the predictions count as errors; extra predicted calls are ignored.\n\
+        Exit codes: 0 every element meets the thresholds, 4 some element is below, 1 unreadable input."
+    )]
+    Eval(eval::EvalArgs),
 }
 
 fn init_logging(format: LogFormat) {
@@ -83,6 +96,16 @@ fn main() -> ExitCode {
     let result: Result<run::Outcome> = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Analyze(a) => analyze::analyze(a),
+        Command::Eval(a) => {
+            return match eval::eval(a) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(eval::EXIT_BELOW_THRESHOLD),
+                Err(e) => {
+                    eprintln!("callqa: error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     };
     match result {
         Ok(o) if o.failed == 0 => ExitCode::SUCCESS,

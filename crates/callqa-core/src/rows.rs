@@ -47,11 +47,13 @@ pub struct CallFeatures {
     pub thanks: bool,
     /// The operator offered to rate the call / take a survey in the closing part.
     pub survey_offer: bool,
-    /// Questions asked by the customer (null until question rules exist in the pack).
+    /// The operator said goodbye in the closing part.
+    pub farewell: bool,
+    /// Questions asked by the customer (null when the pack has no `[rules.questions]`).
     pub customer_questions: Option<u32>,
-    /// Customer questions answered concretely (null until answer rules exist).
+    /// Customer questions whose reply was concrete (null without `[rules.answers]`).
     pub concrete_answers: Option<u32>,
-    /// Customer questions answered vaguely (null until answer rules exist).
+    /// Customer questions whose reply was vague (null without `[rules.answers]`).
     pub vague_answers: Option<u32>,
     /// ASR model file name, or null for imported transcripts.
     pub asr_model: Option<String>,

@@ -27,6 +27,8 @@
 //! speaker split: talk times and interruptions are `None`, pauses and silence are computed.
 #![deny(missing_docs)]
 
+pub mod eval;
+
 use callqa_core::config::TimingConfig;
 use callqa_core::{
     CallFeatures, CallMeta, ChannelLayout, PipelineConfig, Speaker, Utterance, UtteranceRow,
@@ -288,6 +290,7 @@ pub fn build_rows(
         self_introduction: script.self_introduction,
         thanks: script.thanks,
         survey_offer: script.survey_offer,
+        farewell: script.farewell,
         customer_questions: script.customer_questions,
         concrete_answers: script.concrete_answers,
         vague_answers: script.vague_answers,

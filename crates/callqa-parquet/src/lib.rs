@@ -88,6 +88,7 @@ pub fn calls_schema() -> SchemaRef {
         f("self_introduction", Boolean, false),
         f("thanks", Boolean, false),
         f("survey_offer", Boolean, false),
+        f("farewell", Boolean, false),
         f("customer_questions", Int32, true),
         f("concrete_answers", Int32, true),
         f("vague_answers", Int32, true),
@@ -183,6 +184,7 @@ fn calls_batch(rows: &[&CallFeatures]) -> Result<RecordBatch, arrow::error::Arro
             b(&|r| r.self_introduction),
             b(&|r| r.thanks),
             b(&|r| r.survey_offer),
+            b(&|r| r.farewell),
             i32c(&|r| r.customer_questions),
             i32c(&|r| r.concrete_answers),
             i32c(&|r| r.vague_answers),
@@ -423,6 +425,111 @@ pub fn existing_call_ids(out: &Path) -> Result<std::collections::HashSet<String>
         }
     }
     Ok(ids)
+}
+
+/// One cell of a `calls/` row as read back by [`read_calls`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// SQL null.
+    Null,
+    /// A BOOLEAN column.
+    Bool(bool),
+    /// An INTEGER column.
+    Int(i64),
+    /// A DOUBLE column.
+    Float(f64),
+    /// A VARCHAR column, or a timestamp as RFC 3339.
+    Str(String),
+}
+
+/// The Parquet files under `dir` (recursively), hidden and temporary files left out,
+/// sorted by path.
+fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, SinkError> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|source| SinkError::Io {
+            path: d.display().to_string(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !name.starts_with('.') && name.ends_with(".parquet") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Read every row of `<out>/calls/` back, column name → value (the `call_date` partition
+/// column is not in the files and not returned). Used by `callqa eval`.
+pub fn read_calls(out: &Path) -> Result<Vec<BTreeMap<String, Cell>>, SinkError> {
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let mut rows = Vec::new();
+    for p in parquet_files(&out.join("calls"))? {
+        let bad = |message: String| SinkError::Encode {
+            path: p.display().to_string(),
+            message,
+        };
+        let file = File::open(&p).map_err(|source| SinkError::Io {
+            path: p.display().to_string(),
+            source,
+        })?;
+        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+            .and_then(|b| b.build())
+            .map_err(|e| bad(e.to_string()))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| bad(e.to_string()))?;
+            let schema = batch.schema();
+            let start = rows.len();
+            rows.resize(start + batch.num_rows(), BTreeMap::new());
+            for (field, col) in schema.fields().iter().zip(batch.columns()) {
+                for r in 0..batch.num_rows() {
+                    let cell = if col.is_null(r) {
+                        Cell::Null
+                    } else {
+                        match col.data_type() {
+                            DataType::Boolean => Cell::Bool(col.as_boolean().value(r)),
+                            DataType::Int32 => {
+                                Cell::Int(col.as_primitive::<Int32Type>().value(r).into())
+                            }
+                            DataType::Int64 => Cell::Int(col.as_primitive::<Int64Type>().value(r)),
+                            DataType::Float64 => {
+                                Cell::Float(col.as_primitive::<Float64Type>().value(r))
+                            }
+                            DataType::Utf8 => Cell::Str(col.as_string::<i32>().value(r).into()),
+                            DataType::LargeUtf8 => {
+                                Cell::Str(col.as_string::<i64>().value(r).into())
+                            }
+                            DataType::Timestamp(TimeUnit::Microsecond, _) => {
+                                let us = col
+                                    .as_primitive::<arrow::datatypes::TimestampMicrosecondType>()
+                                    .value(r);
+                                DateTime::<Utc>::from_timestamp_micros(us)
+                                    .map_or(Cell::Int(us), |t| Cell::Str(t.to_rfc3339()))
+                            }
+                            _ => match arrow::util::display::array_value_to_string(col, r) {
+                                Ok(s) => Cell::Str(s),
+                                Err(e) => return Err(bad(e.to_string())),
+                            },
+                        }
+                    };
+                    rows[start + r].insert(field.name().clone(), cell);
+                }
+            }
+        }
+    }
+    Ok(rows)
 }
 
 /// A date for the errors table from a timestamp.

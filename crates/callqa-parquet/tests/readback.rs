@@ -27,6 +27,7 @@ fn call(id: &str, day: u32) -> CallFeatures {
         self_introduction: false,
         thanks: true,
         survey_offer: false,
+        farewell: true,
         customer_questions: None,
         concrete_answers: None,
         vague_answers: None,

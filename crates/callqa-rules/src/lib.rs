@@ -28,17 +28,22 @@
 //! customer rules). A customer saying "здравствуйте" in a mono call therefore counts as a
 //! greeting; this is the price of having no speaker labels and is documented for BI.
 //!
-//! Customer questions and concrete / vague answers are planned as further elements of the
-//! same pack; until then [`ScriptResult`] reports them as `None`.
+//! Customer questions and concrete / vague answers come from two special tables of the
+//! pack, `[rules.questions]` and `[rules.answers]` (module `qa`): with them, the counts of
+//! [`ScriptResult`] are `Some(n)`; a pack without them reports `None`.
 #![deny(missing_docs)]
 
 mod normalize;
 mod pack;
+mod qa;
 
 pub use normalize::normalize;
 pub use pack::{
     Element, RulePack, RulesError, Scope, SpeakerFilter, DEFAULT_FUZZY_MIN_CHARS, DEFAULT_LAST_S,
-    DEFAULT_LAST_UTTERANCES, DEFAULT_WINDOW_S, KNOWN_ELEMENTS,
+    DEFAULT_LAST_UTTERANCES, DEFAULT_WINDOW_S, KNOWN_ELEMENTS, SPECIAL_TABLES,
+};
+pub use qa::{
+    AnswerRules, AnswerVerdict, QuestionRules, DEFAULT_BACKCHANNEL_MAX_S, DEFAULT_START_WORDS,
 };
 
 use callqa_core::{Speaker, Utterance};
@@ -73,11 +78,13 @@ pub struct ScriptResult {
     pub thanks: bool,
     /// The operator offered the rating / survey in the closing part.
     pub survey_offer: bool,
-    /// Customer questions: not computed yet (`None`).
+    /// The operator said goodbye in the closing part.
+    pub farewell: bool,
+    /// Customer questions (`None` when the pack has no `[rules.questions]`).
     pub customer_questions: Option<u32>,
-    /// Concretely answered questions: not computed yet (`None`).
+    /// Questions whose reply is concrete (`None` without `[rules.answers]`).
     pub concrete_answers: Option<u32>,
-    /// Vaguely answered questions: not computed yet (`None`).
+    /// Questions whose reply is vague (`None` without `[rules.answers]`).
     pub vague_answers: Option<u32>,
     /// Every element of the pack (custom ones included) by name.
     pub elements: BTreeMap<String, ElementHit>,
@@ -106,13 +113,9 @@ impl RulePack {
     /// (the last utterance end is used when it is larger).
     pub fn evaluate(&self, utterances: &[Utterance], call_duration_s: f64) -> ScriptResult {
         let stemmer = self.algorithm.map(Stemmer::create);
-        let prepared: Vec<_> = utterances
+        let prepared: Vec<qa::Prepared<'_>> = utterances
             .iter()
-            .map(|u| {
-                let norm = normalize(&u.text);
-                let toks = normalize::tokens(&norm, stemmer.as_ref());
-                (norm, toks)
-            })
+            .map(|u| qa::Prepared::new(&u.text, stemmer.as_ref()))
             .collect();
         let mut order: Vec<usize> = (0..utterances.len()).collect();
         order.sort_by(|&a, &b| {
@@ -139,7 +142,7 @@ impl RulePack {
             let in_scope = scope_filter(el.scope, &mine, utterances, duration);
             let mut hit = ElementHit::default();
             for i in in_scope {
-                let (norm, toks) = &prepared[i];
+                let (norm, toks) = (&prepared[i].norm, &prepared[i].toks);
                 // The most specific cue names the hit: most words, first in pack order.
                 let Some(cue) = el.cues.iter().filter_map(|c| c.find(toks, norm)).fold(
                     None,
@@ -171,7 +174,101 @@ impl RulePack {
         result.self_introduction = found("self_introduction");
         result.thanks = found("thanks");
         result.survey_offer = found("survey_offer");
+        result.farewell = found("farewell");
+        self.questions_and_answers(utterances, &order, &prepared, stemmer.as_ref(), &mut result);
         result
+    }
+
+    /// Whether `text` is a question under `[rules.questions]`: the deciding cue (`?` for a
+    /// question mark). `None` when it is not, or the pack has no question rules.
+    pub fn question_cue(&self, text: &str) -> Option<String> {
+        let stemmer = self.algorithm.map(Stemmer::create);
+        let q = self.questions.as_ref()?;
+        q.detect(&qa::Prepared::new(text, stemmer.as_ref()), stemmer.as_ref())
+    }
+
+    /// Classify an operator utterance as a reply under `[rules.answers]`. `None` when the
+    /// pack has no answer rules.
+    pub fn classify_answer(&self, text: &str, duration_s: f64) -> Option<AnswerVerdict> {
+        let stemmer = self.algorithm.map(Stemmer::create);
+        let a = self.answers.as_ref()?;
+        Some(a.classify(
+            &qa::Prepared::new(text, stemmer.as_ref()),
+            duration_s,
+            self.questions.as_ref(),
+            stemmer.as_ref(),
+        ))
+    }
+
+    /// Count customer questions and classify the reply to each; tag both utterances.
+    fn questions_and_answers(
+        &self,
+        utterances: &[Utterance],
+        order: &[usize],
+        prepared: &[qa::Prepared<'_>],
+        stemmer: Option<&Stemmer>,
+        result: &mut ScriptResult,
+    ) {
+        let Some(q) = &self.questions else {
+            return;
+        };
+        let mut n_questions = 0u32;
+        let (mut concrete, mut vague) = (0u32, 0u32);
+        // Verdict per utterance, computed once.
+        let mut verdicts: Vec<Option<AnswerVerdict>> = vec![None; utterances.len()];
+        let mut tagged = vec![false; utterances.len()];
+        for (k, &i) in order.iter().enumerate() {
+            let u = &utterances[i];
+            if !q.speaker.accepts(u.speaker) {
+                continue;
+            }
+            // On stereo calls an operator utterance is never a customer question.
+            if u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer {
+                continue;
+            }
+            let Some(cue) = q.detect(&prepared[i], stemmer) else {
+                continue;
+            };
+            n_questions += 1;
+            result.tags[i].push(format!("question:{cue}"));
+            let Some(a) = &self.answers else {
+                continue;
+            };
+            for &j in &order[k + 1..] {
+                let r = &utterances[j];
+                if j == i
+                    || !a.speaker.accepts(r.speaker)
+                    || r.speaker == Speaker::Customer
+                    || r.start_s <= u.start_s
+                {
+                    continue;
+                }
+                let v = verdicts[j].get_or_insert_with(|| {
+                    a.classify(&prepared[j], r.duration_s(), Some(q), stemmer)
+                });
+                let tag = match v {
+                    AnswerVerdict::Skip(_) => continue,
+                    AnswerVerdict::Concrete(c) => {
+                        concrete += 1;
+                        format!("answer:concrete:{c}")
+                    }
+                    AnswerVerdict::Vague(c) => {
+                        vague += 1;
+                        format!("answer:vague:{c}")
+                    }
+                };
+                if !tagged[j] {
+                    tagged[j] = true;
+                    result.tags[j].push(tag);
+                }
+                break;
+            }
+        }
+        result.customer_questions = Some(n_questions);
+        if self.answers.is_some() {
+            result.concrete_answers = Some(concrete);
+            result.vague_answers = Some(vague);
+        }
     }
 }
 
@@ -440,5 +537,213 @@ mod tests {
         assert!(!empty.stems());
         let r = empty.evaluate(&[], 0.0);
         assert!(r.tags.is_empty() && !r.greeting && !r.thanks);
+    }
+
+    /// The `[rules]` table of a shipped pipeline file.
+    fn shipped(lang: &str) -> RulePack {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../../pipelines/{lang}-contact-center.toml"));
+        let t: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let rules = t["rules"].as_table().unwrap();
+        RulePack::from_table(rules, lang).unwrap()
+    }
+
+    #[test]
+    fn question_detector_russian() {
+        let p = shipped("ru");
+        for q in [
+            "Когда дадут свет?",
+            "а когда дадут свет",
+            "у меня посылка не пришла где она",
+            "скажите пожалуйста сколько стоит подключение",
+            "можно ли оплатить картой",
+            "А деньги вернут?",
+            "подскажите во сколько вы закрываетесь",
+            "объясните почему списали деньги",
+        ] {
+            assert!(p.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "Здравствуйте, у меня не работает интернет.",
+            "как только дадут свет, я перезвоню",
+            "где-то через час перезвоню",
+            "Добрый день, Ольга, как у вас дела?",
+            "Алло? Вы меня слышите?",
+            "хорошо спасибо",
+        ] {
+            assert_eq!(p.question_cue(not_q), None, "{not_q} is not a question");
+        }
+        assert_eq!(p.question_cue("Так?").as_deref(), Some("?"));
+        assert_eq!(
+            p.question_cue("можно ли вернуть").as_deref(),
+            Some("можно ли")
+        );
+    }
+
+    #[test]
+    fn question_detector_english() {
+        let p = shipped("en");
+        for q in [
+            "when is it coming back",
+            "is it going to be today",
+            "can you check my order",
+            "how much is the unlimited plan",
+            "My parcel is late. Where is it?",
+        ] {
+            assert!(p.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "hi how are you",
+            "that's why I called",
+            "I don't know why it broke, it just stopped",
+            "okay thanks",
+        ] {
+            assert_eq!(p.question_cue(not_q), None, "{not_q} is not a question");
+        }
+    }
+
+    fn concrete(v: Option<AnswerVerdict>) -> bool {
+        matches!(v, Some(AnswerVerdict::Concrete(_)))
+    }
+
+    #[test]
+    fn answer_classifier_russian() {
+        let p = shipped("ru");
+        for c in [
+            "завтра к 12:00",
+            "в четверг с 14 до 16",
+            "350 рублей",
+            "посылка в Самаре, будет в пункте выдачи завтра",
+            "оформила возврат, деньги вернутся за 5 дней",
+            "свет дадут к двенадцати",
+            "это стоит пятьсот рублей",
+            "ведём работы, ориентировочно до восемнадцати часов",
+            "перезвоню вам через час",
+            "да можно",
+        ] {
+            assert!(
+                concrete(p.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                p.classify_answer(c, 3.0)
+            );
+        }
+        for v in [
+            "мы ведём работы",
+            "бригада выехала, ожидайте",
+            "в ближайшее время",
+            "ожидайте, информации пока нет",
+        ] {
+            assert!(
+                matches!(p.classify_answer(v, 3.0), Some(AnswerVerdict::Vague(_))),
+                "{v}: {:?}",
+                p.classify_answer(v, 3.0)
+            );
+        }
+        assert_eq!(
+            p.classify_answer("Едет.", 0.8),
+            Some(AnswerVerdict::Vague("едет".into()))
+        );
+        assert_eq!(
+            p.classify_answer("Бывают задержки на стороне перевозчика", 3.0),
+            Some(AnswerVerdict::Vague("none".into()))
+        );
+        for skip in [
+            "Минуту, я проверю.",
+            "одну минуту, не кладите трубку",
+            "Оставайтесь на линии, я проверю ещё одну вещь.",
+            "угу",
+            "А какой у вас номер заказа?",
+        ] {
+            assert!(
+                matches!(p.classify_answer(skip, 2.0), Some(AnswerVerdict::Skip(_))),
+                "{skip}: {:?}",
+                p.classify_answer(skip, 2.0)
+            );
+        }
+    }
+
+    #[test]
+    fn answer_classifier_english() {
+        let p = shipped("en");
+        for c in [
+            "the crew will restore power by twelve o'clock",
+            "it costs 45 dollars",
+            "I've processed the refund",
+            "tomorrow between ten and two",
+        ] {
+            assert!(concrete(p.classify_answer(c, 3.0)), "{c}");
+        }
+        assert!(matches!(
+            p.classify_answer("we're working on it, as soon as possible", 3.0),
+            Some(AnswerVerdict::Vague(_))
+        ));
+        assert!(matches!(
+            p.classify_answer("one moment, let me check", 3.0),
+            Some(AnswerVerdict::Skip("hold"))
+        ));
+    }
+
+    #[test]
+    fn questions_and_answers_are_counted_and_tagged() {
+        let p = shipped("ru");
+        let call = [
+            u(
+                Speaker::Operator,
+                0.5,
+                3.0,
+                "Здравствуйте, меня зовут Ольга.",
+            ),
+            u(Speaker::Customer, 3.5, 6.0, "Когда дадут свет?"),
+            u(Speaker::Operator, 6.5, 7.5, "Минуту, я проверю."),
+            u(Speaker::Operator, 15.0, 19.0, "Свет дадут завтра к 12:00."),
+            u(Speaker::Customer, 19.5, 21.0, "А почему отключили?"),
+            u(Speaker::Operator, 21.5, 24.0, "Ведутся работы, ожидайте."),
+            u(
+                Speaker::Customer,
+                24.5,
+                26.0,
+                "А если не дадут, куда звонить?",
+            ),
+            u(Speaker::Operator, 26.5, 29.0, "До свидания."),
+        ];
+        let r = p.evaluate(&call, 30.0);
+        assert_eq!(r.customer_questions, Some(3));
+        assert_eq!((r.concrete_answers, r.vague_answers), (Some(1), Some(2)));
+        assert!(r.farewell);
+        assert_eq!(r.tags[1], vec!["question:когда"]);
+        assert!(r.tags[2].is_empty(), "hold skipped: {:?}", r.tags[2]);
+        assert!(
+            r.tags[3].contains(&"answer:concrete:завтра".to_string()),
+            "{:?}",
+            r.tags[3]
+        );
+        assert!(
+            r.tags[5].iter().any(|t| t.starts_with("answer:vague:")),
+            "{:?}",
+            r.tags[5]
+        );
+        // A pack without question rules reports None.
+        let r = pack(RU, "ru").unwrap().evaluate(&call, 30.0);
+        assert_eq!((r.customer_questions, r.concrete_answers), (None, None));
+    }
+
+    #[test]
+    fn qa_table_errors() {
+        let e = pack("[answers]\nconcrete_patterns=['\\d']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[rules.questions]"), "{e}");
+        let e = pack("[questions]\nphrase=['когда']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("[rules.questions] phrase"), "{e}");
+        let e = pack("[questions]\n[answers]\nvague_phrases=['скоро']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("concrete_phrases"), "{e}");
+        let e = pack("[questions]\nignore_patterns=['(']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("ignore_patterns[0]"), "{e}");
     }
 }

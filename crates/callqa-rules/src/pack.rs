@@ -7,7 +7,18 @@ use std::fmt;
 
 /// Elements with a column of their own in `calls/`. Any other element must be declared
 /// `custom = true` and only tags utterances (this catches typos such as `greting`).
-pub const KNOWN_ELEMENTS: &[&str] = &["greeting", "self_introduction", "thanks", "survey_offer"];
+pub const KNOWN_ELEMENTS: &[&str] = &[
+    "greeting",
+    "self_introduction",
+    "thanks",
+    "survey_offer",
+    "farewell",
+];
+
+/// Tables of `[rules]` that are not script elements: the customer-question detector and
+/// the concrete / vague answer classifier (see [`crate::QuestionRules`],
+/// [`crate::AnswerRules`]).
+pub const SPECIAL_TABLES: &[&str] = &["questions", "answers"];
 
 /// Default `window_s` of `scope = "opening"`, seconds.
 pub const DEFAULT_WINDOW_S: f64 = 15.0;
@@ -58,7 +69,7 @@ impl fmt::Display for Loc<'_> {
     }
 }
 
-fn invalid(element: &str, key: &str, message: impl Into<String>) -> RulesError {
+pub(crate) fn invalid(element: &str, key: &str, message: impl Into<String>) -> RulesError {
     RulesError::Invalid {
         element: element.to_string(),
         key: key.to_string(),
@@ -134,6 +145,39 @@ impl Cue {
     }
 }
 
+impl Cue {
+    /// Like [`Cue::find`], but the match must begin within the first `max_start` words.
+    pub(crate) fn find_starting_within(
+        &self,
+        tokens: &[Token],
+        normalized: &str,
+        max_start: usize,
+    ) -> Option<String> {
+        match self {
+            Cue::Phrase { text, words } => {
+                if words.is_empty() || words.len() > tokens.len() {
+                    return None;
+                }
+                tokens
+                    .windows(words.len())
+                    .take(max_start)
+                    .any(|win| win.iter().zip(words).all(|(t, w)| w.matches(t)))
+                    .then(|| text.clone())
+            }
+            Cue::Pattern { re } => {
+                // Byte offset where word number `max_start` (0-based) begins.
+                let limit = normalized
+                    .match_indices(' ')
+                    .nth(max_start.saturating_sub(1))
+                    .map_or(normalized.len(), |(i, _)| i);
+                re.find_iter(normalized)
+                    .find(|m| m.start() <= limit)
+                    .map(|m| m.as_str().trim().to_string())
+            }
+        }
+    }
+}
+
 impl Word {
     fn matches(&self, t: &Token) -> bool {
         match self {
@@ -164,6 +208,8 @@ pub struct Element {
 pub struct RulePack {
     pub(crate) algorithm: Option<Algorithm>,
     pub(crate) elements: Vec<Element>,
+    pub(crate) questions: Option<crate::qa::QuestionRules>,
+    pub(crate) answers: Option<crate::qa::AnswerRules>,
 }
 
 const ELEMENT_KEYS: &[&str] = &[
@@ -229,13 +275,40 @@ impl RulePack {
             fuzzy_min_chars
         };
         let stemmer = algorithm.map(Stemmer::create);
-        let elements = element_tables
-            .into_iter()
-            .map(|(name, t)| compile_element(name, t, stemmer.as_ref(), fuzzy_min))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut questions = None;
+        let mut answers = None;
+        let mut elements = Vec::new();
+        for (name, t) in element_tables {
+            match name {
+                "questions" => {
+                    questions = Some(crate::qa::QuestionRules::compile(
+                        t,
+                        stemmer.as_ref(),
+                        fuzzy_min,
+                    )?)
+                }
+                "answers" => {
+                    answers = Some(crate::qa::AnswerRules::compile(
+                        t,
+                        stemmer.as_ref(),
+                        fuzzy_min,
+                    )?)
+                }
+                _ => elements.push(compile_element(name, t, stemmer.as_ref(), fuzzy_min)?),
+            }
+        }
+        if answers.is_some() && questions.is_none() {
+            return Err(invalid(
+                "answers",
+                "",
+                "[rules.answers] classifies replies to customer questions: it needs [rules.questions] too",
+            ));
+        }
         Ok(RulePack {
             algorithm,
             elements,
+            questions,
+            answers,
         })
     }
 
@@ -247,6 +320,16 @@ impl RulePack {
     /// The element with this name, if the pack has it.
     pub fn element(&self, name: &str) -> Option<&Element> {
         self.elements.iter().find(|e| e.name == name)
+    }
+
+    /// The customer-question detector, when the pack has `[rules.questions]`.
+    pub fn questions(&self) -> Option<&crate::qa::QuestionRules> {
+        self.questions.as_ref()
+    }
+
+    /// The answer classifier, when the pack has `[rules.answers]`.
+    pub fn answers(&self) -> Option<&crate::qa::AnswerRules> {
+        self.answers.as_ref()
     }
 
     /// Whether words are stemmed before matching.
@@ -295,7 +378,7 @@ fn compile_element(
     };
     let default_scope = match name {
         "greeting" => "opening",
-        "thanks" | "survey_offer" => "closing",
+        "thanks" | "survey_offer" | "farewell" => "closing",
         _ => "anywhere",
     };
     let scope_name = get_str(name, t, "scope")?.unwrap_or_else(|| default_scope.to_string());
@@ -354,29 +437,7 @@ fn compile_element(
         }
     };
     let cue_set = |prefix: &str| -> Result<Vec<Cue>, RulesError> {
-        let phrases_key = format!("{prefix}phrases");
-        let patterns_key = format!("{prefix}patterns");
-        let mut cues = Vec::new();
-        for (i, p) in get_strings(name, t, &phrases_key)?.into_iter().enumerate() {
-            let key = format!("{phrases_key}[{i}]");
-            cues.push(compile_phrase(name, &key, &p, stemmer, fuzzy_min)?);
-        }
-        for (i, p) in get_strings(name, t, &patterns_key)?.into_iter().enumerate() {
-            let key = format!("{patterns_key}[{i}]");
-            // Patterns run on normalised text: no capitals, `е` for `ё`.
-            let src = p.replace('ё', "е").replace('Ё', "Е");
-            let re = RegexBuilder::new(&src)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| RulesError::Regex {
-                    element: name.to_string(),
-                    key,
-                    pattern: p.clone(),
-                    source: Box::new(e),
-                })?;
-            cues.push(Cue::Pattern { re });
-        }
-        Ok(cues)
+        compile_cues(name, t, prefix, stemmer, fuzzy_min)
     };
     let cues = cue_set("")?;
     if cues.is_empty() {
@@ -394,6 +455,44 @@ fn compile_element(
         exclude: cue_set("exclude_")?,
         requires: cue_set("requires_")?,
     })
+}
+
+/// Compile `<prefix>phrases` and `<prefix>patterns` of table `t` (element `name`).
+pub(crate) fn compile_cues(
+    name: &str,
+    t: &toml::Table,
+    prefix: &str,
+    stemmer: Option<&Stemmer>,
+    fuzzy_min: usize,
+) -> Result<Vec<Cue>, RulesError> {
+    let phrases_key = format!("{prefix}phrases");
+    let patterns_key = format!("{prefix}patterns");
+    let mut cues = Vec::new();
+    for (i, p) in get_strings(name, t, &phrases_key)?.into_iter().enumerate() {
+        let key = format!("{phrases_key}[{i}]");
+        cues.push(compile_phrase(name, &key, &p, stemmer, fuzzy_min)?);
+    }
+    for (i, p) in get_strings(name, t, &patterns_key)?.into_iter().enumerate() {
+        let key = format!("{patterns_key}[{i}]");
+        cues.push(Cue::Pattern {
+            re: compile_regex(name, &key, &p)?,
+        });
+    }
+    Ok(cues)
+}
+
+/// Compile one pattern for normalised text: case-insensitive, `е` for `ё`.
+pub(crate) fn compile_regex(name: &str, key: &str, p: &str) -> Result<Regex, RulesError> {
+    let src = p.replace('ё', "е").replace('Ё', "Е");
+    RegexBuilder::new(&src)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| RulesError::Regex {
+            element: name.to_string(),
+            key: key.to_string(),
+            pattern: p.to_string(),
+            source: Box::new(e),
+        })
 }
 
 fn compile_phrase(
@@ -438,7 +537,11 @@ fn compile_phrase(
     })
 }
 
-fn get_str(element: &str, t: &toml::Table, key: &str) -> Result<Option<String>, RulesError> {
+pub(crate) fn get_str(
+    element: &str,
+    t: &toml::Table,
+    key: &str,
+) -> Result<Option<String>, RulesError> {
     match t.get(key) {
         None => Ok(None),
         Some(toml::Value::String(s)) => Ok(Some(s.trim().to_ascii_lowercase())),
@@ -450,7 +553,11 @@ fn get_str(element: &str, t: &toml::Table, key: &str) -> Result<Option<String>, 
     }
 }
 
-fn get_bool(element: &str, t: &toml::Table, key: &str) -> Result<Option<bool>, RulesError> {
+pub(crate) fn get_bool(
+    element: &str,
+    t: &toml::Table,
+    key: &str,
+) -> Result<Option<bool>, RulesError> {
     match t.get(key) {
         None => Ok(None),
         Some(toml::Value::Boolean(b)) => Ok(Some(*b)),
@@ -462,7 +569,11 @@ fn get_bool(element: &str, t: &toml::Table, key: &str) -> Result<Option<bool>, R
     }
 }
 
-fn get_secs(element: &str, t: &toml::Table, key: &str) -> Result<Option<f64>, RulesError> {
+pub(crate) fn get_secs(
+    element: &str,
+    t: &toml::Table,
+    key: &str,
+) -> Result<Option<f64>, RulesError> {
     let v = match t.get(key) {
         None => return Ok(None),
         Some(toml::Value::Float(f)) => *f,
@@ -485,7 +596,11 @@ fn get_secs(element: &str, t: &toml::Table, key: &str) -> Result<Option<f64>, Ru
     Ok(Some(v))
 }
 
-fn get_strings(element: &str, t: &toml::Table, key: &str) -> Result<Vec<String>, RulesError> {
+pub(crate) fn get_strings(
+    element: &str,
+    t: &toml::Table,
+    key: &str,
+) -> Result<Vec<String>, RulesError> {
     match t.get(key) {
         None => Ok(Vec::new()),
         Some(toml::Value::Array(a)) => a

@@ -1,0 +1,342 @@
+//! Customer questions and concrete / vague answers (`[rules.questions]`,
+//! `[rules.answers]`).
+//!
+//! A **question** is a customer utterance that has a `?` in a clause that is not only
+//! ignored text, or an interrogative cue: a `start_phrases` cue beginning within the first
+//! `start_words` words, or a `phrases` / `patterns` cue anywhere. `ignore_patterns` spans
+//! ("как только", "где-то", "вы меня слышите") are blanked out first, and
+//! `exclude_*` vetoes the utterance. One utterance is at most one question.
+//!
+//! The **reply** to a question is the next operator utterance starting after the question
+//! starts that is *substantive*: not a backchannel (only `backchannel_words`, or shorter
+//! than `backchannel_max_s` without any cue), not a hold (`hold_*` without a vague cue),
+//! and not a clarifying question of the operator (question cues, with `skip_questions`).
+//! The reply is **concrete** when any `concrete_*` cue matches it (after blanking
+//! `ignore_patterns`, e.g. "одну минуту"), and **vague** otherwise; the `vague_*` cues
+//! only name the verdict in the tags (`none` when no vague cue matched). A question with
+//! no substantive reply after it is counted in `customer_questions` only.
+
+use crate::normalize::{self, normalize, Token};
+use crate::pack::{
+    compile_cues, compile_regex, get_bool, get_secs, get_str, get_strings, invalid, Cue, RulesError,
+};
+use crate::SpeakerFilter;
+use regex::Regex;
+use rust_stemmers::Stemmer;
+use std::collections::HashSet;
+
+/// Default `start_words` of `[rules.questions]`.
+pub const DEFAULT_START_WORDS: usize = 3;
+/// Default `backchannel_max_s` of `[rules.answers]`, seconds.
+pub const DEFAULT_BACKCHANNEL_MAX_S: f64 = 1.0;
+
+const QUESTION_KEYS: &[&str] = &[
+    "description",
+    "speaker",
+    "question_mark",
+    "start_words",
+    "start_phrases",
+    "phrases",
+    "patterns",
+    "ignore_patterns",
+    "exclude_phrases",
+    "exclude_patterns",
+];
+
+const ANSWER_KEYS: &[&str] = &[
+    "description",
+    "speaker",
+    "backchannel_max_s",
+    "backchannel_words",
+    "hold_phrases",
+    "hold_patterns",
+    "skip_questions",
+    "ignore_patterns",
+    "concrete_phrases",
+    "concrete_patterns",
+    "vague_phrases",
+    "vague_patterns",
+];
+
+/// The compiled `[rules.questions]` table: which customer utterances are questions.
+#[derive(Debug, Clone)]
+pub struct QuestionRules {
+    /// Whose utterances can be questions (default: the customer).
+    pub speaker: SpeakerFilter,
+    question_mark: bool,
+    start_words: usize,
+    start: Vec<Cue>,
+    anywhere: Vec<Cue>,
+    ignore: Vec<Regex>,
+    exclude: Vec<Cue>,
+}
+
+/// The compiled `[rules.answers]` table: how an operator reply is classified.
+#[derive(Debug, Clone)]
+pub struct AnswerRules {
+    /// Whose utterances are replies (default: the operator).
+    pub speaker: SpeakerFilter,
+    backchannel_max_s: f64,
+    backchannel_words: HashSet<String>,
+    hold: Vec<Cue>,
+    skip_questions: bool,
+    ignore: Vec<Regex>,
+    concrete: Vec<Cue>,
+    vague: Vec<Cue>,
+}
+
+/// How one operator utterance counts as a reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnswerVerdict {
+    /// Gives specifics; the cue that decided it.
+    Concrete(String),
+    /// Gives none; the vague cue that matched, or `none`.
+    Vague(String),
+    /// Not a reply: backchannel, hold or clarifying question (the reason).
+    Skip(&'static str),
+}
+
+/// An utterance prepared for matching: raw text, normalised text, stemmed tokens.
+pub(crate) struct Prepared<'a> {
+    pub raw: &'a str,
+    pub norm: String,
+    pub toks: Vec<Token>,
+}
+
+impl<'a> Prepared<'a> {
+    pub(crate) fn new(raw: &'a str, stemmer: Option<&Stemmer>) -> Self {
+        let norm = normalize(raw);
+        let toks = normalize::tokens(&norm, stemmer);
+        Prepared { raw, norm, toks }
+    }
+}
+
+/// Remove the spans matched by `ignore` from normalised text (whitespace collapsed).
+fn blank(norm: &str, ignore: &[Regex]) -> String {
+    if ignore.is_empty() {
+        return norm.to_string();
+    }
+    let mut s = norm.to_string();
+    for re in ignore {
+        s = re.replace_all(&s, " ").into_owned();
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The most specific cue of `cues` found in the text (most words; ties: pack order).
+fn best_cue<'c>(
+    cues: impl IntoIterator<Item = &'c Cue>,
+    toks: &[Token],
+    norm: &str,
+) -> Option<String> {
+    cues.into_iter()
+        .filter_map(|c| c.find(toks, norm))
+        .fold(None, |best: Option<String>, c| match best {
+            Some(b) if b.split(' ').count() >= c.split(' ').count() => Some(b),
+            _ => Some(c),
+        })
+}
+
+fn check_keys(name: &str, t: &toml::Table, known: &[&str]) -> Result<(), RulesError> {
+    for key in t.keys() {
+        if !known.contains(&key.as_str()) {
+            return Err(invalid(
+                name,
+                key,
+                format!("unknown key (known: {})", known.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn speaker(
+    name: &str,
+    t: &toml::Table,
+    default: SpeakerFilter,
+) -> Result<SpeakerFilter, RulesError> {
+    Ok(match get_str(name, t, "speaker")?.as_deref() {
+        None => default,
+        Some("operator") => SpeakerFilter::Operator,
+        Some("customer") => SpeakerFilter::Customer,
+        Some("any") => SpeakerFilter::Any,
+        Some(s) => {
+            return Err(invalid(
+                name,
+                "speaker",
+                format!("{s:?}: expected operator, customer or any"),
+            ))
+        }
+    })
+}
+
+fn regexes(name: &str, t: &toml::Table, key: &str) -> Result<Vec<Regex>, RulesError> {
+    get_strings(name, t, key)?
+        .iter()
+        .enumerate()
+        .map(|(i, p)| compile_regex(name, &format!("{key}[{i}]"), p))
+        .collect()
+}
+
+impl QuestionRules {
+    pub(crate) fn compile(
+        t: &toml::Table,
+        stemmer: Option<&Stemmer>,
+        fuzzy_min: usize,
+    ) -> Result<Self, RulesError> {
+        const N: &str = "questions";
+        check_keys(N, t, QUESTION_KEYS)?;
+        let start_words = match t.get("start_words") {
+            None => DEFAULT_START_WORDS,
+            Some(toml::Value::Integer(n)) if *n >= 1 => *n as usize,
+            Some(v) => {
+                return Err(invalid(
+                    N,
+                    "start_words",
+                    format!("expected an integer >= 1, got {v}"),
+                ))
+            }
+        };
+        let question_mark = get_bool(N, t, "question_mark")?.unwrap_or(true);
+        let start = compile_cues(N, t, "start_", stemmer, fuzzy_min)?;
+        let anywhere = compile_cues(N, t, "", stemmer, fuzzy_min)?;
+        if !question_mark && start.is_empty() && anywhere.is_empty() {
+            return Err(invalid(
+                N,
+                "phrases",
+                "needs question_mark = true or at least one start_phrases / phrases / patterns entry",
+            ));
+        }
+        Ok(QuestionRules {
+            speaker: speaker(N, t, SpeakerFilter::Customer)?,
+            question_mark,
+            start_words,
+            start,
+            anywhere,
+            ignore: regexes(N, t, "ignore_patterns")?,
+            exclude: compile_cues(N, t, "exclude_", stemmer, fuzzy_min)?,
+        })
+    }
+
+    /// The cue that makes `p` a question (`?` for a question mark), or `None`.
+    pub(crate) fn detect(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> Option<String> {
+        if self
+            .exclude
+            .iter()
+            .any(|c| c.find(&p.toks, &p.norm).is_some())
+        {
+            return None;
+        }
+        let norm = blank(&p.norm, &self.ignore);
+        let toks = normalize::tokens(&norm, stemmer);
+        let at_start = self
+            .start
+            .iter()
+            .filter_map(|c| c.find_starting_within(&toks, &norm, self.start_words));
+        let anywhere = self.anywhere.iter().filter_map(|c| c.find(&toks, &norm));
+        let word_cue = at_start
+            .chain(anywhere)
+            .fold(None, |best: Option<String>, c| match best {
+                Some(b) if b.split(' ').count() >= c.split(' ').count() => Some(b),
+                _ => Some(c),
+            });
+        if word_cue.is_some() {
+            return word_cue;
+        }
+        (self.question_mark && self.has_question_mark(p.raw)).then(|| "?".to_string())
+    }
+
+    /// A `?` closes a clause in which no `ignore_patterns` span matched: "Ольга, как у
+    /// вас дела?" is small talk, "Вы меня слышите? Когда дадут свет?" has one question.
+    fn has_question_mark(&self, raw: &str) -> bool {
+        let mut clause = String::new();
+        for ch in raw.chars() {
+            match ch {
+                '?' | '？' => {
+                    let norm = normalize(&clause);
+                    if !norm.is_empty() && blank(&norm, &self.ignore) == norm {
+                        return true;
+                    }
+                    clause.clear();
+                }
+                '.' | '!' | '…' | ';' => clause.clear(),
+                c => clause.push(c),
+            }
+        }
+        false
+    }
+}
+
+impl AnswerRules {
+    pub(crate) fn compile(
+        t: &toml::Table,
+        stemmer: Option<&Stemmer>,
+        fuzzy_min: usize,
+    ) -> Result<Self, RulesError> {
+        const N: &str = "answers";
+        check_keys(N, t, ANSWER_KEYS)?;
+        let concrete = compile_cues(N, t, "concrete_", stemmer, fuzzy_min)?;
+        if concrete.is_empty() {
+            return Err(invalid(
+                N,
+                "concrete_phrases",
+                "the answer classifier needs at least one concrete_phrases / concrete_patterns entry",
+            ));
+        }
+        let backchannel_words = get_strings(N, t, "backchannel_words")?
+            .iter()
+            .flat_map(|w| {
+                normalize(w)
+                    .split(' ')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        Ok(AnswerRules {
+            speaker: speaker(N, t, SpeakerFilter::Operator)?,
+            backchannel_max_s: get_secs(N, t, "backchannel_max_s")?
+                .unwrap_or(DEFAULT_BACKCHANNEL_MAX_S),
+            backchannel_words,
+            hold: compile_cues(N, t, "hold_", stemmer, fuzzy_min)?,
+            skip_questions: get_bool(N, t, "skip_questions")?.unwrap_or(true),
+            ignore: regexes(N, t, "ignore_patterns")?,
+            concrete,
+            vague: compile_cues(N, t, "vague_", stemmer, fuzzy_min)?,
+        })
+    }
+
+    /// Classify one operator utterance of `duration_s` seconds as a reply.
+    pub(crate) fn classify(
+        &self,
+        p: &Prepared<'_>,
+        duration_s: f64,
+        questions: Option<&QuestionRules>,
+        stemmer: Option<&Stemmer>,
+    ) -> AnswerVerdict {
+        let norm = blank(&p.norm, &self.ignore);
+        let toks = normalize::tokens(&norm, stemmer);
+        if let Some(cue) = best_cue(&self.concrete, &toks, &norm) {
+            return AnswerVerdict::Concrete(cue);
+        }
+        if p.toks
+            .iter()
+            .all(|t| self.backchannel_words.contains(&t.norm))
+        {
+            return AnswerVerdict::Skip("backchannel");
+        }
+        let vague = best_cue(&self.vague, &toks, &norm);
+        if vague.is_none() {
+            if duration_s < self.backchannel_max_s {
+                return AnswerVerdict::Skip("backchannel");
+            }
+            if self.hold.iter().any(|c| c.find(&p.toks, &p.norm).is_some()) {
+                return AnswerVerdict::Skip("hold");
+            }
+            if self.skip_questions && questions.is_some_and(|q| q.detect(p, stemmer).is_some()) {
+                return AnswerVerdict::Skip("clarifying_question");
+            }
+        }
+        AnswerVerdict::Vague(vague.unwrap_or_else(|| "none".to_string()))
+    }
+}
