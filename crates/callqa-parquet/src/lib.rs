@@ -378,50 +378,30 @@ pub fn existing_call_ids(out: &Path) -> Result<std::collections::HashSet<String>
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use parquet::arrow::ProjectionMask;
     let mut ids = std::collections::HashSet::new();
-    let calls = out.join("calls");
-    if !calls.is_dir() {
-        return Ok(ids);
-    }
-    let mut stack = vec![calls];
-    while let Some(dir) = stack.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|source| SinkError::Io {
-            path: dir.display().to_string(),
+    for p in parquet_files(&out.join("calls"))? {
+        let bad = |message: String| SinkError::Encode {
+            path: p.display().to_string(),
+            message,
+        };
+        let file = File::open(&p).map_err(|source| SinkError::Io {
+            path: p.display().to_string(),
             source,
         })?;
-        for entry in entries.flatten() {
-            let p = entry.path();
-            let name = entry.file_name().to_string_lossy().to_string();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            if name.starts_with('.') || !name.ends_with(".parquet") {
-                continue;
-            }
-            let bad = |message: String| SinkError::Encode {
-                path: p.display().to_string(),
-                message,
-            };
-            let file = File::open(&p).map_err(|source| SinkError::Io {
-                path: p.display().to_string(),
-                source,
-            })?;
-            let builder =
-                ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(e.to_string()))?;
-            let mask = ProjectionMask::columns(builder.parquet_schema(), ["call_id"]);
-            let reader = builder
-                .with_projection(mask)
-                .build()
-                .map_err(|e| bad(e.to_string()))?;
-            for batch in reader {
-                let batch = batch.map_err(|e| bad(e.to_string()))?;
-                let col = batch
-                    .column(0)
-                    .as_any()
-                    .downcast_ref::<StringArray>()
-                    .ok_or_else(|| bad("call_id is not a string column".into()))?;
-                ids.extend(col.iter().flatten().map(str::to_string));
-            }
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| bad(e.to_string()))?;
+        let mask = ProjectionMask::columns(builder.parquet_schema(), ["call_id"]);
+        let reader = builder
+            .with_projection(mask)
+            .build()
+            .map_err(|e| bad(e.to_string()))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| bad(e.to_string()))?;
+            let col = batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .ok_or_else(|| bad("call_id is not a string column".into()))?;
+            ids.extend(col.iter().flatten().map(str::to_string));
         }
     }
     Ok(ids)
