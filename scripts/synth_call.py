@@ -46,7 +46,7 @@ def speak(text: str, voice: str, speed: int, tmp: Path) -> np.ndarray:
         cmd = ["text2wave", "-eval", f"(voice_{voice.split(':', 1)[1]})", str(txt), "-o", str(raw)]
         try:
             subprocess.run(cmd, check=True, capture_output=True)
-            subprocess.run(["sox", str(raw), "-r", str(SYNTH_RATE), "-c", "1", "-b", "16", str(wav)], check=True)
+            subprocess.run(["sox", "-R", str(raw), "-r", str(SYNTH_RATE), "-c", "1", "-b", "16", str(wav)], check=True)
         except FileNotFoundError:
             sys.exit("synth_call: festival (text2wave) or sox is not installed (run scripts/setup.sh)")
     else:
@@ -110,7 +110,9 @@ def main() -> None:
     enc = spec.get("encoding", "mu-law")
     fmt = ["-e", enc] if enc in ("mu-law", "a-law") else ["-b", "16", "-e", "signed-integer"]
     try:
-        subprocess.run(["sox", str(raw), "-r", rate, *fmt, str(a.out)], check=True)
+        # -R: repeatable dither; without it sox seeds its dither randomly and every synthesis
+        # of the same script is a slightly different recording.
+        subprocess.run(["sox", "-R", str(raw), "-r", rate, *fmt, str(a.out)], check=True)
     except FileNotFoundError:
         sys.exit("synth_call: sox is not installed (run scripts/setup.sh)")
     raw.unlink()

@@ -87,3 +87,36 @@ pub fn wer(reference: &str, hyp: &str) -> f64 {
     }
     prev[h.len()] as f64 / r.len().max(1) as f64
 }
+
+/// EmoDB (`../shared/data/emodb`, or `$CALLQA_EMODB`), or None with a note when absent.
+/// CI always has `../shared` beside the clone: there a missing corpus fails the test.
+pub fn emodb() -> Option<PathBuf> {
+    let dir = std::env::var_os("CALLQA_EMODB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/data/emodb"));
+    if dir.join("labels.csv").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "no EmoDB at {} (CI must have ../shared/data/emodb)",
+        dir.display()
+    );
+    eprintln!("SKIP: no EmoDB at {} (set CALLQA_EMODB)", dir.display());
+    None
+}
+
+/// A stereo (or `--mono`) call built from EmoDB utterances by `scripts/emodb_call.py`,
+/// e.g. `emodb_call(&dir, "03:anger", "08:neutral", &out, &[])`.
+pub fn emodb_call(emodb: &Path, customer: &str, operator: &str, out: &Path, extra: &[&str]) {
+    let o = Command::new(python())
+        .arg(repo().join("scripts/emodb_call.py"))
+        .arg("--emodb")
+        .arg(emodb)
+        .args(["--customer", customer, "--operator", operator])
+        .args(extra)
+        .arg(out)
+        .output()
+        .expect("run emodb_call.py");
+    check(&o, "emodb_call.py");
+}

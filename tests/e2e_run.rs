@@ -93,6 +93,15 @@ fn stereo_call_through_run_to_parquet() {
         ("channel_layout", "VARCHAR"),
         ("language", "VARCHAR"),
         ("operator_id", "VARCHAR"),
+        ("operator_smile_index", "DOUBLE"),
+        ("operator_negative_share", "DOUBLE"),
+        ("customer_anger_share", "DOUBLE"),
+        ("customer_arousal_max", "DOUBLE"),
+        ("operator_arousal_mean", "DOUBLE"),
+        ("calm_under_pressure", "DOUBLE"),
+        ("mirroring", "DOUBLE"),
+        ("operator_f0_variability", "DOUBLE"),
+        ("emotion_model", "VARCHAR"),
     ] {
         assert_eq!(t[col], ty, "column {col}: {t}");
     }
@@ -129,6 +138,11 @@ fn stereo_call_through_run_to_parquet() {
         "{c}"
     );
     assert!(c["farewell"].is_boolean(), "{c}");
+    // The acoustic stage ran on both channels (the values for espeak-ng's voice are not
+    // meaningful; tests/e2e_smile.rs checks them on emotional speech).
+    assert!(c["emotion_model"].is_string(), "{c}");
+    let smile = c["operator_smile_index"].as_f64().unwrap_or(-1.0);
+    assert!((0.0..=100.0).contains(&smile), "{c}");
     let op_talk = c["operator_talk_s"].as_f64().unwrap();
     let truth_op: f64 = truth["turns"]
         .as_array()

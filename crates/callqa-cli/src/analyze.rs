@@ -114,6 +114,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
             &rules,
             &cfg,
             None,
+            None,
             Utc::now(),
         );
         summary.add(CallSummary::from_row(&call, duration_s));

@@ -1,9 +1,10 @@
-//! `callqa run`: recordings → decode → VAD → Whisper on speech only → rules and timing →
-//! Parquet.
+//! `callqa run`: recordings → decode → VAD → (Whisper on speech only ∥ emotion/arousal on
+//! speech windows) → rules, timing, smile scores → Parquet.
 //!
-//! Two stages overlap: a preparation thread decodes each call and finds its speech
-//! (VAD) while the main thread transcribes the previous call; a bounded queue between
-//! them keeps memory flat however many calls the input holds.
+//! Two stages overlap: a preparation thread decodes each call, finds its speech (VAD) and
+//! runs the acoustic classifiers on it, while the main thread transcribes the previous
+//! call; a bounded queue between them keeps memory flat however many calls the input
+//! holds.
 
 use crate::inputs::{self, Inputs};
 use crate::output::Output;
@@ -14,6 +15,7 @@ use callqa_core::{
     paths, CallMeta, Channel, ChannelLayout, ErrorRow, PipelineConfig, SpeechSegment, Transcript,
     Utterance,
 };
+use callqa_emotion::{Analyzer, ChannelScores, Scorer};
 use callqa_rules::RulePack;
 use chrono::Utc;
 use clap::Args;
@@ -55,6 +57,10 @@ pub struct RunArgs {
     /// Print the per-call summary table for at most this many calls.
     #[arg(long, default_value_t = 50)]
     pub summary_rows: usize,
+    /// Skip the acoustic stage (emotion, arousal, pitch): its columns stay null. Overrides
+    /// the pipeline's `[acoustic] enabled`.
+    #[arg(long)]
+    pub no_acoustic: bool,
 }
 
 /// What a `run` or `analyze` did, for the exit code.
@@ -69,6 +75,11 @@ struct Prepared {
     layout: ChannelLayout,
     duration_s: f64,
     channels: Vec<(Channel, Vec<SpeechSegment>)>,
+    /// Acoustic scores per channel: `None` when the stage is off, an error row when it
+    /// failed (the call is still written, with null acoustic columns).
+    acoustic: Option<std::result::Result<Vec<ChannelScores>, Box<ErrorRow>>>,
+    /// Seconds the acoustic stage took on this call.
+    acoustic_s: f64,
 }
 
 pub(crate) fn error_row(meta: &CallMeta, stage: &str, kind: &str, message: String) -> ErrorRow {
@@ -101,6 +112,7 @@ fn prepare(
     meta: CallMeta,
     cfg: &PipelineConfig,
     vad: &mut callqa_vad::Vad,
+    analyzer: Option<&mut Analyzer>,
 ) -> std::result::Result<Prepared, Box<ErrorRow>> {
     let fail =
         |stage: &str, kind: &str, message: String| Box::new(error_row(&meta, stage, kind, message));
@@ -122,11 +134,41 @@ fn prepare(
             .map_err(|e| fail("vad", e.kind(), format!("{}: {e}", meta.path)))?;
         out.push((ch, segs));
     }
+    let t_acoustic = Instant::now();
+    let acoustic = analyzer.map(|a| {
+        out.iter()
+            .map(|(ch, segs)| a.analyze_channel(&ch.samples, segs, ch.speaker))
+            .collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(|e| fail("acoustic", e.kind(), format!("{}: {e}", meta.path)))
+    });
     Ok(Prepared {
         meta,
         layout,
         duration_s,
         channels: out,
+        acoustic,
+        acoustic_s: t_acoustic.elapsed().as_secs_f64(),
+    })
+}
+
+/// Open the emotion and arousal models named by the pipeline (or the shipped ones).
+fn open_acoustic(
+    env: &callqa_onnx::Environment,
+    cfg: &PipelineConfig,
+    pipeline_path: &Path,
+) -> Result<Analyzer> {
+    let base = pipeline_path.parent().unwrap_or_else(|| Path::new("."));
+    let [emotion, arousal] = callqa_emotion::analysis::model_paths(
+        &cfg.acoustic,
+        base,
+        &paths::repo_root().join("models"),
+    );
+    Analyzer::open(env, &cfg.acoustic, &emotion, &arousal).with_context(|| {
+        format!(
+            "pipeline {}: cannot open the acoustic models (turn the stage off with \
+             `[acoustic] enabled = false` or --no-acoustic)",
+            pipeline_path.display()
+        )
     })
 }
 
@@ -164,6 +206,12 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
     let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
     let mut vad = callqa_vad::Vad::open(env, &vad_model)?;
     let asr = AsrEngine::load(&model, &cfg.asr)?;
+    let mut analyzer = if cfg.acoustic.enabled && !args.no_acoustic {
+        Some(open_acoustic(env, &cfg, &pipeline_path)?)
+    } else {
+        None
+    };
+    let scorer: Option<Scorer> = analyzer.as_ref().map(|a| a.scorer().clone());
     tracing::info!(
         pipeline = %pipeline_path.display(),
         model = %model.display(),
@@ -207,7 +255,10 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         .name("callqa-prepare".into())
         .spawn(move || {
             for meta in todo {
-                if tx.send(prepare(meta, &cfg_prep, &mut vad)).is_err() {
+                if tx
+                    .send(prepare(meta, &cfg_prep, &mut vad, analyzer.as_mut()))
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -262,6 +313,20 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         }
         utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
         let language = lang.or(detected);
+        let acoustics = match (&scorer, p.acoustic) {
+            (Some(s), Some(Ok(channels))) => {
+                let r = s.score(&channels, &utterances);
+                summary.add_acoustic(r.call.windows, p.acoustic_s);
+                Some(r)
+            }
+            (_, Some(Err(e))) => {
+                tracing::warn!(call_id = %p.meta.call_id, "{}", e.message);
+                summary.warnings += 1;
+                out.push_error(*e);
+                None
+            }
+            _ => None,
+        };
         let (call, rows) = callqa_features::build_rows(
             &p.meta,
             p.duration_s,
@@ -271,6 +336,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             &rules,
             &cfg,
             Some(asr.model_name()),
+            acoustics.as_ref(),
             Utc::now(),
         );
         if let Some(d) = &args.dump_transcripts {
@@ -301,7 +367,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
     progress.finish_and_clear();
     summary.print(&args.out, t0.elapsed(), args.summary_rows);
     Ok(Outcome {
-        failed: summary.failed,
+        failed: summary.failed + summary.warnings,
     })
 }
 

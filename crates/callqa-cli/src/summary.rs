@@ -16,6 +16,8 @@ pub struct CallSummary {
     longest_pause_s: f64,
     interruptions: String,
     flags: [bool; 4],
+    smile: String,
+    anger: String,
 }
 
 impl CallSummary {
@@ -36,6 +38,12 @@ impl CallSummary {
                 opti(r.customer_interruptions)
             ),
             flags: [r.greeting, r.self_introduction, r.thanks, r.survey_offer],
+            smile: r
+                .operator_smile_index
+                .map_or("-".to_string(), |v| format!("{v:.0}")),
+            anger: r
+                .customer_anger_share
+                .map_or("-".to_string(), |v| format!("{:.0}%", 100.0 * v)),
         }
     }
 }
@@ -46,9 +54,14 @@ pub struct Summary {
     calls: Vec<CallSummary>,
     /// Inputs that produced error rows.
     pub failed: usize,
+    /// Calls written, but with an error row for a stage that could be left out (the
+    /// acoustic stage): their acoustic columns are null.
+    pub warnings: usize,
     /// Calls skipped because they were already in the output.
     pub skipped: usize,
     audio_s: f64,
+    acoustic_windows: u64,
+    acoustic_s: f64,
 }
 
 impl Summary {
@@ -58,8 +71,11 @@ impl Summary {
             inputs,
             calls: Vec::new(),
             failed: 0,
+            warnings: 0,
             skipped: 0,
             audio_s: 0.0,
+            acoustic_windows: 0,
+            acoustic_s: 0.0,
         }
     }
 
@@ -80,6 +96,12 @@ impl Summary {
         self.calls.len()
     }
 
+    /// Record the acoustic stage's work on one call: windows scored, seconds taken.
+    pub fn add_acoustic(&mut self, windows: u32, seconds: f64) {
+        self.acoustic_windows += u64::from(windows);
+        self.acoustic_s += seconds;
+    }
+
     /// Record a finished call.
     pub fn add(&mut self, c: CallSummary) {
         self.audio_s += c.duration_s;
@@ -91,7 +113,7 @@ impl Summary {
         let yn = |b: bool| if b { "yes" } else { "no" };
         if !self.calls.is_empty() && max_rows > 0 {
             println!(
-                "{:<24} {:>7} {:>4} {:>11} {:>6} {:>8} {:>6} {:>5} {:>5} {:>6} {:>6}",
+                "{:<24} {:>7} {:>4} {:>11} {:>6} {:>8} {:>6} {:>5} {:>5} {:>6} {:>6} {:>5} {:>5}",
                 "call_id",
                 "dur_s",
                 "lang",
@@ -102,11 +124,13 @@ impl Summary {
                 "greet",
                 "intro",
                 "thanks",
-                "survey"
+                "survey",
+                "smile",
+                "anger"
             );
             for c in self.calls.iter().take(max_rows) {
                 println!(
-                    "{:<24} {:>7.1} {:>4} {:>11} {:>6} {:>8.1} {:>6} {:>5} {:>5} {:>6} {:>6}",
+                    "{:<24} {:>7.1} {:>4} {:>11} {:>6} {:>8.1} {:>6} {:>5} {:>5} {:>6} {:>6} {:>5} {:>5}",
                     truncate(&c.call_id, 24),
                     c.duration_s,
                     c.language,
@@ -118,6 +142,8 @@ impl Summary {
                     yn(c.flags[1]),
                     yn(c.flags[2]),
                     yn(c.flags[3]),
+                    c.smile,
+                    c.anger,
                 );
             }
             if self.calls.len() > max_rows {
@@ -131,16 +157,26 @@ impl Summary {
             "-".into()
         };
         println!(
-            "\ninputs {}: ok {}, failed {}, skipped (already in output) {} | audio {:.2} h | wall {:.1} s | real-time factor {} | peak RSS {}",
+            "\ninputs {}: ok {}, failed {}, ok with warnings {}, skipped (already in output) {} | audio {:.2} h | wall {:.1} s | real-time factor {} | peak RSS {}",
             self.inputs,
             self.calls.len(),
             self.failed,
+            self.warnings,
             self.skipped,
             self.audio_s / 3600.0,
             wall_s,
             rtf,
             peak_rss().map_or("-".into(), |kb| format!("{:.0} MiB", kb as f64 / 1024.0)),
         );
+        if self.acoustic_windows > 0 {
+            println!(
+                "acoustic stage: {} windows in {:.1} s ({:.0} windows/s, {:.0} s per hour of audio; runs beside Whisper)",
+                self.acoustic_windows,
+                self.acoustic_s,
+                self.acoustic_windows as f64 / self.acoustic_s.max(1e-9),
+                self.acoustic_s / (self.audio_s / 3600.0).max(1e-9),
+            );
+        }
         println!(
             "Parquet: {}/{{calls,utterances,errors}}/call_date=*/",
             out.display()

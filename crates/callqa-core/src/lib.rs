@@ -13,13 +13,15 @@
 //! stage, which is why its JSON format is defined here rather than in the CLI.
 #![deny(missing_docs)]
 
+pub mod acoustic;
 pub mod config;
 pub mod paths;
 pub mod rows;
 pub mod transcript;
 pub mod types;
 
-pub use config::{ChannelMap, PipelineConfig};
+pub use acoustic::{AcousticResult, CallAcoustics, UtteranceAcoustics};
+pub use config::{AcousticConfig, ChannelMap, PipelineConfig};
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};
 pub use types::*;

@@ -55,6 +55,25 @@ pub struct CallFeatures {
     pub concrete_answers: Option<u32>,
     /// Customer questions whose reply was vague (null without `[rules.answers]`).
     pub vague_answers: Option<u32>,
+    /// 0–100: the operator's mean probability of positive (friendly) affect.
+    pub operator_smile_index: Option<f64>,
+    /// Share of the operator's speech windows with a negative top emotion.
+    pub operator_negative_share: Option<f64>,
+    /// Share of the customer's speech windows whose top emotion is anger.
+    pub customer_anger_share: Option<f64>,
+    /// Highest high-arousal probability of the customer's windows.
+    pub customer_arousal_max: Option<f64>,
+    /// Mean high-arousal probability of the operator's windows.
+    pub operator_arousal_mean: Option<f64>,
+    /// Share of the customer's agitated windows after which the operator stayed calm
+    /// (null when the customer never got agitated or the operator never answered).
+    pub calm_under_pressure: Option<f64>,
+    /// Operator arousal after agitated customer windows minus after calm ones (−1…1).
+    pub mirroring: Option<f64>,
+    /// Standard deviation of the operator's F0 over the call, semitones.
+    pub operator_f0_variability: Option<f64>,
+    /// Emotion/arousal models that scored the call (null when the stage did not run).
+    pub emotion_model: Option<String>,
     /// ASR model file name, or null for imported transcripts.
     pub asr_model: Option<String>,
     /// Pipeline name.
@@ -85,6 +104,16 @@ pub struct UtteranceRow {
     /// Script elements matched in this utterance, e.g. `greeting`, `survey_offer`,
     /// `interruption`, with the cue where useful (`greeting:здравствуйте`).
     pub tags: Vec<String>,
+    /// Most probable emotion (null when not scored).
+    pub emotion: Option<String>,
+    /// Emotion probabilities by label (empty when not scored; written as a MAP).
+    pub emotion_probs: Vec<(String, f32)>,
+    /// Probability of high arousal, 0–1.
+    pub arousal: Option<f64>,
+    /// Mean F0 of the voiced frames, Hz.
+    pub f0_mean_hz: Option<f64>,
+    /// F0 range (p90 − p10 of voiced frames), Hz.
+    pub f0_range_hz: Option<f64>,
 }
 
 /// One row of `errors/`: an input that could not be processed, and why.

@@ -209,6 +209,58 @@ pub fn yin_f0(x: &[f64], n_frames: usize) -> Vec<f64> {
     f0
 }
 
+/// Energy in dB of each raw (un-windowed) frame, as the features define it.
+fn frame_energy_db(x: &[f64], n_frames: usize) -> Vec<f64> {
+    (0..n_frames)
+        .map(|t| {
+            let raw = &x[t * HOP..t * HOP + FRAME];
+            10.0 * (raw.iter().map(|v| v * v).sum::<f64>() / FRAME as f64 + EPS).log10()
+        })
+        .collect()
+}
+
+/// The F0 track of a stretch of speech: `(time_s, f0_hz)` of each voiced frame (active
+/// and with a period, as in [`extract`]), the time being the frame centre relative to the
+/// first sample. Cheaper than [`extract`] when only intonation is needed. Errors like
+/// [`extract`].
+pub fn pitch_track(samples: &[f32]) -> Result<Vec<(f64, f64)>, EmotionError> {
+    if samples.len() < FRAME {
+        return Err(EmotionError::TooShort {
+            samples: samples.len(),
+            min: FRAME,
+        });
+    }
+    if samples.iter().any(|s| !s.is_finite()) {
+        return Err(EmotionError::BadInput("non-finite sample".into()));
+    }
+    let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
+    let n_frames = 1 + (x.len() - FRAME) / HOP;
+    let energy_db = frame_energy_db(&x, n_frames);
+    let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let f0 = yin_f0(&x, n_frames);
+    Ok(f0
+        .iter()
+        .zip(&energy_db)
+        .enumerate()
+        .filter(|(_, (&f, &e))| f > 0.0 && e > max_db - ACTIVE_DB)
+        .map(|(t, (&f, _))| ((t * HOP + FRAME / 2) as f64 / SR, f))
+        .collect())
+}
+
+/// Summary of F0 values in Hz: mean, range (p90 − p10) and std in semitones; `None`
+/// for an empty slice. The same definitions as [`Pitch`].
+pub fn f0_summary(hz: &[f64]) -> Option<(f64, f64, f64)> {
+    if hz.is_empty() {
+        return None;
+    }
+    let st: Vec<f64> = hz.iter().map(|&h| 12.0 * (h / ST_REF_HZ).log2()).collect();
+    Some((
+        mean(hz),
+        percentile(hz, 90.0) - percentile(hz, 10.0),
+        std(&st),
+    ))
+}
+
 /// Compute the `callqa-emo-v1` features of one utterance: 16 kHz mono samples in [-1, 1].
 ///
 /// Errors on fewer than 400 samples (one 25 ms frame) and on non-finite samples.
@@ -251,7 +303,7 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
     let mut spec = fft.make_output_vec();
     let mut scratch = fft.make_scratch_vec();
 
-    let mut energy_db = Vec::with_capacity(n_frames);
+    let energy_db = frame_energy_db(&x, n_frames);
     let mut logmel = vec![[0.0f64; N_MELS]; n_frames];
     let mut mfcc = vec![[0.0f64; N_MFCC]; n_frames];
     let mut centroid = Vec::with_capacity(n_frames);
@@ -259,9 +311,6 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
     let mut power = [0.0f64; NBINS];
     for t in 0..n_frames {
         let s = t * HOP;
-        let raw = &x[s..s + FRAME];
-        energy_db
-            .push(10.0 * (raw.iter().map(|v| v * v).sum::<f64>() / FRAME as f64 + EPS).log10());
         buf.fill(0.0);
         for (i, b) in buf.iter_mut().take(FRAME).enumerate() {
             *b = y[s + i] * window[i];

@@ -23,12 +23,16 @@
 //! telephone channel; read their model cards before trusting a single score.
 #![deny(missing_docs)]
 
+pub mod analysis;
 mod baseline;
 pub mod features;
 mod model;
 
+pub use analysis::{Analyzer, ChannelScores, Scorer, WindowScore};
 pub use baseline::SpeakerBaseline;
-pub use features::{extract, Features, Pitch, FEATURE_SET, N_FEATURES, SAMPLE_RATE};
+pub use features::{
+    extract, f0_summary, pitch_track, Features, Pitch, FEATURE_SET, N_FEATURES, SAMPLE_RATE,
+};
 pub use model::{Classifier, InputKind, ModelSpec, Normalisation, NormalisationKind, OutputKind};
 
 use callqa_onnx::OnnxError;

@@ -1,7 +1,7 @@
 //! Model specs and the ONNX classifier.
 
 use crate::features::{FEATURE_SET, N_FEATURES, SAMPLE_RATE};
-use crate::EmotionError;
+use crate::{EmotionError, SpeakerBaseline};
 use callqa_onnx::ort::value::TensorRef;
 use callqa_onnx::{Environment, Session};
 use ndarray::Array2;
@@ -51,6 +51,29 @@ pub struct Normalisation {
     /// Floor for a feature's standard deviation.
     #[serde(default = "default_floor")]
     pub std_floor: f64,
+    /// Mean of each feature over the training speakers: the cold-start baseline for a
+    /// speaker without enough history (every customer, a new operator).
+    #[serde(default)]
+    pub population_mean: Option<Vec<f64>>,
+    /// Population standard deviation of each feature over the training speakers.
+    #[serde(default)]
+    pub population_std: Option<Vec<f64>>,
+}
+
+impl Normalisation {
+    /// The population baseline, when the spec has one.
+    pub fn population(&self) -> Option<Result<SpeakerBaseline, EmotionError>> {
+        let (m, s) = (
+            self.population_mean.as_ref()?,
+            self.population_std.as_ref()?,
+        );
+        Some(SpeakerBaseline::from_stats(
+            m.clone(),
+            s,
+            self.min_utterances.max(1),
+            self.std_floor,
+        ))
+    }
 }
 
 fn default_floor() -> f64 {
@@ -84,6 +107,10 @@ pub struct ModelSpec {
     pub labels: Vec<String>,
     /// Normalisation of the input features.
     pub normalisation: Normalisation,
+    /// SHA-256 of the ONNX file, as written by the training script (provenance: the
+    /// first 8 hex digits go into the `emotion_model` column).
+    #[serde(default)]
+    pub sha256: Option<String>,
 }
 
 impl ModelSpec {
@@ -129,6 +156,23 @@ impl ModelSpec {
                 ));
             }
         }
+        let n = &self.normalisation;
+        match (&n.population_mean, &n.population_std) {
+            (None, None) => {}
+            (Some(m), Some(s)) => {
+                if m.len() != N_FEATURES || s.len() != N_FEATURES {
+                    return Err(format!(
+                        "normalisation.population_mean/std need {N_FEATURES} values, got {}/{}",
+                        m.len(),
+                        s.len()
+                    ));
+                }
+                if m.iter().chain(s).any(|v| !v.is_finite()) || s.iter().any(|v| *v <= 0.0) {
+                    return Err("normalisation.population_mean/std must be finite, std > 0".into());
+                }
+            }
+            _ => return Err("normalisation.population_mean and population_std go together".into()),
+        }
         Ok(())
     }
 }
@@ -143,8 +187,18 @@ pub struct Classifier {
 impl Classifier {
     /// Open the model described by the spec at `spec_path`, with one intra-op thread.
     pub fn open(env: &Environment, spec_path: &Path) -> Result<Self, EmotionError> {
+        Self::open_with_threads(env, spec_path, 1)
+    }
+
+    /// Open the model described by the spec at `spec_path`, with `intra_threads` ONNX
+    /// Runtime intra-op threads.
+    pub fn open_with_threads(
+        env: &Environment,
+        spec_path: &Path,
+        intra_threads: usize,
+    ) -> Result<Self, EmotionError> {
         let spec = ModelSpec::load(spec_path)?;
-        let session = callqa_onnx::session(env, &spec.model, 1)?;
+        let session = callqa_onnx::session(env, &spec.model, intra_threads)?;
         let err = |message: String| EmotionError::Spec {
             path: spec_path.display().to_string(),
             message,

@@ -31,7 +31,8 @@ pub mod eval;
 
 use callqa_core::config::TimingConfig;
 use callqa_core::{
-    CallFeatures, CallMeta, ChannelLayout, PipelineConfig, Speaker, Utterance, UtteranceRow,
+    AcousticResult, CallFeatures, CallMeta, ChannelLayout, PipelineConfig, Speaker, Utterance,
+    UtteranceAcoustics, UtteranceRow,
 };
 use callqa_rules::RulePack;
 use chrono::{DateTime, Utc};
@@ -221,14 +222,23 @@ pub fn build_rows(
     rules: &RulePack,
     cfg: &PipelineConfig,
     asr_model: Option<&str>,
+    acoustics: Option<&AcousticResult>,
     processed_at: DateTime<Utc>,
 ) -> (CallFeatures, Vec<UtteranceRow>) {
-    let mut sorted = utterances.to_vec();
-    sorted.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..utterances.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&utterances[a], &utterances[b]);
         a.start_s
             .total_cmp(&b.start_s)
             .then(a.end_s.total_cmp(&b.end_s))
     });
+    let sorted: Vec<Utterance> = order.iter().map(|&i| utterances[i].clone()).collect();
+    let no_acoustics = UtteranceAcoustics::default();
+    let utt_acoustics = |k: usize| -> &UtteranceAcoustics {
+        acoustics
+            .and_then(|a| a.utterances.get(order[k]))
+            .unwrap_or(&no_acoustics)
+    };
     let mut t = timing(&sorted, duration_s, &cfg.timing);
     if layout == ChannelLayout::Mono {
         t.operator_talk_s = None;
@@ -253,18 +263,27 @@ pub fn build_rows(
         .iter()
         .zip(tags)
         .enumerate()
-        .map(|(i, (u, tags))| UtteranceRow {
-            call_id: meta.call_id.clone(),
-            call_date,
-            idx: i as u32,
-            speaker: u.speaker.as_str().to_string(),
-            start_s: u.start_s,
-            end_s: u.end_s,
-            text: u.text.clone(),
-            tags,
+        .map(|(i, (u, tags))| {
+            let a = utt_acoustics(i);
+            UtteranceRow {
+                call_id: meta.call_id.clone(),
+                call_date,
+                idx: i as u32,
+                speaker: u.speaker.as_str().to_string(),
+                start_s: u.start_s,
+                end_s: u.end_s,
+                text: u.text.clone(),
+                tags,
+                emotion: a.emotion.clone(),
+                emotion_probs: a.emotion_probs.clone(),
+                arousal: a.arousal,
+                f0_mean_hz: a.f0_mean_hz,
+                f0_range_hz: a.f0_range_hz,
+            }
         })
         .collect();
 
+    let ca = acoustics.map(|a| &a.call);
     let call = CallFeatures {
         call_id: meta.call_id.clone(),
         operator_id: meta
@@ -294,6 +313,15 @@ pub fn build_rows(
         customer_questions: script.customer_questions,
         concrete_answers: script.concrete_answers,
         vague_answers: script.vague_answers,
+        operator_smile_index: ca.and_then(|c| c.operator_smile_index),
+        operator_negative_share: ca.and_then(|c| c.operator_negative_share),
+        customer_anger_share: ca.and_then(|c| c.customer_anger_share),
+        customer_arousal_max: ca.and_then(|c| c.customer_arousal_max),
+        operator_arousal_mean: ca.and_then(|c| c.operator_arousal_mean),
+        calm_under_pressure: ca.and_then(|c| c.calm_under_pressure),
+        mirroring: ca.and_then(|c| c.mirroring),
+        operator_f0_variability: ca.and_then(|c| c.operator_f0_variability),
+        emotion_model: ca.map(|c| c.emotion_model.clone()),
         asr_model: asr_model.map(str::to_string),
         pipeline: cfg.pipeline.name.clone(),
         pipeline_version: cfg.pipeline.version.clone(),

@@ -43,6 +43,7 @@ fn analyse(
         rules,
         cfg,
         None,
+        None,
         Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap(),
     )
 }

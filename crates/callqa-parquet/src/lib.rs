@@ -22,8 +22,8 @@
 #![deny(missing_docs)]
 
 use arrow::array::{
-    ArrayRef, BooleanArray, Float64Array, Int32Array, ListBuilder, RecordBatch, StringArray,
-    StringBuilder, TimestampMicrosecondArray,
+    ArrayRef, BooleanArray, Float32Builder, Float64Array, Int32Array, ListBuilder, MapBuilder,
+    MapFieldNames, RecordBatch, StringArray, StringBuilder, TimestampMicrosecondArray,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use callqa_core::{CallFeatures, ErrorRow, UtteranceRow};
@@ -92,6 +92,15 @@ pub fn calls_schema() -> SchemaRef {
         f("customer_questions", Int32, true),
         f("concrete_answers", Int32, true),
         f("vague_answers", Int32, true),
+        f("operator_smile_index", Float64, true),
+        f("operator_negative_share", Float64, true),
+        f("customer_anger_share", Float64, true),
+        f("customer_arousal_max", Float64, true),
+        f("operator_arousal_mean", Float64, true),
+        f("calm_under_pressure", Float64, true),
+        f("mirroring", Float64, true),
+        f("operator_f0_variability", Float64, true),
+        f("emotion_model", Utf8, true),
         f("asr_model", Utf8, true),
         f("pipeline", Utf8, false),
         f("pipeline_version", Utf8, false),
@@ -114,7 +123,30 @@ pub fn utterances_schema() -> SchemaRef {
             List(Arc::new(Field::new("item", Utf8, true))),
             false,
         ),
+        Field::new("emotion", Utf8, true),
+        Field::new("emotion_probs", emotion_probs_type(), true),
+        Field::new("arousal", Float64, true),
+        Field::new("f0_mean_hz", Float64, true),
+        Field::new("f0_range_hz", Float64, true),
     ]))
+}
+
+/// `MAP<VARCHAR, FLOAT>`: label → probability, in the model's label order.
+fn emotion_probs_type() -> DataType {
+    DataType::Map(
+        Arc::new(Field::new(
+            "key_value",
+            DataType::Struct(
+                vec![
+                    Field::new("key", DataType::Utf8, false),
+                    Field::new("value", DataType::Float32, true),
+                ]
+                .into(),
+            ),
+            false,
+        )),
+        false,
+    )
 }
 
 /// Schema of `errors/` files (without the `call_date` partition column).
@@ -188,6 +220,15 @@ fn calls_batch(rows: &[&CallFeatures]) -> Result<RecordBatch, arrow::error::Arro
             i32c(&|r| r.customer_questions),
             i32c(&|r| r.concrete_answers),
             i32c(&|r| r.vague_answers),
+            f64c(&|r| r.operator_smile_index),
+            f64c(&|r| r.operator_negative_share),
+            f64c(&|r| r.customer_anger_share),
+            f64c(&|r| r.customer_arousal_max),
+            f64c(&|r| r.operator_arousal_mean),
+            f64c(&|r| r.calm_under_pressure),
+            f64c(&|r| r.mirroring),
+            f64c(&|r| r.operator_f0_variability),
+            s(&|r| r.emotion_model.as_deref()),
             s(&|r| r.asr_model.as_deref()),
             s(&|r| Some(&r.pipeline)),
             s(&|r| Some(&r.pipeline_version)),
@@ -204,6 +245,25 @@ fn utterances_batch(rows: &[&UtteranceRow]) -> Result<RecordBatch, arrow::error:
         }
         tags.append(true);
     }
+    let mut probs = MapBuilder::new(
+        Some(MapFieldNames {
+            entry: "key_value".into(),
+            key: "key".into(),
+            value: "value".into(),
+        }),
+        StringBuilder::new(),
+        Float32Builder::new(),
+    );
+    for r in rows {
+        for (k, v) in &r.emotion_probs {
+            probs.keys().append_value(k);
+            probs.values().append_value(*v);
+        }
+        probs.append(!r.emotion_probs.is_empty())?;
+    }
+    let f64c = |f: &dyn Fn(&UtteranceRow) -> Option<f64>| -> ArrayRef {
+        Arc::new(rows.iter().map(|r| f(r)).collect::<Float64Array>())
+    };
     RecordBatch::try_new(
         utterances_schema(),
         vec![
@@ -234,6 +294,15 @@ fn utterances_batch(rows: &[&UtteranceRow]) -> Result<RecordBatch, arrow::error:
                     .collect::<StringArray>(),
             ),
             Arc::new(tags.finish()),
+            Arc::new(
+                rows.iter()
+                    .map(|r| r.emotion.as_deref())
+                    .collect::<StringArray>(),
+            ),
+            Arc::new(probs.finish()),
+            f64c(&|r| r.arousal),
+            f64c(&|r| r.f0_mean_hz),
+            f64c(&|r| r.f0_range_hz),
         ],
     )
 }

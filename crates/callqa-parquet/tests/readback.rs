@@ -31,6 +31,15 @@ fn call(id: &str, day: u32) -> CallFeatures {
         customer_questions: None,
         concrete_answers: None,
         vague_answers: None,
+        operator_smile_index: Some(62.5),
+        operator_negative_share: Some(0.1),
+        customer_anger_share: None,
+        customer_arousal_max: Some(0.9),
+        operator_arousal_mean: Some(0.3),
+        calm_under_pressure: Some(1.0),
+        mirroring: None,
+        operator_f0_variability: Some(2.5),
+        emotion_model: Some("emotion@38e57667+arousal@d5a50bb5".into()),
         asr_model: Some("ggml-base.bin".into()),
         pipeline: "ru-contact-center".into(),
         pipeline_version: "1".into(),
@@ -55,6 +64,11 @@ fn duckdb_reads_partitioned_tables() {
         end_s: 2.0,
         text: "Здравствуйте, ёлка".into(),
         tags: vec!["greeting:здравствуйте".into()],
+        emotion: Some("happiness".into()),
+        emotion_probs: vec![("anger".into(), 0.25), ("happiness".into(), 0.75)],
+        arousal: Some(0.4),
+        f0_mean_hz: Some(180.0),
+        f0_range_hz: None,
     }])
     .unwrap();
     sink.write_errors(&[
@@ -100,6 +114,10 @@ assert rows[0][3] == 'TIMESTAMP WITH TIME ZONE', rows
 assert rows[0][4] == 'INTEGER' and rows[0][5] == 'BOOLEAN' and rows[0][6] is True, rows
 u = q(f"select text, tags from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true)")
 assert u == [('Здравствуйте, ёлка', ['greeting:здравствуйте'])], u
+m = q(f"select emotion, emotion_probs['happiness'], typeof(emotion_probs), arousal, f0_range_hz from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true)")
+assert m == [('happiness', 0.75, 'MAP(VARCHAR, FLOAT)', 0.4, None)], m
+a = q(f"select operator_smile_index, customer_anger_share, typeof(calm_under_pressure), emotion_model from read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true) where call_id = 'a'")
+assert a == [(62.5, None, 'DOUBLE', 'emotion@38e57667+arousal@d5a50bb5')], a
 e = q(f"select call_id, call_date from read_parquet('{out}/errors/**/*.parquet', hive_partitioning=true) order by call_id")
 assert e[0][0] == 'x' and e[0][1] is None and str(e[1][1]) == '2026-11-02', e
 # pruning: a filter on the partition reads only that directory

@@ -1,0 +1,241 @@
+//! Smile monitoring end to end: stereo calls built from EmoDB speech (an angry customer
+//! with a calm operator, and the reverse, through an 8 kHz µ-law channel) through
+//! `callqa run`, read back with DuckDB.
+
+mod common;
+use common::*;
+
+const READ: &str = r#"
+import duckdb, json, sys
+out = sys.argv[1]
+c = duckdb.connect()
+def rows(sql):
+    cur = c.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
+calls = {r['call_id']: r for r in rows(f"select * from read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true)")}
+types = {r['column_name']: r['column_type'] for r in rows(f"describe select * from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true)")}
+utts = rows(f"""select call_id, idx, speaker, start_s, end_s, emotion, arousal, f0_mean_hz, f0_range_hz,
+  map_keys(emotion_probs) as labels, list_sum(map_values(emotion_probs)) as prob_sum,
+  emotion_probs['anger'] as p_anger
+  from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true) order by call_id, idx""")
+print(json.dumps({"calls": calls, "types": types, "utts": utts}, default=str))
+"#;
+
+fn f(c: &serde_json::Value, k: &str) -> f64 {
+    c[k].as_f64()
+        .unwrap_or_else(|| panic!("{k} is not a number: {c}"))
+}
+
+#[test]
+fn angry_customer_and_calm_operator_and_the_reverse() {
+    let Some(emodb) = emodb() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    // Speakers 03 (male) and 08 (female); five turns each.
+    emodb_call(
+        &emodb,
+        "03:anger",
+        "08:neutral",
+        &input.join("angry_customer.wav"),
+        &[],
+    );
+    emodb_call(
+        &emodb,
+        "03:neutral",
+        "08:anger",
+        &input.join("angry_operator.wav"),
+        &[],
+    );
+    emodb_call(
+        &emodb,
+        "03:anger",
+        "08:neutral",
+        &input.join("mono_call.wav"),
+        &["--mono"],
+    );
+
+    let out = dir.path().join("out");
+    let o = callqa()
+        .args(["run", "--language", "de", "--threads", "2", "--pipeline"])
+        .arg(repo().join("pipelines/en-contact-center.toml"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    check(&o, "callqa run");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("smile"),
+        "summary shows the smile index:\n{stdout}"
+    );
+
+    let v = py_json(READ, &[&out]);
+    let calls = &v["calls"];
+    let angry_cu = &calls["angry_customer"];
+    let angry_op = &calls["angry_operator"];
+    let mono = &calls["mono_call"];
+    eprintln!("angry customer: {angry_cu}\nangry operator: {angry_op}\nmono: {mono}");
+
+    // The angry customer is heard as angry and agitated; the calm operator stays calm.
+    assert!(f(angry_cu, "customer_anger_share") >= 0.6, "{angry_cu}");
+    assert!(f(angry_cu, "customer_arousal_max") >= 0.8, "{angry_cu}");
+    assert!(f(angry_cu, "calm_under_pressure") >= 0.6, "{angry_cu}");
+    assert!(f(angry_cu, "operator_arousal_mean") < 0.5, "{angry_cu}");
+    assert!(f(angry_cu, "operator_negative_share") <= 0.5, "{angry_cu}");
+
+    // The reverse build gives the reverse.
+    assert!(f(angry_op, "customer_anger_share") <= 0.2, "{angry_op}");
+    assert!(f(angry_op, "operator_arousal_mean") >= 0.5, "{angry_op}");
+    assert!(f(angry_op, "operator_negative_share") >= 0.6, "{angry_op}");
+    assert!(
+        angry_op["calm_under_pressure"].is_null() || f(angry_op, "calm_under_pressure") <= 0.4,
+        "a calm customer rarely gets agitated, and then the operator is not calm: {angry_op}"
+    );
+    assert!(
+        f(angry_cu, "customer_anger_share") > f(angry_op, "customer_anger_share") + 0.4,
+        "{angry_cu}\n{angry_op}"
+    );
+    assert!(
+        f(angry_op, "operator_arousal_mean") > f(angry_cu, "operator_arousal_mean") + 0.3,
+        "{angry_cu}\n{angry_op}"
+    );
+    for c in [angry_cu, angry_op] {
+        let smile = f(c, "operator_smile_index");
+        assert!((0.0..=100.0).contains(&smile), "{c}");
+        assert!(f(c, "operator_f0_variability") > 0.0, "{c}");
+        let model = c["emotion_model"].as_str().unwrap_or_default();
+        assert!(
+            model.starts_with("emotion@") && model.contains("+arousal@"),
+            "{c}"
+        );
+    }
+
+    // Mono: no speaker separation, so no per-speaker scores; utterances are still scored.
+    for k in [
+        "operator_smile_index",
+        "customer_anger_share",
+        "calm_under_pressure",
+        "mirroring",
+        "operator_f0_variability",
+    ] {
+        assert!(mono[k].is_null(), "{k} must be null for mono: {mono}");
+    }
+    assert!(mono["emotion_model"].is_string(), "{mono}");
+
+    // Utterance columns, as BI tools see them.
+    let t = &v["types"];
+    assert_eq!(t["emotion"], "VARCHAR", "{t}");
+    assert_eq!(t["emotion_probs"], "MAP(VARCHAR, FLOAT)", "{t}");
+    assert_eq!(t["arousal"], "DOUBLE", "{t}");
+    assert_eq!(t["f0_mean_hz"], "DOUBLE", "{t}");
+    assert_eq!(t["f0_range_hz"], "DOUBLE", "{t}");
+    let utts = v["utts"].as_array().unwrap();
+    let scored: Vec<_> = utts.iter().filter(|u| u["emotion"].is_string()).collect();
+    assert!(
+        scored.len() * 10 >= utts.len() * 9,
+        "nearly every utterance is scored: {} of {}",
+        scored.len(),
+        utts.len()
+    );
+    for u in &scored {
+        assert!((f(u, "prob_sum") - 1.0).abs() < 1e-3, "{u}");
+        assert_eq!(u["labels"].as_array().map(Vec::len), Some(7), "{u}");
+        let a = f(u, "arousal");
+        assert!((0.0..=1.0).contains(&a), "{u}");
+        let f0 = f(u, "f0_mean_hz");
+        assert!((60.0..=500.0).contains(&f0), "{u}");
+        assert!(f(u, "f0_range_hz") >= 0.0, "{u}");
+    }
+    // Neutral speech of speaker 08 (female) is higher than neutral speech of speaker 03
+    // (male). (Angry speech is higher than both: compare like with like.)
+    let mean_f0 = |call: &str, speaker: &str| {
+        let v: Vec<f64> = scored
+            .iter()
+            .filter(|u| u["call_id"] == call && u["speaker"] == speaker)
+            .map(|u| f(u, "f0_mean_hz"))
+            .collect();
+        assert!(!v.is_empty(), "{call} {speaker}");
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    assert!(
+        mean_f0("angry_customer", "operator") > mean_f0("angry_operator", "customer") + 30.0,
+        "08 neutral vs 03 neutral"
+    );
+    // Per utterance: the angry customer's utterances lean to anger, the calm operator's not.
+    let anger_votes = |call: &str, speaker: &str| {
+        let v: Vec<_> = scored
+            .iter()
+            .filter(|u| u["call_id"] == call && u["speaker"] == speaker)
+            .collect();
+        v.iter().filter(|u| u["emotion"] == "anger").count() as f64 / v.len() as f64
+    };
+    assert!(anger_votes("angry_customer", "customer") >= 0.6);
+    assert!(anger_votes("angry_customer", "operator") <= 0.2);
+}
+
+#[test]
+fn no_acoustic_leaves_the_columns_null() {
+    let Some(emodb) = emodb() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    emodb_call(
+        &emodb,
+        "09:anger",
+        "10:neutral",
+        &input.join("c.wav"),
+        &["--turns", "2"],
+    );
+    let out = dir.path().join("out");
+    let o = callqa()
+        .args(["run", "--no-acoustic", "--language", "de", "--threads", "2"])
+        .arg("--pipeline")
+        .arg(repo().join("pipelines/en-contact-center.toml"))
+        .arg("--input")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    check(&o, "callqa run --no-acoustic");
+    let v = py_json(READ, &[&out]);
+    let c = &v["calls"]["c"];
+    assert!(c["emotion_model"].is_null(), "{c}");
+    assert!(c["customer_anger_share"].is_null(), "{c}");
+    for u in v["utts"].as_array().unwrap() {
+        assert!(u["emotion"].is_null() && u["f0_mean_hz"].is_null(), "{u}");
+    }
+}
+
+#[test]
+fn a_missing_model_spec_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("pipelines/en-contact-center.toml")).unwrap();
+    let text = text.replace(
+        "emotion_model = \"../models/emotion.json\"",
+        "emotion_model = \"no-such-model.json\"",
+    );
+    assert!(text.contains("no-such-model.json"));
+    let pipeline = dir.path().join("p.toml");
+    std::fs::write(&pipeline, text).unwrap();
+    std::fs::create_dir_all(dir.path().join("in")).unwrap();
+    let o = callqa()
+        .args(["run", "--language", "en", "--pipeline"])
+        .arg(&pipeline)
+        .arg("--input")
+        .arg(dir.path().join("in"))
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("no-such-model.json") && err.contains("--no-acoustic"),
+        "names the file and the way out: {err}"
+    );
+}
