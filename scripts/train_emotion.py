@@ -623,8 +623,10 @@ def write_cards(models: Path, results, X, args):
             f"  mean / population std (std floored at {STD_FLOOR}). With a **speaker** baseline (the speaker's own",
             "  utterances: an operator with history) or, for a speaker heard once (every customer), the",
             "  **population** baseline stored in the spec (`normalisation.population_mean` / `population_std`:",
-            "  all 8 training speakers, wideband and telephone pooled). `callqa run` uses the population",
-            "  baseline for every speaker today. The ONNX graph adds its own global StandardScaler after that.",
+            "  all 8 training speakers, wideband and telephone pooled). `callqa run` z-scores an operator by",
+            "  their own baseline once `<out>/baselines/operators.json` holds min_utterances of their windows",
+            "  from earlier runs, and everyone else by the population one. The ONNX graph adds its own global",
+            "  StandardScaler after that.",
             "",
             "## Training",
             "",
@@ -641,7 +643,7 @@ def write_cards(models: Path, results, X, args):
             "8 folds; each trains on 7 speakers (both conditions) and predicts the 8th. *Speaker*: the held-out",
             "speaker's mean/std come from that speaker's own (unlabelled) utterances, as a per-operator baseline",
             "would. *Population*: the held-out speaker is z-scored by the 7 training speakers' pooled statistics,",
-            "as a one-off customer is (and as `callqa run` scores every speaker today). *Global*: a model trained",
+            "as a one-off customer is (and as `callqa run` scores customers and new operators). *Global*: a model trained",
             "without any z-step, for comparison. UA = unweighted accuracy (mean of per-class recalls); WA = accuracy.",
             "",
             "| normalisation | condition | UA | WA | " + " | ".join(f"recall {n}" for n in names) + " |",
@@ -657,7 +659,7 @@ def write_cards(models: Path, results, X, args):
             "",
             f"Project target: UA ≥ {target:.2f} (speaker normalisation): "
             + ("**reached**." if got >= target else f"**not reached** (lowest condition {got:.3f}); see Limitations."),
-            "With population normalisation (every speaker in `callqa run` today) the lowest condition is "
+            "With population normalisation (customers and new operators in `callqa run`) the lowest condition is "
             f"{min(R[('population', c)]['ua'] for c in ('clean', 'telephone')):.3f}.",
         ]
         lines += ["", "Per held-out speaker (UA, speaker normalisation):"]

@@ -125,6 +125,7 @@ fn angry_customer_and_calm_operator_and_the_reverse() {
         assert!(mono[k].is_null(), "{k} must be null for mono: {mono}");
     }
     assert!(mono["emotion_model"].is_string(), "{mono}");
+    assert_eq!(mono["emotion_normalisation"], "population", "{mono}");
 
     // Utterance columns, as BI tools see them.
     let t = &v["types"];
@@ -238,4 +239,119 @@ fn a_missing_model_spec_is_a_clear_error() {
         err.contains("no-such-model.json") && err.contains("--no-acoustic"),
         "names the file and the way out: {err}"
     );
+}
+
+/// Runs `callqa run` on a manifest in `dir/in` (rows: file stem, operator id, emotion
+/// pairs built with emodb_call.py) into `out`.
+fn run_manifest(
+    dir: &std::path::Path,
+    emodb: &std::path::Path,
+    name: &str,
+    calls: &[(&str, &str, &str, &str)],
+    out: &std::path::Path,
+) {
+    let input = dir.join(name);
+    std::fs::create_dir_all(&input).unwrap();
+    let mut manifest = String::from("path,call_id,operator_id,started_at\n");
+    for (i, (id, op_id, customer, operator)) in calls.iter().enumerate() {
+        emodb_call(
+            emodb,
+            customer,
+            operator,
+            &input.join(format!("{id}.wav")),
+            &[],
+        );
+        manifest.push_str(&format!(
+            "{id}.wav,{id},{op_id},2026-11-2{}T10:00:00Z\n",
+            i % 3
+        ));
+    }
+    std::fs::write(input.join("manifest.csv"), manifest).unwrap();
+    let o = callqa()
+        .args(["run", "--language", "de", "--threads", "2", "--pipeline"])
+        .arg(repo().join("pipelines/en-contact-center.toml"))
+        .arg("--input")
+        .arg(input.join("manifest.csv"))
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    check(&o, "callqa run (manifest)");
+}
+
+#[test]
+fn operator_baselines_grow_across_runs() {
+    let Some(emodb) = emodb() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // Night 1: operator "op08" (EmoDB speaker 08) in several moods, five calls.
+    run_manifest(
+        dir.path(),
+        &emodb,
+        "night1",
+        &[
+            ("n1a", "op08", "09:neutral", "08:neutral"),
+            ("n1b", "op08", "10:sadness", "08:happiness"),
+            ("n1c", "op08", "11:happiness", "08:boredom"),
+            ("n1d", "op08", "12:boredom", "08:sadness"),
+            ("n1e", "op08", "13:fear", "08:anger"),
+        ],
+        &out,
+    );
+    let store_path = out.join("baselines/operators.json");
+    let store: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&store_path).expect("store written"))
+            .expect("store JSON");
+    let n1 = store["operators"]["op08"]["n"]
+        .as_u64()
+        .expect("op08 baseline");
+    let v = py_json(READ, &[&out]);
+    let windows_night1: u64 = v["utts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["speaker"] == "operator")
+        .count() as u64;
+    assert!(
+        n1 >= windows_night1 && n1 >= 20,
+        "every operator window of night 1 is in the baseline: n={n1}, operator utterances {windows_night1}"
+    );
+    for id in ["n1a", "n1b", "n1c", "n1d", "n1e"] {
+        assert_eq!(
+            v["calls"][id]["emotion_normalisation"], "population",
+            "night 1 had no baseline yet: {}",
+            v["calls"][id]
+        );
+    }
+
+    // Night 2: op08 now has a baseline; a new operator has none.
+    run_manifest(
+        dir.path(),
+        &emodb,
+        "night2",
+        &[
+            ("n2a", "op08", "03:anger", "08:neutral"),
+            ("n2b", "op99", "03:anger", "14:neutral"),
+        ],
+        &out,
+    );
+    let v = py_json(READ, &[&out]);
+    let known = &v["calls"]["n2a"];
+    let new = &v["calls"]["n2b"];
+    assert_eq!(
+        known["emotion_normalisation"], "operator_baseline",
+        "{known}"
+    );
+    assert_eq!(new["emotion_normalisation"], "population", "{new}");
+    // With their own baseline the calm operator is still heard as calm under pressure.
+    assert!(f(known, "calm_under_pressure") >= 0.6, "{known}");
+    assert!(f(known, "operator_arousal_mean") < 0.5, "{known}");
+    assert!(f(known, "customer_anger_share") >= 0.6, "{known}");
+    let store: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&store_path).unwrap()).unwrap();
+    let n2 = store["operators"]["op08"]["n"].as_u64().unwrap();
+    assert!(n2 > n1, "night 2 adds op08's windows: {n1} -> {n2}");
+    assert!(store["operators"]["op99"]["n"].as_u64().unwrap_or(0) > 0);
+    // Nothing was processed twice: 7 calls, one row each.
+    assert_eq!(v["calls"].as_object().unwrap().len(), 7);
 }

@@ -11,16 +11,18 @@ use crate::output::Output;
 use crate::summary::{CallSummary, Summary};
 use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
+use callqa_core::Speaker;
 use callqa_core::{
     paths, CallMeta, Channel, ChannelLayout, ErrorRow, PipelineConfig, SpeechSegment, Transcript,
     Utterance,
 };
-use callqa_emotion::{Analyzer, ChannelScores, Scorer};
+use callqa_emotion::{Analyzer, BaselineStore, ChannelScores, Scorer};
 use callqa_rules::RulePack;
 use chrono::Utc;
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Arguments of `callqa run`.
@@ -61,6 +63,10 @@ pub struct RunArgs {
     /// the pipeline's `[acoustic] enabled`.
     #[arg(long)]
     pub no_acoustic: bool,
+    /// Per-operator voice baselines of the acoustic stage: read at the start, updated with
+    /// this run's operators at the end (default: <out>/baselines/operators.json).
+    #[arg(long)]
+    pub baselines: Option<PathBuf>,
 }
 
 /// What a `run` or `analyze` did, for the exit code.
@@ -108,11 +114,19 @@ pub(crate) fn load_pipeline(path: &Path) -> Result<(PipelineConfig, RulePack)> {
     Ok((cfg, rules))
 }
 
+/// The operator id of a call, when it names one (trimmed, non-empty).
+fn operator_of(meta: &CallMeta) -> Option<&str> {
+    meta.operator_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
 fn prepare(
     meta: CallMeta,
     cfg: &PipelineConfig,
     vad: &mut callqa_vad::Vad,
-    analyzer: Option<&mut Analyzer>,
+    analyzer: Option<(&mut Analyzer, &BaselineStore)>,
 ) -> std::result::Result<Prepared, Box<ErrorRow>> {
     let fail =
         |stage: &str, kind: &str, message: String| Box::new(error_row(&meta, stage, kind, message));
@@ -135,9 +149,14 @@ fn prepare(
         out.push((ch, segs));
     }
     let t_acoustic = Instant::now();
-    let acoustic = analyzer.map(|a| {
+    let acoustic = analyzer.map(|(a, store)| {
+        // The operator's own baseline from earlier runs, when the call names the operator.
+        let own = operator_of(&meta).and_then(|id| store.get(id, a.std_floor()));
         out.iter()
-            .map(|(ch, segs)| a.analyze_channel(&ch.samples, segs, ch.speaker))
+            .map(|(ch, segs)| {
+                let baseline = own.as_ref().filter(|_| ch.speaker == Speaker::Operator);
+                a.analyze_channel(&ch.samples, segs, ch.speaker, baseline)
+            })
             .collect::<std::result::Result<Vec<_>, _>>()
             .map_err(|e| fail("acoustic", e.kind(), format!("{}: {e}", meta.path)))
     });
@@ -212,6 +231,16 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         None
     };
     let scorer: Option<Scorer> = analyzer.as_ref().map(|a| a.scorer().clone());
+    let baselines_path = args
+        .baselines
+        .clone()
+        .unwrap_or_else(|| args.out.join("baselines").join("operators.json"));
+    let store = if analyzer.is_some() {
+        BaselineStore::load(&baselines_path)?
+    } else {
+        BaselineStore::default()
+    };
+    let mut grown = BaselineStore::default();
     tracing::info!(
         pipeline = %pipeline_path.display(),
         model = %model.display(),
@@ -251,12 +280,19 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
 
     let (tx, rx) = mpsc::sync_channel::<std::result::Result<Prepared, Box<ErrorRow>>>(2);
     let cfg_prep = cfg.clone();
+    let store = Arc::new(store);
+    let store_prep = Arc::clone(&store);
     let producer = std::thread::Builder::new()
         .name("callqa-prepare".into())
         .spawn(move || {
             for meta in todo {
                 if tx
-                    .send(prepare(meta, &cfg_prep, &mut vad, analyzer.as_mut()))
+                    .send(prepare(
+                        meta,
+                        &cfg_prep,
+                        &mut vad,
+                        analyzer.as_mut().map(|a| (a, store_prep.as_ref())),
+                    ))
                     .is_err()
                 {
                     break;
@@ -275,6 +311,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                 continue;
             }
         };
+        let mut grown_for_call = Vec::new();
         let lang = language_arg(p.meta.language.as_deref())
             .map(|l| callqa_asr::language_code(&l).map_or(l, str::to_string))
             .or_else(|| default_lang.clone());
@@ -317,6 +354,11 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             (Some(s), Some(Ok(channels))) => {
                 let r = s.score(&channels, &utterances);
                 summary.add_acoustic(r.call.windows, p.acoustic_s);
+                if let Some(id) = operator_of(&p.meta) {
+                    for ch in channels.iter().filter(|c| c.speaker == Speaker::Operator) {
+                        grown_for_call.push((id.to_string(), ch.stats.clone()));
+                    }
+                }
                 Some(r)
             }
             (_, Some(Err(e))) => {
@@ -359,11 +401,33 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         );
         summary.add(CallSummary::from_row(&call, p.duration_s));
         out.push_call(call, rows)?;
+        for (id, stats) in grown_for_call {
+            grown.merge(&id, &stats)?;
+        }
     }
     producer
         .join()
         .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
     out.flush()?;
+    if !grown.operators.is_empty() {
+        // Only now are this run's calls all written: fold their operators in.
+        let mut store = Arc::try_unwrap(store).unwrap_or_else(|s| (*s).clone());
+        for (id, b) in &grown.operators {
+            let add = callqa_emotion::SpeakerBaseline::from_state(
+                b.n,
+                b.mean.clone(),
+                b.m2.clone(),
+                0.0,
+            )?;
+            store.merge(id, &add)?;
+        }
+        store.save(&baselines_path)?;
+        tracing::info!(
+            path = %baselines_path.display(),
+            operators = grown.operators.len(),
+            "operator voice baselines updated"
+        );
+    }
     progress.finish_and_clear();
     summary.print(&args.out, t0.elapsed(), args.summary_rows);
     Ok(Outcome {

@@ -42,6 +42,9 @@ pub struct CallAcoustics {
     pub windows: u32,
     /// Which models scored the call, e.g. `emotion@38e57667+arousal@d5a50bb5`.
     pub emotion_model: String,
+    /// How the operator's features were normalised: `operator_baseline` (their own,
+    /// from earlier runs) or `population`.
+    pub emotion_normalisation: String,
 }
 
 /// The acoustic stage's output for one call: per-call scores, and one entry per utterance

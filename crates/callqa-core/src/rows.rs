@@ -74,6 +74,8 @@ pub struct CallFeatures {
     pub operator_f0_variability: Option<f64>,
     /// Emotion/arousal models that scored the call (null when the stage did not run).
     pub emotion_model: Option<String>,
+    /// `operator_baseline` or `population`: what the operator's voice was compared with.
+    pub emotion_normalisation: Option<String>,
     /// ASR model file name, or null for imported transcripts.
     pub asr_model: Option<String>,
     /// Pipeline name.

@@ -10,10 +10,12 @@
 //! overlap the utterance.
 //!
 //! Normalisation: the shipped models take features z-scored against a speaker baseline.
-//! A customer is heard once, and z-scoring an angry customer against their own angry call
-//! would make them look neutral, so every speaker is z-scored against the *population*
-//! statistics stored in the model spec (training speakers, wideband and telephone). See
-//! `models/emotion.md` for what that costs in accuracy.
+//! An operator with enough history from earlier runs ([`crate::BaselineStore`]) is
+//! z-scored against their own baseline. A customer is heard once, and z-scoring an angry
+//! customer against their own angry call would make them look neutral, so customers (and
+//! new operators) are z-scored against the *population* statistics stored in the model
+//! spec (training speakers, wideband and telephone). See `models/emotion.md` for what each
+//! gives in accuracy.
 
 use crate::features::{self, Features};
 use crate::{Classifier, EmotionError, InputKind, NormalisationKind, SpeakerBaseline};
@@ -47,6 +49,10 @@ pub struct ChannelScores {
     pub windows: Vec<WindowScore>,
     /// Voiced frames of the channel's speech: `(time_s, f0_hz)`, in time order.
     pub f0: Vec<(f64, f64)>,
+    /// Mean / spread of this channel's raw window features (to grow a speaker baseline).
+    pub stats: SpeakerBaseline,
+    /// Whether the windows were z-scored by the speaker's own baseline (else population).
+    pub own_baseline: bool,
 }
 
 /// Turns windows into per-utterance and per-call values. Cheap to clone; needs no model.
@@ -64,6 +70,8 @@ pub struct Analyzer {
     emotion_population: Option<SpeakerBaseline>,
     arousal_population: Option<SpeakerBaseline>,
     high_index: usize,
+    min_baseline: u64,
+    std_floor: f64,
     pool: rayon::ThreadPool,
     scorer: Scorer,
 }
@@ -153,9 +161,13 @@ impl Analyzer {
             .build()
             .map_err(|e| EmotionError::Inference(format!("cannot start worker pool: {e}")))?;
         let model_tag = format!("{}+{}", sha_tag(&emotion), sha_tag(&arousal));
+        let norm = &emotion.spec().normalisation;
+        let (min_baseline, std_floor) = (norm.min_utterances.max(1), norm.std_floor);
         Ok(Analyzer {
             emotion_population: population(&emotion, emotion_spec)?,
             arousal_population: population(&arousal, arousal_spec)?,
+            min_baseline,
+            std_floor,
             emotion,
             arousal,
             high_index,
@@ -173,13 +185,28 @@ impl Analyzer {
         &self.scorer
     }
 
-    /// Score one channel: 16 kHz samples, its VAD speech segments, its speaker.
+    /// Windows a speaker baseline needs before it replaces the population one (the
+    /// emotion spec's `normalisation.min_utterances`).
+    pub fn min_baseline(&self) -> u64 {
+        self.min_baseline
+    }
+
+    /// Standard-deviation floor of the emotion spec, for baselines read from a store.
+    pub fn std_floor(&self) -> f64 {
+        self.std_floor
+    }
+
+    /// Score one channel: 16 kHz samples, its VAD speech segments, its speaker, and the
+    /// speaker's own baseline if known (used once it holds [`Analyzer::min_baseline`]
+    /// windows; otherwise the spec's population statistics are).
     pub fn analyze_channel(
         &mut self,
         samples: &[f32],
         segments: &[SpeechSegment],
         speaker: Speaker,
+        baseline: Option<&SpeakerBaseline>,
     ) -> Result<ChannelScores, EmotionError> {
+        let own = baseline.filter(|b| b.is_ready(self.min_baseline));
         let cfg = &self.scorer.cfg;
         let sr = f64::from(SAMPLE_RATE);
         let spans = windows(segments, cfg);
@@ -210,9 +237,13 @@ impl Analyzer {
             (feats, tracks)
         });
         let feats = feats?;
+        let mut stats = SpeakerBaseline::new(features::N_FEATURES, self.std_floor);
+        for f in &feats {
+            stats.push(&f.values)?;
+        }
         let emotion = predict(
             &mut self.emotion,
-            self.emotion_population.as_ref(),
+            own.or(self.emotion_population.as_ref()),
             &feats,
             &spans,
             clip,
@@ -220,7 +251,7 @@ impl Analyzer {
         )?;
         let arousal = predict(
             &mut self.arousal,
-            self.arousal_population.as_ref(),
+            own.or(self.arousal_population.as_ref()),
             &feats,
             &spans,
             clip,
@@ -243,6 +274,8 @@ impl Analyzer {
             speaker,
             windows,
             f0,
+            stats,
+            own_baseline: own.is_some(),
         })
     }
 }
@@ -458,6 +491,12 @@ impl Scorer {
                 .flatten(),
             windows: channels.iter().map(|c| c.windows.len() as u32).sum(),
             emotion_model: self.model_tag.clone(),
+            emotion_normalisation: if channels.iter().any(|c| c.own_baseline) {
+                "operator_baseline"
+            } else {
+                "population"
+            }
+            .to_string(),
         }
     }
 }
@@ -521,11 +560,15 @@ mod tests {
             speaker: Speaker::Customer,
             windows: vec![w(0.0, 3.0, &ANGRY, 0.9), w(8.0, 11.0, &ANGRY, 0.8)],
             f0: vec![],
+            stats: SpeakerBaseline::new(2, 1e-6),
+            own_baseline: false,
         };
         let op = ChannelScores {
             speaker: Speaker::Operator,
             windows: vec![w(3.5, 6.5, &CALM, 0.2), w(11.5, 14.5, &CALM, 0.6)],
             f0: (0..100).map(|i| (4.0 + i as f64 * 0.01, 200.0)).collect(),
+            stats: SpeakerBaseline::new(2, 1e-6),
+            own_baseline: false,
         };
         let r = scorer().score(
             &[op, cu],
@@ -569,6 +612,8 @@ mod tests {
             speaker: Speaker::Mixed,
             windows: vec![w(0.0, 3.0, &ANGRY, 0.9)],
             f0: vec![],
+            stats: SpeakerBaseline::new(2, 1e-6),
+            own_baseline: false,
         };
         let c = scorer().score(&[mixed], &[]).call;
         assert_eq!(c.customer_anger_share, None);

@@ -64,6 +64,62 @@ impl SpeakerBaseline {
         Ok(())
     }
 
+    /// Fold another baseline of the same speaker into this one (Chan et al.'s parallel
+    /// update: the result equals one baseline fed both sets of vectors).
+    pub fn merge(&mut self, other: &SpeakerBaseline) -> Result<(), EmotionError> {
+        if other.mean.len() != self.mean.len() {
+            return Err(EmotionError::BadInput(format!(
+                "baseline sizes differ: {} vs {}",
+                self.mean.len(),
+                other.mean.len()
+            )));
+        }
+        if other.n == 0 {
+            return Ok(());
+        }
+        let (na, nb) = (self.n as f64, other.n as f64);
+        let n = na + nb;
+        for i in 0..self.mean.len() {
+            let d = other.mean[i] - self.mean[i];
+            self.mean[i] += d * nb / n;
+            self.m2[i] += other.m2[i] + d * d * na * nb / n;
+        }
+        self.n += other.n;
+        Ok(())
+    }
+
+    /// Raw state `(n, mean, m2)` for storage; [`SpeakerBaseline::from_state`] restores it.
+    pub fn state(&self) -> (u64, &[f64], &[f64]) {
+        (self.n, &self.mean, &self.m2)
+    }
+
+    /// A baseline from stored raw state (see [`SpeakerBaseline::state`]).
+    pub fn from_state(
+        n: u64,
+        mean: Vec<f64>,
+        m2: Vec<f64>,
+        std_floor: f64,
+    ) -> Result<Self, EmotionError> {
+        if mean.len() != m2.len() {
+            return Err(EmotionError::BadInput(format!(
+                "baseline mean has {} values, m2 {}",
+                mean.len(),
+                m2.len()
+            )));
+        }
+        if mean.iter().chain(&m2).any(|v| !v.is_finite()) || m2.iter().any(|v| *v < 0.0) {
+            return Err(EmotionError::BadInput(
+                "baseline values must be finite, m2 >= 0".into(),
+            ));
+        }
+        Ok(SpeakerBaseline {
+            n,
+            mean,
+            m2,
+            std_floor,
+        })
+    }
+
     /// Utterances seen.
     pub fn count(&self) -> u64 {
         self.n
@@ -137,6 +193,34 @@ mod tests {
         let z = b.normalise(&[m, 10.0]).expect("normalise");
         assert!(z[0].abs() < 1e-6 && z[1].abs() < 1e-6);
         assert!(b.is_ready(4) && !b.is_ready(5));
+    }
+
+    #[test]
+    fn merge_equals_one_pass() {
+        let rows = [
+            [1.0, -3.0],
+            [2.0, 10.0],
+            [4.0, 0.5],
+            [7.0, 10.0],
+            [-2.0, 4.0],
+        ];
+        let mut all = SpeakerBaseline::new(2, 1e-6);
+        rows.iter().for_each(|r| all.push(r).expect("push"));
+        let (mut a, mut b) = (SpeakerBaseline::new(2, 1e-6), SpeakerBaseline::new(2, 1e-6));
+        rows[..2].iter().for_each(|r| a.push(r).expect("push"));
+        rows[2..].iter().for_each(|r| b.push(r).expect("push"));
+        a.merge(&b).expect("merge");
+        a.merge(&SpeakerBaseline::new(2, 1e-6))
+            .expect("empty merge");
+        assert_eq!(a.count(), 5);
+        for i in 0..2 {
+            assert!((a.mean()[i] - all.mean()[i]).abs() < 1e-12);
+            assert!((a.std()[i] - all.std()[i]).abs() < 1e-12);
+        }
+        let (n, m, m2) = a.state();
+        let back = SpeakerBaseline::from_state(n, m.to_vec(), m2.to_vec(), 1e-6).expect("state");
+        assert_eq!(back, a);
+        assert!(a.merge(&SpeakerBaseline::new(3, 1e-6)).is_err());
     }
 
     #[test]

@@ -13,7 +13,10 @@
 //!   voice has its own baseline pitch, loudness and tempo; removing it is worth more than
 //!   the classifier (on EmoDB, leave-one-speaker-out, see `models/emotion.md`). In a
 //!   contact centre each operator has hundreds of calls, so the baseline is kept per
-//!   `operator_id`; a customer heard once has none, and their scores are less reliable.
+//!   `operator_id` across runs ([`BaselineStore`]); a customer heard once has none and is
+//!   compared with the population statistics in the model spec, which is less reliable.
+//! * [`analysis`]: the pipeline stage. Windows of each channel's speech are scored
+//!   ([`Analyzer`]) and turned into per-utterance values and per-call scores ([`Scorer`]).
 //! * [`Classifier`] loads a model through `callqa-onnx` from a small JSON [`ModelSpec`]
 //!   (`models/emotion.json`, `models/arousal.json`): input name and size, labels, output
 //!   kind, normalisation. A stronger model exported to ONNX, on these features or on the
@@ -27,6 +30,7 @@ pub mod analysis;
 mod baseline;
 pub mod features;
 mod model;
+pub mod store;
 
 pub use analysis::{Analyzer, ChannelScores, Scorer, WindowScore};
 pub use baseline::SpeakerBaseline;
@@ -34,6 +38,7 @@ pub use features::{
     extract, f0_summary, pitch_track, Features, Pitch, FEATURE_SET, N_FEATURES, SAMPLE_RATE,
 };
 pub use model::{Classifier, InputKind, ModelSpec, Normalisation, NormalisationKind, OutputKind};
+pub use store::BaselineStore;
 
 use callqa_onnx::OnnxError;
 

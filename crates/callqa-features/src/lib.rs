@@ -322,6 +322,7 @@ pub fn build_rows(
         mirroring: ca.and_then(|c| c.mirroring),
         operator_f0_variability: ca.and_then(|c| c.operator_f0_variability),
         emotion_model: ca.map(|c| c.emotion_model.clone()),
+        emotion_normalisation: ca.map(|c| c.emotion_normalisation.clone()),
         asr_model: asr_model.map(str::to_string),
         pipeline: cfg.pipeline.name.clone(),
         pipeline_version: cfg.pipeline.version.clone(),

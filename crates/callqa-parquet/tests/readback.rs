@@ -40,6 +40,7 @@ fn call(id: &str, day: u32) -> CallFeatures {
         mirroring: None,
         operator_f0_variability: Some(2.5),
         emotion_model: Some("emotion@38e57667+arousal@d5a50bb5".into()),
+        emotion_normalisation: Some("population".into()),
         asr_model: Some("ggml-base.bin".into()),
         pipeline: "ru-contact-center".into(),
         pipeline_version: "1".into(),
