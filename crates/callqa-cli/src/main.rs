@@ -11,6 +11,7 @@ mod eval;
 mod inputs;
 mod output;
 mod run;
+mod score;
 mod summary;
 
 use anyhow::Result;
@@ -75,6 +76,19 @@ enum Command {
         Exit codes: 0 every element meets the thresholds, 4 some element is below, 1 unreadable input."
     )]
     Eval(eval::EvalArgs),
+    /// Scores, rating drivers, review queue and Service Level from calls/ Parquet and a ratings CSV.
+    #[command(
+        after_help = "Example:\n  callqa score --features out/ --ratings ratings.csv --out out/\n  \
+        callqa score --features out/ --ratings ratings.csv --calls-meta calls_meta.csv --out scores/ \\\n    \
+        --pipeline pipelines/en-contact-center.toml\n\n\
+        Ratings CSV: call_id,rating,scale[,rated_at] (scale csat5 = 1-5, nps10 = 0-10; extra columns ignored).\n\
+        Calls metadata CSV: call_id,channel,queue,offered_at,answered_at,abandoned_at (empty where not applicable).\n\
+        Writes scores/, operator_daily/, drivers/, review_queue/, errors/ (bad CSV rows, with line numbers)\n\
+        and, with --calls-meta, service_level/ and service_level_daily/. Tables of an earlier callqa score\n\
+        in <out> are replaced.\n\
+        Exit codes: 0 ok, 3 some CSV rows became errors/ rows, 1 fatal, 2 bad arguments."
+    )]
+    Score(score::ScoreArgs),
 }
 
 fn init_logging(format: LogFormat) {
@@ -96,6 +110,7 @@ fn main() -> ExitCode {
     let result: Result<run::Outcome> = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Analyze(a) => analyze::analyze(a),
+        Command::Score(a) => score::score(a),
         Command::Eval(a) => {
             return match eval::eval(a) {
                 Ok(true) => ExitCode::SUCCESS,

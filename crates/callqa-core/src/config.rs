@@ -27,6 +27,12 @@ pub struct PipelineConfig {
     /// Emotion, arousal and intonation ("smile monitoring").
     #[serde(default)]
     pub acoustic: AcousticConfig,
+    /// `callqa score`: score weights, driver statistics and review-queue thresholds.
+    #[serde(default)]
+    pub scores: ScoresConfig,
+    /// `callqa score --calls-meta`: Service Level thresholds and targets per channel.
+    #[serde(default)]
+    pub service_level: ServiceLevelConfig,
     /// The rule pack (script elements), compiled by `callqa-rules`.
     #[serde(default)]
     pub rules: toml::Table,
@@ -256,6 +262,246 @@ impl AcousticConfig {
     }
 }
 
+/// `[scores]`: how `callqa score` turns call features and ratings into scores, driver
+/// statistics and the review queue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScoresConfig {
+    /// Weights of the standard's elements in `process_score` (`[scores.process_weights]`).
+    pub process_weights: ProcessWeights,
+    /// Weights of the acoustic components of `smile_score` (`[scores.smile_weights]`).
+    pub smile_weights: SmileWeights,
+    /// Weight of `smile_score` in `smile_speech_score` (the rest is `speech_score`), 0–1.
+    pub smile_share: f64,
+    /// Bootstrap resamples for the drivers' confidence intervals.
+    pub bootstrap_samples: usize,
+    /// Seed of the bootstrap (fixed: the same input gives the same intervals).
+    pub seed: u64,
+    /// Significance level of a driver (Holm-adjusted p-value and 1 − confidence level).
+    pub alpha: f64,
+    /// Fewer rated calls than this: drivers are `too_few_data`, no rating is predicted.
+    pub min_rated_calls: usize,
+    /// A yes/no element needs at least this many rated calls on each side (a count or a
+    /// measure: this many with a non-zero / above-median value), else `too_few_data`.
+    pub min_group_calls: usize,
+    /// Review queue: a call enters with at least this priority (sum of its reasons' weights).
+    pub review_min_priority: f64,
+    /// Review queue: at most this many calls per day.
+    pub review_max_per_day: usize,
+    /// Review queue: customer anger share (0–1) from which anger is a reason.
+    pub review_anger_share: f64,
+    /// Review queue: `process_score` below this is a reason.
+    pub review_process_below: f64,
+}
+
+impl Default for ScoresConfig {
+    fn default() -> Self {
+        ScoresConfig {
+            process_weights: ProcessWeights::default(),
+            smile_weights: SmileWeights::default(),
+            smile_share: 0.5,
+            bootstrap_samples: 1000,
+            seed: 42,
+            alpha: 0.05,
+            min_rated_calls: 30,
+            min_group_calls: 10,
+            review_min_priority: 2.0,
+            review_max_per_day: 20,
+            review_anger_share: 0.3,
+            review_process_below: 60.0,
+        }
+    }
+}
+
+/// `[scores.process_weights]`: weight of each element of the service standard in
+/// `process_score` (any non-negative numbers; they are normalised over the elements
+/// that apply to a call).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProcessWeights {
+    /// The operator greets.
+    pub greeting: f64,
+    /// The operator introduces themselves / the company.
+    pub self_introduction: f64,
+    /// No operator interruptions.
+    pub no_interruptions: f64,
+    /// No long pauses.
+    pub no_long_pauses: f64,
+    /// Share of answered customer questions answered concretely.
+    pub concrete_answers: f64,
+    /// The operator thanks the customer.
+    pub thanks: f64,
+    /// The operator offers the survey.
+    pub survey_offer: f64,
+    /// The operator says goodbye.
+    pub farewell: f64,
+}
+
+impl Default for ProcessWeights {
+    fn default() -> Self {
+        ProcessWeights {
+            greeting: 15.0,
+            self_introduction: 15.0,
+            no_interruptions: 20.0,
+            no_long_pauses: 10.0,
+            concrete_answers: 20.0,
+            thanks: 10.0,
+            survey_offer: 10.0,
+            farewell: 0.0,
+        }
+    }
+}
+
+/// `[scores.smile_weights]`: weights of the acoustic components of `smile_score`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmileWeights {
+    /// `operator_smile_index` / 100.
+    pub smile_index: f64,
+    /// 1 − `operator_negative_share`.
+    pub no_negative: f64,
+    /// `calm_under_pressure`.
+    pub calm_under_pressure: f64,
+    /// 1 − max(`mirroring`, 0).
+    pub no_mirroring: f64,
+}
+
+impl Default for SmileWeights {
+    fn default() -> Self {
+        SmileWeights {
+            smile_index: 0.4,
+            no_negative: 0.3,
+            calm_under_pressure: 0.2,
+            no_mirroring: 0.1,
+        }
+    }
+}
+
+impl ScoresConfig {
+    /// Check values `callqa score` cannot work with; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        let pw = &self.process_weights;
+        let sw = &self.smile_weights;
+        let weights = [
+            ("process_weights.greeting", pw.greeting),
+            ("process_weights.self_introduction", pw.self_introduction),
+            ("process_weights.no_interruptions", pw.no_interruptions),
+            ("process_weights.no_long_pauses", pw.no_long_pauses),
+            ("process_weights.concrete_answers", pw.concrete_answers),
+            ("process_weights.thanks", pw.thanks),
+            ("process_weights.survey_offer", pw.survey_offer),
+            ("process_weights.farewell", pw.farewell),
+            ("smile_weights.smile_index", sw.smile_index),
+            ("smile_weights.no_negative", sw.no_negative),
+            ("smile_weights.calm_under_pressure", sw.calm_under_pressure),
+            ("smile_weights.no_mirroring", sw.no_mirroring),
+        ];
+        for (k, v) in weights {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(format!("[scores] {k} must be a number >= 0, got {v}"));
+            }
+        }
+        if !(0.0..=1.0).contains(&self.smile_share) {
+            return Err(format!(
+                "[scores] smile_share must be in 0..=1, got {}",
+                self.smile_share
+            ));
+        }
+        if !(self.alpha > 0.0 && self.alpha < 0.5) {
+            return Err(format!(
+                "[scores] alpha must be in (0, 0.5), got {}",
+                self.alpha
+            ));
+        }
+        if self.bootstrap_samples < 100 {
+            return Err(format!(
+                "[scores] bootstrap_samples must be >= 100, got {}",
+                self.bootstrap_samples
+            ));
+        }
+        if self.min_rated_calls < 3 || self.min_group_calls < 1 {
+            return Err("[scores] min_rated_calls must be >= 3 and min_group_calls >= 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// `[service_level]`: Service Level per channel (`callqa score --calls-meta`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServiceLevelConfig {
+    /// Interval length, minutes (must divide a day).
+    pub interval_min: u32,
+    /// Calls abandoned within this many seconds of being offered are left out of the
+    /// Service Level denominator, seconds.
+    pub short_abandon_s: f64,
+    /// Targets by channel name (as in the metadata CSV's `channel` column).
+    pub channels: std::collections::BTreeMap<String, ChannelTarget>,
+}
+
+/// `[service_level.channels.<name>]`: "`target` of contacts answered within `threshold_s`".
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelTarget {
+    /// Answer-time threshold, seconds.
+    pub threshold_s: f64,
+    /// Target Service Level, 0–1.
+    pub target: f64,
+}
+
+impl Default for ServiceLevelConfig {
+    fn default() -> Self {
+        let t = |threshold_s: f64| ChannelTarget {
+            threshold_s,
+            target: 0.8,
+        };
+        ServiceLevelConfig {
+            interval_min: 30,
+            short_abandon_s: 5.0,
+            channels: [
+                ("voice".to_string(), t(20.0)),
+                ("chat".to_string(), t(90.0)),
+                ("email".to_string(), t(4.0 * 3600.0)),
+            ]
+            .into_iter()
+            .collect(),
+        }
+    }
+}
+
+impl ServiceLevelConfig {
+    /// Check values `callqa score` cannot work with; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.interval_min == 0 || 1440 % self.interval_min != 0 {
+            return Err(format!(
+                "[service_level] interval_min must divide 1440, got {}",
+                self.interval_min
+            ));
+        }
+        if !(self.short_abandon_s >= 0.0 && self.short_abandon_s.is_finite()) {
+            return Err(format!(
+                "[service_level] short_abandon_s must be >= 0, got {}",
+                self.short_abandon_s
+            ));
+        }
+        for (name, c) in &self.channels {
+            if !(c.threshold_s >= 0.0 && c.threshold_s.is_finite()) {
+                return Err(format!(
+                    "[service_level.channels.{name}] threshold_s must be >= 0, got {}",
+                    c.threshold_s
+                ));
+            }
+            if !(0.0..=1.0).contains(&c.target) {
+                return Err(format!(
+                    "[service_level.channels.{name}] target must be in 0..=1, got {}",
+                    c.target
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Why a pipeline file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -296,6 +542,8 @@ impl PipelineConfig {
         })?;
         cfg.acoustic
             .validate()
+            .and_then(|()| cfg.scores.validate())
+            .and_then(|()| cfg.service_level.validate())
             .map_err(|message| ConfigError::Parse {
                 path: path.to_string(),
                 message,
@@ -327,6 +575,35 @@ mod tests {
         assert!(e.contains("p.toml") && e.contains("hop_s"), "{e}");
         let c = PipelineConfig::from_toml("[pipeline]\nname='x'\nversion='1'\n", "p.toml").unwrap();
         assert!(c.acoustic.enabled && c.acoustic.window_s == 3.0);
+    }
+
+    #[test]
+    fn scores_and_service_level_defaults_and_checks() {
+        let c = PipelineConfig::from_toml("[pipeline]\nname='x'\nversion='1'\n", "p.toml").unwrap();
+        assert_eq!(c.scores.process_weights.no_interruptions, 20.0);
+        assert_eq!(c.service_level.channels["voice"].threshold_s, 20.0);
+        assert_eq!(c.service_level.channels["email"].threshold_s, 14400.0);
+        let e = PipelineConfig::from_toml(
+            "[pipeline]\nname='x'\nversion='1'\n[scores]\nsmile_share=2.0\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("smile_share"), "{e}");
+        let e = PipelineConfig::from_toml(
+            "[pipeline]\nname='x'\nversion='1'\n[service_level.channels.voice]\nthreshold_s=20\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("target"), "{e}");
+        let e = PipelineConfig::from_toml(
+            "[pipeline]\nname='x'\nversion='1'\n[scores.process_weights]\ngreting=1\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("greting"), "{e}");
     }
 
     #[test]

@@ -21,7 +21,10 @@ pub mod transcript;
 pub mod types;
 
 pub use acoustic::{AcousticResult, CallAcoustics, UtteranceAcoustics};
-pub use config::{AcousticConfig, ChannelMap, PipelineConfig};
+pub use config::{
+    AcousticConfig, ChannelMap, ChannelTarget, PipelineConfig, ProcessWeights, ScoresConfig,
+    ServiceLevelConfig, SmileWeights,
+};
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};
 pub use types::*;

@@ -380,6 +380,37 @@ impl ParquetSink {
         self.write_partitioned("errors", rows, |r| r.call_date, errors_batch)
     }
 
+    /// Write a table of any schema (e.g. `callqa score`'s `scores/`), one ready batch per
+    /// partition, with the same layout and atomic files as the call tables:
+    /// `<out>/<table>/call_date=<date>/part-<run_id>-<seq>.parquet` (a `None` date goes to
+    /// [`NULL_PARTITION`]). Empty batches are skipped. Returns the files written.
+    pub fn write_batches(
+        &self,
+        table: &str,
+        parts: &[(Option<NaiveDate>, RecordBatch)],
+    ) -> Result<Vec<PathBuf>, SinkError> {
+        let mut written = Vec::new();
+        for (d, batch) in parts {
+            if batch.num_rows() == 0 {
+                continue;
+            }
+            let (dir, name) = self.next_file(table, *d);
+            written.push(write_atomic(&dir, &name, batch, &self.props)?);
+        }
+        Ok(written)
+    }
+
+    /// Folder and file name of the next file of `table` in the partition of `date`.
+    fn next_file(&self, table: &str, date: Option<NaiveDate>) -> (PathBuf, String) {
+        let part = match date {
+            Some(d) => format!("call_date={}", d.format("%Y-%m-%d")),
+            None => format!("call_date={NULL_PARTITION}"),
+        };
+        let dir = self.out.join(table).join(part);
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
+        (dir, format!("part-{}-{:05}.parquet", self.run_id, seq))
+    }
+
     fn write_partitioned<R>(
         &self,
         table: &str,
@@ -393,13 +424,7 @@ impl ParquetSink {
         }
         let mut written = Vec::new();
         for (d, group) in groups {
-            let part = match d {
-                Some(d) => format!("call_date={}", d.format("%Y-%m-%d")),
-                None => format!("call_date={NULL_PARTITION}"),
-            };
-            let dir = self.out.join(table).join(part);
-            let seq = self.seq.fetch_add(1, Ordering::Relaxed);
-            let name = format!("part-{}-{:05}.parquet", self.run_id, seq);
+            let (dir, name) = self.next_file(table, d);
             let batch = to_batch(&group).map_err(|e| SinkError::Encode {
                 path: dir.join(&name).display().to_string(),
                 message: e.to_string(),
@@ -494,8 +519,8 @@ pub enum Cell {
 }
 
 /// The Parquet files under `dir` (recursively), hidden and temporary files left out,
-/// sorted by path.
-fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, SinkError> {
+/// sorted by path. A missing folder has none.
+pub fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, SinkError> {
     let mut files = Vec::new();
     if !dir.is_dir() {
         return Ok(files);

@@ -1,0 +1,144 @@
+//! `operator_daily/`: one row per operator and day.
+
+use crate::ratings::{NpsClass, Scale};
+use crate::ScoredCall;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// One row of `operator_daily/`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OperatorDay {
+    /// Day (partition).
+    pub call_date: NaiveDate,
+    /// Operator (null when the calls have none).
+    pub operator_id: Option<String>,
+    /// Calls.
+    pub calls: i32,
+    /// Rated calls.
+    pub rated_calls: i32,
+    /// Mean rating on the common 0–10 scale.
+    pub mean_rating_10: Option<f64>,
+    /// Rated promoters.
+    pub promoters: i32,
+    /// Rated passives.
+    pub passives: i32,
+    /// Rated detractors.
+    pub detractors: i32,
+    /// % promoters − % detractors of the rated calls.
+    pub nps: Option<f64>,
+    /// csat5-rated calls.
+    pub csat_calls: i32,
+    /// Mean csat5 rating (1–5).
+    pub csat_mean: Option<f64>,
+    /// % of csat5 ratings that are 4 or 5.
+    pub csat_pct: Option<f64>,
+    /// Unrated calls predicted to be detractors.
+    pub predicted_detractors: i32,
+    /// Means of the scores.
+    pub mean_process_score: Option<f64>,
+    /// Mean smile score.
+    pub mean_smile_score: Option<f64>,
+    /// Mean speech score.
+    pub mean_speech_score: Option<f64>,
+    /// Mean smile+speech score.
+    pub mean_smile_speech_score: Option<f64>,
+    /// Compliance rates, 0–1.
+    pub greeting_rate: Option<f64>,
+    /// Self-introduction rate.
+    pub self_introduction_rate: Option<f64>,
+    /// Share of calls without operator interruptions.
+    pub no_interruptions_rate: Option<f64>,
+    /// Share of calls without long pauses.
+    pub no_long_pauses_rate: Option<f64>,
+    /// Concrete answers / (concrete + vague answers), over the day's calls.
+    pub concrete_answer_rate: Option<f64>,
+    /// Thanks rate.
+    pub thanks_rate: Option<f64>,
+    /// Survey-offer rate.
+    pub survey_offer_rate: Option<f64>,
+    /// Farewell rate.
+    pub farewell_rate: Option<f64>,
+}
+
+fn mean(it: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    let (mut s, mut n) = (0.0, 0usize);
+    for v in it.flatten() {
+        s += v;
+        n += 1;
+    }
+    (n > 0).then(|| s / n as f64)
+}
+
+fn count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Aggregate scored calls per (day, operator).
+pub fn operator_daily(calls: &[ScoredCall]) -> Vec<OperatorDay> {
+    let mut groups: BTreeMap<(NaiveDate, Option<String>), Vec<&ScoredCall>> = BTreeMap::new();
+    for c in calls {
+        groups
+            .entry((c.call.call_date, c.call.operator_id.clone()))
+            .or_default()
+            .push(c);
+    }
+    groups
+        .into_iter()
+        .map(|((day, op), g)| {
+            let rated: Vec<_> = g.iter().filter_map(|c| c.rating.as_ref()).collect();
+            let class_n = |k: NpsClass| rated.iter().filter(|r| r.class() == k).count();
+            let (p, d) = (class_n(NpsClass::Promoter), class_n(NpsClass::Detractor));
+            let csat: Vec<f64> = rated
+                .iter()
+                .filter(|r| r.scale == Scale::Csat5)
+                .map(|r| r.value)
+                .collect();
+            let (k_sum, v_sum) = g.iter().fold((0.0, 0.0), |(k, v), c| {
+                match (c.call.concrete_answers, c.call.vague_answers) {
+                    (Some(a), Some(b)) => (k + a, v + b),
+                    _ => (k, v),
+                }
+            });
+            let rate = |f: fn(&ScoredCall) -> Option<f64>| mean(g.iter().map(|c| f(c)));
+            OperatorDay {
+                call_date: day,
+                operator_id: op,
+                calls: count(g.len()),
+                rated_calls: count(rated.len()),
+                mean_rating_10: mean(rated.iter().map(|r| Some(r.common()))),
+                promoters: count(p),
+                passives: count(class_n(NpsClass::Passive)),
+                detractors: count(d),
+                nps: (!rated.is_empty())
+                    .then(|| 100.0 * (p as f64 - d as f64) / rated.len() as f64),
+                csat_calls: count(csat.len()),
+                csat_mean: mean(csat.iter().map(|v| Some(*v))),
+                csat_pct: (!csat.is_empty()).then(|| {
+                    100.0 * csat.iter().filter(|v| **v >= 4.0).count() as f64 / csat.len() as f64
+                }),
+                predicted_detractors: count(
+                    g.iter()
+                        .filter(|c| {
+                            c.rating.is_none()
+                                && c.predicted.is_some_and(|(y, _, _)| {
+                                    NpsClass::of_common(y) == NpsClass::Detractor
+                                })
+                        })
+                        .count(),
+                ),
+                mean_process_score: rate(|c| c.scores.process_score),
+                mean_smile_score: rate(|c| c.scores.smile_score),
+                mean_speech_score: rate(|c| c.scores.speech_score),
+                mean_smile_speech_score: rate(|c| c.scores.smile_speech_score),
+                greeting_rate: rate(|c| c.scores.compliance.greeting),
+                self_introduction_rate: rate(|c| c.scores.compliance.self_introduction),
+                no_interruptions_rate: rate(|c| c.scores.compliance.no_interruptions),
+                no_long_pauses_rate: rate(|c| c.scores.compliance.no_long_pauses),
+                concrete_answer_rate: (k_sum + v_sum > 0.0).then(|| k_sum / (k_sum + v_sum)),
+                thanks_rate: rate(|c| c.scores.compliance.thanks),
+                survey_offer_rate: rate(|c| c.scores.compliance.survey_offer),
+                farewell_rate: rate(|c| c.scores.compliance.farewell),
+            }
+        })
+        .collect()
+}
