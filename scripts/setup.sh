@@ -28,14 +28,15 @@ SHA_CT2_MODEL="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 SHA_GGML_BASE="f476c5d24c2b8dc8662d04d4660e4cffd9818d4ec2905889634eca81e2fd655c"
 SHA_SILERO_SEQ="9ccdacc4719d8aa7e45a77536bfabec45a03ba1f2fad5e241ab4060b24238a85"
 SHA_ORT_LIB="fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3"
-PY_PACKAGES=(numpy==2.4.6 duckdb==2.0.0 pyarrow==26.0.1 pytz==2025.2)
+# moto[server]: the local S3-compatible server of the S3 test (tests/s3.rs).
+PY_PACKAGES=(numpy==2.4.6 duckdb==2.0.0 pyarrow==26.0.1 pytz==2025.2 "moto[server]==5.2.5")
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 
 # --- 1. system packages --------------------------------------------------------------
 APT_PACKAGES=(build-essential cmake clang libclang-dev pkg-config espeak-ng sox libsox-fmt-all festival festvox-ru
-              python3 python3-venv python3-pip ca-certificates git time)
+              python3 python3-venv python3-pip ca-certificates git time chromium)
 need_apt=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
@@ -55,7 +56,7 @@ if [ ! -x "$PY" ]; then
   log "creating Python venv in .cache/venv"
   python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
 fi
-if ! "$PY" -c "import numpy, duckdb, pyarrow, pytz" 2>/dev/null; then
+if ! "$PY" -c "import numpy, duckdb, pyarrow, pytz, moto, boto3, flask" 2>/dev/null; then
   log "installing Python packages: ${PY_PACKAGES[*]}"
   "$PY" -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}" \
     || die "pip install ${PY_PACKAGES[*]} failed: is PyPI reachable (pip config list)?"

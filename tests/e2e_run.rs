@@ -262,7 +262,8 @@ fn stereo_call_through_run_to_parquet() {
     }
     assert!(c2["asr_model"].is_null());
 
-    // a rerun skips what is already written: no duplicate rows
+    // a rerun skips what is already written (the ledger says so, broken inputs included):
+    // no duplicate rows, nothing new failed, exit 0
     let o = callqa()
         .args(["run", "--language", "en", "--input"])
         .arg(&input)
@@ -270,7 +271,12 @@ fn stereo_call_through_run_to_parquet() {
         .arg(&out)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v3 = py_json(READ, &[&out]);
     assert_eq!(
         v3["calls"].as_array().unwrap().len(),
@@ -278,4 +284,9 @@ fn stereo_call_through_run_to_parquet() {
         "rerun must not duplicate calls"
     );
     assert_eq!(v3["utts"].as_array().unwrap().len(), utts.len());
+    assert_eq!(
+        v3["errs"].as_array().unwrap().len(),
+        errs.len(),
+        "rerun must not report the same broken inputs again"
+    );
 }

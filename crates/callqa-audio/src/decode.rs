@@ -21,13 +21,22 @@ const PRECHECK_BYTES: usize = 64 * 1024;
 const MAX_CONSECUTIVE_ERRORS: usize = 64;
 
 /// Where the samples of a RIFF/WAVE file start, from the pre-check.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct WavLayout {
     /// Byte offset of the data chunk's samples.
     data_offset: u64,
     /// Bytes per frame.
     block_align: u64,
+    /// The data chunk's declared length, bytes.
+    data_len: u32,
+    /// The `fmt ` chunk, header included (`None` until found, e.g. after the data).
+    fmt: Option<Vec<u8>>,
+    /// The `fact` chunk, header included, when it precedes the data.
+    fact: Option<Vec<u8>>,
 }
+
+/// How many chunks after the data chunk are searched for a late `fmt ` chunk.
+const MAX_TRAILING_CHUNKS: usize = 16;
 
 /// Decoder delay of an MPEG layer III decoder, frames.
 const MP3_DECODER_DELAY: usize = 529;
@@ -66,11 +75,160 @@ pub(crate) fn decode_path(path: &Path, limits: Limits) -> Result<DecodedAudio, A
         .read_to_end(&mut head)
         .map_err(io_err)?;
     let whole = head.len() < PRECHECK_BYTES;
-    let wav = precheck(&head, whole, &name)?;
+    let total_len = meta.len();
+    let mut wav = precheck(&head, whole, &name)?;
+    if let Some(w) = wav.as_mut().filter(|w| w.fmt.is_none()) {
+        w.fmt = trailing_fmt(&mut file, w, total_len).map_err(io_err)?;
+    }
+    let wav = wav
+        .map(|w| validate_layout(w, &name))
+        .transpose()?
+        .flatten();
     file.seek(SeekFrom::Start(0)).map_err(io_err)?;
     let ext = path.extension().and_then(|e| e.to_str());
-    let total_len = meta.len();
-    decode_source(Box::new(file), ext, &name, limits, wav, total_len)
+    let source: Box<dyn MediaSource> = match &wav {
+        Some(w) => Box::new(Canonical::new(file, w, total_len)),
+        None => Box::new(file),
+    };
+    decode_source(source, ext, &name, limits, wav, total_len)
+}
+
+/// Look for a `fmt ` chunk after the data chunk (some writers put it last).
+fn trailing_fmt<R: Read + Seek>(
+    r: &mut R,
+    w: &WavLayout,
+    total_len: u64,
+) -> io::Result<Option<Vec<u8>>> {
+    let mut pos = w.data_offset + u64::from(w.data_len) + u64::from(w.data_len & 1);
+    for _ in 0..MAX_TRAILING_CHUNKS {
+        if pos + 8 > total_len {
+            return Ok(None);
+        }
+        r.seek(SeekFrom::Start(pos))?;
+        let mut hdr = [0u8; 8];
+        r.read_exact(&mut hdr)?;
+        let len = u32::from_le_bytes([hdr[4], hdr[5], hdr[6], hdr[7]]);
+        if &hdr[0..4] == b"fmt " {
+            if !(16..=1024).contains(&len) || pos + 8 + u64::from(len) > total_len {
+                return Ok(None);
+            }
+            let mut chunk = hdr.to_vec();
+            chunk.resize(8 + len as usize, 0);
+            r.read_exact(&mut chunk[8..])?;
+            if len & 1 == 1 {
+                chunk.push(0);
+            }
+            return Ok(Some(chunk));
+        }
+        pos += 8 + u64::from(len) + u64::from(len & 1);
+    }
+    Ok(None)
+}
+
+/// Check a layout's `fmt ` chunk; `None` (let symphonia decide and report) when there is
+/// none or its block align is 0.
+fn validate_layout(mut w: WavLayout, name: &str) -> Result<Option<WavLayout>, AudioError> {
+    let Some(fmt) = w.fmt.as_deref() else {
+        return Ok(None);
+    };
+    if fmt.len() < 8 + 16 {
+        return Ok(None);
+    }
+    w.block_align = check_fmt(&fmt[8..], name)?;
+    Ok((w.block_align > 0).then_some(w))
+}
+
+/// A RIFF/WAVE file as symphonia should see it: a canonical header (`RIFF` with a
+/// consistent size, `WAVE`, the `fmt ` and `fact` chunks, the `data` chunk header)
+/// followed by the file's data bytes. Real files have wrong RIFF sizes (writers that
+/// crashed), malformed `LIST` chunks or `fmt ` after `data`, all of which make the WAV
+/// reader refuse audio that is fine; the samples are the same bytes either way.
+struct Canonical<R> {
+    head: Vec<u8>,
+    inner: R,
+    data_start: u64,
+    data_end: u64,
+    pos: u64,
+}
+
+impl<R: Read + Seek> Canonical<R> {
+    fn new(inner: R, w: &WavLayout, total_len: u64) -> Self {
+        let mut head = b"RIFF\0\0\0\0WAVE".to_vec();
+        head.extend_from_slice(w.fmt.as_deref().unwrap_or_default());
+        if let Some(fact) = &w.fact {
+            head.extend_from_slice(fact);
+        }
+        head.extend_from_slice(b"data");
+        let before_data = (head.len() + 4 - 8) as u64;
+        let (riff_len, data_len) = if w.data_len == u32::MAX
+            || before_data + u64::from(w.data_len) > u64::from(u32::MAX)
+        {
+            // ffmpeg's streaming placeholder, which the WAV reader accepts as such.
+            (u32::MAX, u32::MAX)
+        } else {
+            ((before_data + u64::from(w.data_len)) as u32, w.data_len)
+        };
+        head.extend_from_slice(&data_len.to_le_bytes());
+        head[4..8].copy_from_slice(&riff_len.to_le_bytes());
+        let data_end = total_len.min(w.data_offset + u64::from(w.data_len));
+        Canonical {
+            head,
+            inner,
+            data_start: w.data_offset,
+            data_end: data_end.max(w.data_offset),
+            pos: 0,
+        }
+    }
+
+    fn len(&self) -> u64 {
+        self.head.len() as u64 + (self.data_end - self.data_start)
+    }
+}
+
+impl<R: Read + Seek> Read for Canonical<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let head_len = self.head.len() as u64;
+        if self.pos < head_len {
+            let from = &self.head[self.pos as usize..];
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            self.pos += n as u64;
+            return Ok(n);
+        }
+        let at = self.data_start + (self.pos - head_len);
+        if at >= self.data_end {
+            return Ok(0);
+        }
+        let want = ((self.data_end - at).min(buf.len() as u64)) as usize;
+        self.inner.seek(SeekFrom::Start(at))?;
+        let n = self.inner.read(&mut buf[..want])?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: Read + Seek> Seek for Canonical<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let target = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.len().checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        let target = target
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        self.pos = target;
+        Ok(target)
+    }
+}
+
+impl<R: Read + Seek + Send + Sync> MediaSource for Canonical<R> {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        Some(self.len())
+    }
 }
 
 pub(crate) fn decode_memory(
@@ -79,25 +237,30 @@ pub(crate) fn decode_memory(
     name: &str,
     limits: Limits,
 ) -> Result<DecodedAudio, AudioError> {
-    let wav = precheck(
+    let mut wav = precheck(
         &bytes[..bytes.len().min(PRECHECK_BYTES)],
         bytes.len() <= PRECHECK_BYTES,
         name,
     )?;
     let total_len = bytes.len() as u64;
-    decode_source(
-        Box::new(io::Cursor::new(bytes)),
-        hint_ext,
-        name,
-        limits,
-        wav,
-        total_len,
-    )
+    let mut cursor = io::Cursor::new(bytes);
+    if let Some(w) = wav.as_mut().filter(|w| w.fmt.is_none()) {
+        // Reading a Cursor in memory cannot fail; a short read means no fmt chunk.
+        w.fmt = trailing_fmt(&mut cursor, w, total_len).unwrap_or(None);
+    }
+    let wav = wav.map(|w| validate_layout(w, name)).transpose()?.flatten();
+    cursor.set_position(0);
+    let source: Box<dyn MediaSource> = match &wav {
+        Some(w) => Box::new(Canonical::new(cursor, w, total_len)),
+        None => Box::new(cursor),
+    };
+    decode_source(source, hint_ext, name, limits, wav, total_len)
 }
 
 /// Checks symphonia would report vaguely or not at all: a 0-byte file, and in a RIFF/WAVE
 /// header 0 channels, an absurd sample rate or no samples. `whole` says `head` is the
-/// entire file.
+/// entire file. For a RIFF/WAVE file it returns where the data is and the `fmt ` / `fact`
+/// chunks seen before it.
 fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, AudioError> {
     if head.is_empty() {
         return Err(AudioError::Empty {
@@ -110,52 +273,30 @@ fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, A
     }
     let mut pos = 12usize;
     let mut saw_fmt = false;
-    let mut block_align = 0u64;
+    let mut fmt: Option<Vec<u8>> = None;
+    let mut fact: Option<Vec<u8>> = None;
     while pos + 8 <= head.len() {
         let tag = &head[pos..pos + 4];
         let len = u32::from_le_bytes([head[pos + 4], head[pos + 5], head[pos + 6], head[pos + 7]]);
         let body = pos + 8;
+        // A chunk with its header and padding, when it lies within `head`.
+        let whole_chunk = || {
+            let end = body.checked_add(len as usize)?;
+            let mut c = head.get(pos..end)?.to_vec();
+            if len & 1 == 1 {
+                c.push(0);
+            }
+            Some(c)
+        };
         if tag == b"fmt " && body + 16 <= head.len() {
             saw_fmt = true;
-            let channels = u16::from_le_bytes([head[body + 2], head[body + 3]]);
-            block_align = u64::from(u16::from_le_bytes([head[body + 12], head[body + 13]]));
-            let rate = u32::from_le_bytes([
-                head[body + 4],
-                head[body + 5],
-                head[body + 6],
-                head[body + 7],
-            ]);
-            let format_tag = u16::from_le_bytes([head[body], head[body + 1]]);
-            let bits = u16::from_le_bytes([head[body + 14], head[body + 15]]);
-            // For sample formats (PCM, float, A-law, µ-law, extensible) a frame is one
-            // sample per channel. A mismatch means a damaged header, and symphonia would
-            // size its packets from the bogus value.
-            let expected = u64::from(channels) * u64::from(bits).div_ceil(8);
-            if channels > 0
-                && matches!(format_tag, 1 | 3 | 6 | 7 | 0xFFFE)
-                && block_align != expected
-            {
-                return Err(AudioError::Corrupt {
-                    file: name.to_string(),
-                    detail: format!(
-                        "the WAV header is inconsistent: block align {block_align} bytes, \
-                         expected {expected} for {channels} channel(s) of {bits} bits"
-                    ),
-                });
+            check_fmt(&head[body..], name)?;
+            if fmt.is_none() && len >= 16 {
+                fmt = whole_chunk();
             }
-            if channels == 0 {
-                return Err(AudioError::BadChannels {
-                    file: name.to_string(),
-                    channels: 0,
-                    detail: "the WAV header declares no channels".into(),
-                });
-            }
-            if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&rate) {
-                return Err(AudioError::BadSampleRate {
-                    file: name.to_string(),
-                    rate,
-                });
-            }
+        }
+        if tag == b"fact" && fact.is_none() {
+            fact = whole_chunk();
         }
         if tag == b"data" {
             let available = head.len() - body;
@@ -173,9 +314,12 @@ fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, A
                     detail,
                 });
             }
-            return Ok((saw_fmt && block_align > 0).then_some(WavLayout {
+            return Ok(Some(WavLayout {
                 data_offset: body as u64,
-                block_align,
+                block_align: 0,
+                data_len: len,
+                fmt,
+                fact,
             }));
         }
         // Chunks are word-aligned.
@@ -190,6 +334,44 @@ fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, A
         });
     }
     Ok(None)
+}
+
+/// Check the body of a `fmt ` chunk (at least 16 bytes): channels, sample rate and block
+/// align. Returns the block align.
+fn check_fmt(body: &[u8], name: &str) -> Result<u64, AudioError> {
+    let u16_at = |i: usize| u16::from_le_bytes([body[i], body[i + 1]]);
+    let format_tag = u16_at(0);
+    let channels = u16_at(2);
+    let rate = u32::from_le_bytes([body[4], body[5], body[6], body[7]]);
+    let block_align = u64::from(u16_at(12));
+    let bits = u16_at(14);
+    // For sample formats (PCM, float, A-law, µ-law, extensible) a frame is one sample per
+    // channel. A mismatch means a damaged header, and symphonia would size its packets
+    // from the bogus value.
+    let expected = u64::from(channels) * u64::from(bits).div_ceil(8);
+    if channels > 0 && matches!(format_tag, 1 | 3 | 6 | 7 | 0xFFFE) && block_align != expected {
+        return Err(AudioError::Corrupt {
+            file: name.to_string(),
+            detail: format!(
+                "the WAV header is inconsistent: block align {block_align} bytes, \
+                 expected {expected} for {channels} channel(s) of {bits} bits"
+            ),
+        });
+    }
+    if channels == 0 {
+        return Err(AudioError::BadChannels {
+            file: name.to_string(),
+            channels: 0,
+            detail: "the WAV header declares no channels".into(),
+        });
+    }
+    if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&rate) {
+        return Err(AudioError::BadSampleRate {
+            file: name.to_string(),
+            rate,
+        });
+    }
+    Ok(block_align)
 }
 
 fn codec_name(codec: CodecType) -> String {
@@ -214,7 +396,9 @@ fn open_error(e: SymError, name: &str) -> AudioError {
         SymError::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => AudioError::Truncated {
             file,
             readable_s: 0.0,
-            detail: "the file ends inside its header".into(),
+            detail: "the file ends before its headers are complete (cut off, damaged, or \
+                     not the format it looks like)"
+                .into(),
         },
         SymError::IoError(source) => AudioError::Io { file, source },
         other => AudioError::Corrupt {
@@ -484,7 +668,7 @@ fn decode_source(
             let tolerance = skipped as u64 * params.max_frames_per_packet.unwrap_or(4096);
             if !placeholder && frames + tolerance < declared {
                 // The WAV reader drops the last partial packet; count the bytes instead.
-                let on_disk = wav.filter(|_| is_pcm(&codec)).map_or(0, |w| {
+                let on_disk = wav.as_ref().filter(|_| is_pcm(&codec)).map_or(0, |w| {
                     total_len.saturating_sub(w.data_offset) / w.block_align
                 });
                 let readable = frames.max(on_disk.min(declared));
@@ -498,9 +682,20 @@ fn decode_source(
                 });
             }
         }
-        _ => {
+        declared => {
             if ended_early {
                 tracing::warn!(file = name, "stream ended on an error; using what decoded");
+            }
+            // Lossy streams are decoded as far as they go (see the crate docs), but say so
+            // when much less came out than the header (Xing/LAME tag) promised.
+            if let Some(d) = declared.filter(|&d| frames.saturating_mul(10) < d.saturating_mul(9)) {
+                tracing::warn!(
+                    file = name,
+                    codec = codec.as_str(),
+                    "decoded {:.2} s of the {:.2} s the header declares (cut off or damaged)",
+                    frames as f64 / f64::from(rate),
+                    d as f64 / f64::from(rate)
+                );
             }
         }
     }

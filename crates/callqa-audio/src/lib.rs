@@ -21,7 +21,10 @@
 //!   cut-off recording is suspect); the message says how many seconds were readable;
 //! * lossy streams with damaged packets (junk inside an MP3) are decoded as far as they
 //!   go, skipping the bad packets with a `tracing` warning; a stream with no decodable
-//!   packet at all is `corrupt`.
+//!   packet at all is `corrupt`;
+//! * a RIFF/WAVE file is read through a canonical header rebuilt from its own chunks, so a
+//!   wrong RIFF size, a malformed `LIST` chunk or `fmt ` after `data` do not lose audio
+//!   that is fine (see `tests/BAD_INPUTS.md`).
 #![deny(missing_docs)]
 
 mod decode;
@@ -188,6 +191,35 @@ mod tests {
         let e = decode_bytes(b, None, "liar.wav").unwrap_err();
         assert_eq!(e.kind(), "truncated", "{e}");
         assert!(e.to_string().contains("liar.wav"), "{e}");
+    }
+
+    #[test]
+    fn messy_riff_layouts_decode_like_the_clean_file() {
+        let good = wav(8000, 1, 8000);
+        let len = |b: Vec<u8>, name: &str| {
+            decode_bytes(b, Some("wav"), name)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .channels[0]
+                .len()
+        };
+        // RIFF size smaller than the file (a writer that crashed).
+        let mut b = good.clone();
+        b[4..8].copy_from_slice(&20u32.to_le_bytes());
+        assert_eq!(len(b, "small-riff.wav"), 16000);
+        // fmt chunk after the data chunk.
+        let mut b = good[..12].to_vec();
+        b.extend_from_slice(&good[36..]);
+        b.extend_from_slice(&good[12..36]);
+        assert_eq!(len(b, "fmt-last.wav"), 16000);
+        // A malformed LIST chunk (odd size, pad byte) before the data.
+        let mut b = good[..36].to_vec();
+        b.extend_from_slice(b"LIST\x05\0\0\0INFOx\0");
+        b.extend_from_slice(&good[36..]);
+        assert_eq!(len(b, "list.wav"), 16000);
+        // Trailing junk after the declared data is not audio.
+        let mut b = good.clone();
+        b.extend_from_slice(&[0x55; 1000]);
+        assert_eq!(len(b, "tail.wav"), 16000);
     }
 
     #[test]

@@ -31,6 +31,31 @@ fn error(call_id: &str, path: &str, stage: &str, kind: &str, message: String) ->
     }
 }
 
+/// Longest call id accepted, bytes: ids are keys in BI tables and file names of
+/// `--dump-transcripts`.
+pub const MAX_CALL_ID_BYTES: usize = 200;
+
+/// Why `id` cannot be a call id (too long, or control characters), if it cannot.
+pub fn check_call_id(id: &str) -> Result<(), String> {
+    if id.len() > MAX_CALL_ID_BYTES {
+        return Err(format!(
+            "call_id is {} bytes long (at most {MAX_CALL_ID_BYTES}): {:?}…",
+            id.len(),
+            id.chars().take(40).collect::<String>()
+        ));
+    }
+    if id.chars().any(char::is_control) {
+        return Err(format!("call_id {id:?} contains control characters"));
+    }
+    Ok(())
+}
+
+/// Whether a manifest `language` is one Whisper knows (a code or an English name), or
+/// `auto`.
+fn language_ok(lang: &str) -> bool {
+    lang.eq_ignore_ascii_case("auto") || callqa_asr::language_code(lang).is_some()
+}
+
 fn mtime(path: &Path) -> DateTime<Utc> {
     std::fs::metadata(path)
         .and_then(|m| m.modified())
@@ -87,6 +112,24 @@ pub fn from_dir(dir: &Path, exts: &[&str]) -> Inputs {
                     exts.contains(&x.as_str())
                 });
                 if e.file_type().is_file() && wanted && !hidden {
+                    if p.to_str().is_none() {
+                        // CallMeta carries paths as UTF-8 strings: a lossy copy would
+                        // name another (missing) file.
+                        let shown = p.display().to_string();
+                        inputs.errors.push(error(
+                            &p.file_stem()
+                                .map(|s| s.to_string_lossy().to_string())
+                                .unwrap_or_default(),
+                            &shown,
+                            "input",
+                            "bad_file_name",
+                            format!(
+                                "{shown}: the file name is not valid UTF-8; rename the file or \
+                                 list it in a manifest under a UTF-8 name"
+                            ),
+                        ));
+                        continue;
+                    }
                     files.push(p.to_path_buf());
                 }
             }
@@ -95,7 +138,13 @@ pub fn from_dir(dir: &Path, exts: &[&str]) -> Inputs {
                     .path()
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| dir.display().to_string());
-                let kind = if e.loop_ancestor().is_some() {
+                // A directory link back to an ancestor, or links that point at each other
+                // (ELOOP: "too many levels of symbolic links").
+                let eloop = e
+                    .io_error()
+                    .and_then(std::io::Error::raw_os_error)
+                    .is_some_and(|c| cfg!(target_os = "linux") && c == 40);
+                let kind = if e.loop_ancestor().is_some() || eloop {
                     "symlink_loop"
                 } else {
                     "io"
@@ -114,6 +163,19 @@ pub fn from_dir(dir: &Path, exts: &[&str]) -> Inputs {
     let mut seen = HashSet::new();
     for f in files {
         let meta = meta_for_file(&f);
+        if let Err(m) = check_call_id(&meta.call_id) {
+            inputs.errors.push(error(
+                &meta.call_id,
+                &meta.path,
+                "input",
+                "bad_call_id",
+                format!(
+                    "{}: {m} (the file stem); rename it or use a manifest",
+                    meta.path
+                ),
+            ));
+            continue;
+        }
         if !seen.insert(meta.call_id.clone()) {
             inputs.errors.push(error(
                 &meta.call_id,
@@ -213,7 +275,11 @@ pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
                 .push(bad("missing_field", "path and call_id are required".into()));
             continue;
         }
-        let full = if Path::new(&path).is_absolute() {
+        if let Err(m) = check_call_id(&call_id) {
+            inputs.errors.push(bad("bad_call_id", m));
+            continue;
+        }
+        let full = if Path::new(&path).is_absolute() || callqa_dataset::is_remote(&path) {
             PathBuf::from(&path)
         } else {
             base.join(&path)
@@ -241,6 +307,17 @@ pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
                 }
             },
         };
+        let lang = get(c_lang);
+        if !lang.is_empty() && !language_ok(&lang) {
+            inputs.errors.push(bad(
+                "bad_language",
+                format!(
+                    "language {lang:?} is not a Whisper language code or name \
+                     (ru, en, german, …) nor auto"
+                ),
+            ));
+            continue;
+        }
         if !seen.insert(call_id.clone()) {
             inputs.errors.push(bad(
                 "duplicate_call_id",
@@ -249,7 +326,6 @@ pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
             continue;
         }
         let op = get(c_op);
-        let lang = get(c_lang);
         inputs.calls.push(CallMeta {
             call_id,
             operator_id: (!op.is_empty()).then_some(op),
@@ -257,6 +333,53 @@ pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
             language: (!lang.is_empty()).then_some(lang),
             channel_layout,
             path: full.display().to_string(),
+        });
+    }
+    Ok(inputs)
+}
+
+/// Inputs from an `s3://bucket/prefix/`: every object with one of `exts` under it;
+/// call_id = file stem, started_at = the object's last modification.
+pub fn from_remote(
+    reader: &callqa_dataset::RemoteReader,
+    url: &str,
+    exts: &[&str],
+) -> anyhow::Result<Inputs> {
+    use anyhow::Context;
+    if url.to_ascii_lowercase().ends_with(".csv") {
+        anyhow::bail!(
+            "{url}: a manifest must be a local file (its path column may hold s3:// URLs); \
+             or pass the s3:// folder of the recordings"
+        );
+    }
+    let objects = reader
+        .list(url, exts)
+        .with_context(|| format!("cannot list the recordings in {url}"))?;
+    let mut inputs = Inputs::default();
+    let mut seen = HashSet::new();
+    for o in objects {
+        let name = o.url.rsplit('/').next().unwrap_or("");
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
+        if !seen.insert(stem.clone()) {
+            inputs.errors.push(error(
+                &stem,
+                &o.url,
+                "input",
+                "duplicate_call_id",
+                format!(
+                    "{}: call_id {stem:?} (the file stem) is already used by another object; rename it or use a manifest",
+                    o.url
+                ),
+            ));
+            continue;
+        }
+        inputs.calls.push(CallMeta {
+            call_id: stem,
+            operator_id: None,
+            started_at: o.mtime,
+            language: None,
+            channel_layout: None,
+            path: o.url,
         });
     }
     Ok(inputs)
@@ -313,5 +436,60 @@ mod tests {
         std::fs::write(&m, "file,id\na.wav,1\n").unwrap();
         let e = from_manifest(&m).err().unwrap().to_string();
         assert!(e.contains("m.csv") && e.contains("call_id"), "{e}");
+    }
+
+    #[test]
+    fn call_ids_long_or_with_control_characters_are_refused() {
+        assert!(check_call_id("c-001_ок").is_ok());
+        assert!(check_call_id(&"x".repeat(MAX_CALL_ID_BYTES)).is_ok());
+        assert!(check_call_id(&"x".repeat(MAX_CALL_ID_BYTES + 1)).is_err());
+        assert!(check_call_id("a\nb").is_err());
+        assert!(language_ok("en") && language_ok("Russian") && language_ok("AUTO"));
+        assert!(!language_ok("klingon"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
+
+        /// Fuzz (issue 7): any manifest bytes give `Ok` with valid, unique call ids and
+        /// line-numbered error rows, or a fatal error naming the manifest; no panic.
+        #[test]
+        fn manifest_parser_never_panics(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::prelude::Just(b','), proptest::prelude::Just(b'\n'),
+                    proptest::prelude::Just(b'"'), proptest::prelude::Just(b'\r'),
+                    proptest::prelude::any::<u8>(), proptest::prelude::Just(b'a'),
+                ],
+                0..400,
+            ),
+            header in proptest::prelude::any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let m = dir.path().join("fz.csv");
+            let mut bytes = if header {
+                b"path,call_id,operator_id,started_at,channel_layout,language\n".to_vec()
+            } else {
+                Vec::new()
+            };
+            bytes.extend_from_slice(&body);
+            std::fs::write(&m, &bytes).unwrap();
+            match from_manifest(&m) {
+                Ok(inp) => {
+                    let mut ids = HashSet::new();
+                    for c in &inp.calls {
+                        proptest::prop_assert!(!c.call_id.is_empty() && check_call_id(&c.call_id).is_ok());
+                        proptest::prop_assert!(ids.insert(c.call_id.clone()));
+                    }
+                    for e in &inp.errors {
+                        proptest::prop_assert!(e.message.contains("fz.csv") && e.message.contains("line "));
+                    }
+                }
+                Err(e) => {
+                    let msg = format!("{e:#}");
+                    proptest::prop_assert!(msg.contains("fz.csv"), "{}", msg);
+                }
+            }
+        }
     }
 }

@@ -10,8 +10,10 @@ mod analyze;
 mod eval;
 mod inputs;
 mod output;
+mod report;
 mod run;
 mod score;
+mod sql;
 mod summary;
 
 use anyhow::Result;
@@ -53,7 +55,9 @@ enum Command {
         Manifest CSV columns: path,call_id,operator_id,started_at[,channel_layout][,language]\n\
         (paths relative to the manifest's folder; started_at RFC 3339).\n\
         Without a manifest, call_id is the file stem and started_at the file's modification time.\n\
-        Calls already present in <out>/calls are skipped."
+        Reruns process only new or changed inputs (the ledger in <out>/_ledger); --reprocess redoes all,\n\
+        --retry-errors retries failed inputs. --shard I/N splits the inputs between N workers;\n\
+        --input/--out may be s3://bucket/prefix (AWS_* variables). See docs/DEPLOY.md."
     )]
     Run(run::RunArgs),
     /// Apply the rules to existing transcripts (JSON, one call per file) and write the same Parquet.
@@ -61,7 +65,8 @@ enum Command {
         after_help = "Example:\n  callqa analyze --transcripts vendor-export/ --out out/ --pipeline pipelines/ru-contact-center.toml\n\n\
         Transcript JSON: {\"call_id\": str, \"operator_id\": str, \"started_at\": RFC 3339, \"language\": \"ru\",\n  \
         \"utterances\": [{\"speaker\": \"operator\"|\"customer\", \"start\": s, \"end\": s, \"text\": str}]}\n\
-        Acoustic columns are null; calls already present in <out>/calls are skipped."
+        Acoustic columns are null; transcripts already analysed (the ledger in <out>/_ledger) are skipped\n\
+        unless they changed or --reprocess is given."
     )]
     Analyze(analyze::AnalyzeArgs),
     /// Score predicted calls/ Parquet against a labelled truth CSV (precision / recall / F1, exact match / MAE).
@@ -89,6 +94,21 @@ enum Command {
         Exit codes: 0 ok, 3 some CSV rows became errors/ rows, 1 fatal, 2 bad arguments."
     )]
     Score(score::ScoreArgs),
+    /// One self-contained HTML report (KPIs, scorecards, compliance, drivers, SL, review queue, transcripts).
+    #[command(
+        after_help = "Example:\n  callqa report --features out/ --out report.html\n  \
+        callqa report --features out/ --scores scores/ --out report.html --lang both\n\n\
+        The file has no external references (inline SVG, CSS and script): open it offline or mail it.\n\
+        --lang en|ru|both (both: a toggle in the page). Transcripts are included for the review queue's calls."
+    )]
+    Report(report::ReportArgs),
+    /// Print a DuckDB session script with the BI views (sql/*.sql) over an output folder.
+    #[command(after_help = "Example:\n  callqa sql --out out/ > session.sql\n  \
+        python -c \"import duckdb; c = duckdb.connect(); c.execute(open('session.sql').read())\"\n\n\
+        Views: calls, utterances, scores, ... (one per table found) and qa_daily_calls,\n\
+        qa_operator_scorecard, qa_element_compliance_trend, qa_drivers, qa_review_queue,\n\
+        qa_service_level. See docs/BI.md.")]
+    Sql(sql::SqlArgs),
 }
 
 fn init_logging(format: LogFormat) {
@@ -111,6 +131,8 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Analyze(a) => analyze::analyze(a),
         Command::Score(a) => score::score(a),
+        Command::Report(a) => report::report(a),
+        Command::Sql(a) => sql::sql(a),
         Command::Eval(a) => {
             return match eval::eval(a) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -7,19 +7,23 @@
 //! holds.
 
 use crate::inputs::{self, Inputs};
-use crate::output::Output;
+use crate::output::{self, key_without_call_id, record, Output};
 use crate::summary::{CallSummary, Summary};
 use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
-use callqa_core::Speaker;
+use callqa_core::{failpoint, Speaker};
 use callqa_core::{
     paths, CallMeta, Channel, ChannelLayout, ErrorRow, PipelineConfig, SpeechSegment, Transcript,
     Utterance,
+};
+use callqa_dataset::{
+    is_remote, Decision, InputStat, OpenOptions, Outcome as Ledger, Policy, RemoteReader, Shard,
 };
 use callqa_emotion::{Analyzer, BaselineStore, ChannelScores, Scorer};
 use callqa_rules::RulePack;
 use chrono::Utc;
 use clap::Args;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -29,10 +33,11 @@ use std::time::Instant;
 #[derive(Args, Debug)]
 pub struct RunArgs {
     /// A folder of recordings (searched recursively: wav, mp3, flac, ogg), one audio
-    /// file, or a manifest CSV.
+    /// file, a manifest CSV, or an `s3://bucket/prefix/` of recordings.
     #[arg(long)]
     pub input: PathBuf,
-    /// Output folder (Parquet tables calls/, utterances/, errors/).
+    /// Output folder or `s3://bucket/prefix` (Parquet tables calls/, utterances/,
+    /// errors/, and the ledger _ledger/).
     #[arg(long)]
     pub out: PathBuf,
     /// Pipeline file (default: pipelines/ru-contact-center.toml, or the English pack with --language en).
@@ -67,12 +72,59 @@ pub struct RunArgs {
     /// this run's operators at the end (default: <out>/baselines/operators.json).
     #[arg(long)]
     pub baselines: Option<PathBuf>,
+    /// Process every input again, even those the ledger says are done; their earlier
+    /// rows are replaced, never duplicated.
+    #[arg(long)]
+    pub reprocess: bool,
+    /// Process again the inputs whose last attempt ended in an error row (the old error
+    /// rows are replaced).
+    #[arg(long)]
+    pub retry_errors: bool,
+    /// Take only shard I of N (0-based), split by a stable hash of call_id, so N workers
+    /// cover the archive with no overlap; they may share one --out.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Remove the lock an earlier run left on an s3:// output (only when that run is
+    /// dead: local locks are released by the OS and never need this).
+    #[arg(long)]
+    pub break_lock: bool,
 }
 
 /// What a `run` or `analyze` did, for the exit code.
 pub struct Outcome {
     /// Inputs that produced error rows.
     pub failed: usize,
+}
+
+/// What the ledger needs to know about an input being processed.
+struct Job {
+    meta: CallMeta,
+    stat: InputStat,
+    /// Earlier rows of this call exist and are replaced.
+    replace: bool,
+}
+
+/// The ledger view of a job, whatever its outcome.
+struct JobInfo {
+    call_id: String,
+    path: String,
+    stat: InputStat,
+    sha: Option<String>,
+    replace: bool,
+}
+
+impl JobInfo {
+    fn record(&self, outcome: Ledger, stage: Option<&str>) -> callqa_dataset::InputRecord {
+        record(
+            &self.call_id,
+            &self.call_id,
+            &self.path,
+            self.stat,
+            self.sha.clone(),
+            outcome,
+            stage,
+        )
+    }
 }
 
 /// A call after decoding and VAD, waiting for ASR.
@@ -122,16 +174,67 @@ fn operator_of(meta: &CallMeta) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
+/// Fetch (remote inputs), hash and prepare one call.
+fn prepare_job(
+    job: Job,
+    cfg: &PipelineConfig,
+    vad: &mut callqa_vad::Vad,
+    analyzer: Option<(&mut Analyzer, &BaselineStore)>,
+    remote: Option<&RemoteReader>,
+) -> (JobInfo, std::result::Result<Prepared, Box<ErrorRow>>) {
+    let mut info = JobInfo {
+        call_id: job.meta.call_id.clone(),
+        path: job.meta.path.clone(),
+        stat: job.stat,
+        sha: None,
+        replace: job.replace,
+    };
+    let meta = job.meta;
+    // A remote input is downloaded to a temporary file that lives until decoding is done.
+    let _local_copy;
+    let local: PathBuf = if is_remote(&meta.path) {
+        let fetched = remote
+            .ok_or_else(|| "no S3 client".to_string())
+            .and_then(|r| r.fetch(&meta.path).map_err(|e| e.to_string()));
+        match fetched {
+            Ok(f) => {
+                let p = f.path().to_path_buf();
+                _local_copy = f;
+                p
+            }
+            Err(m) => {
+                let e = error_row(&meta, "input", "fetch", m);
+                return (info, Err(Box::new(e)));
+            }
+        }
+    } else {
+        PathBuf::from(&meta.path)
+    };
+    info.sha = output::sha256_file(&local);
+    let r = prepare(meta, &local, cfg, vad, analyzer);
+    (info, r)
+}
+
 fn prepare(
     meta: CallMeta,
+    local: &Path,
     cfg: &PipelineConfig,
     vad: &mut callqa_vad::Vad,
     analyzer: Option<(&mut Analyzer, &BaselineStore)>,
 ) -> std::result::Result<Prepared, Box<ErrorRow>> {
     let fail =
         |stage: &str, kind: &str, message: String| Box::new(error_row(&meta, stage, kind, message));
-    let decoded = callqa_audio::decode_file(Path::new(&meta.path))
-        .map_err(|e| fail("decode", e.kind(), e.to_string()))?;
+    let decoded = callqa_audio::decode_file(local).map_err(|e| {
+        let msg = e.to_string();
+        // Name the input, not the temporary copy of a remote one.
+        let msg = if local.to_string_lossy() != meta.path.as_str() {
+            msg.replace(&*local.to_string_lossy(), &meta.path)
+        } else {
+            msg
+        };
+        fail("decode", e.kind(), msg)
+    })?;
+    failpoint("decode");
     let layout = meta
         .channel_layout
         .unwrap_or(match decoded.source_channels {
@@ -222,6 +325,59 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         ),
         None => None,
     };
+    let policy = Policy {
+        reprocess: args.reprocess,
+        retry_errors: args.retry_errors,
+    };
+    let shard = args.shard.unwrap_or_default();
+    // Take the output's lock (and repair what a killed run left) before loading models.
+    let mut out = Output::open(
+        &args.out,
+        args.flush_every,
+        OpenOptions {
+            shard,
+            break_lock: args.break_lock,
+        },
+    )?;
+    let input_str = args.input.to_string_lossy().to_string();
+    let mut remote: Option<RemoteReader> = None;
+    let Inputs {
+        mut calls,
+        mut errors,
+    } = if is_remote(&input_str) {
+        let r = RemoteReader::new()?;
+        let i = inputs::from_remote(&r, &input_str, inputs::AUDIO_EXTENSIONS)?;
+        remote = Some(r);
+        i
+    } else {
+        inputs::collect(&args.input, inputs::AUDIO_EXTENSIONS)?
+    };
+    if remote.is_none() && calls.iter().any(|c| is_remote(&c.path)) {
+        remote = Some(RemoteReader::new()?);
+    }
+    if shard.count > 1 {
+        let before = calls.len();
+        calls.retain(|c| shard.contains(&c.call_id));
+        // Input errors without a call id are reported by the first shard only.
+        errors.retain(|e| {
+            if e.call_id.is_empty() {
+                shard.index == 0
+            } else {
+                shard.contains(&e.call_id)
+            }
+        });
+        tracing::info!(
+            shard = %shard.tag(),
+            calls = calls.len(),
+            of = before,
+            "shard {}/{}: {} of {} calls",
+            shard.index,
+            shard.count,
+            calls.len(),
+            before
+        );
+    }
+
     let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
     let mut vad = callqa_vad::Vad::open(env, &vad_model)?;
     let asr = AsrEngine::load(&model, &cfg.asr)?;
@@ -231,14 +387,16 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         None
     };
     let scorer: Option<Scorer> = analyzer.as_ref().map(|a| a.scorer().clone());
-    let baselines_path = args
-        .baselines
-        .clone()
-        .unwrap_or_else(|| args.out.join("baselines").join("operators.json"));
-    let store = if analyzer.is_some() {
-        BaselineStore::load(&baselines_path)?
-    } else {
-        BaselineStore::default()
+    const BASELINES: &str = "baselines/operators.json";
+    let store = match (&analyzer, &args.baselines) {
+        (None, _) => BaselineStore::default(),
+        (Some(_), Some(p)) => BaselineStore::load(p)?,
+        (Some(_), None) => match out.dataset().get(BASELINES)? {
+            Some(b) => {
+                BaselineStore::from_json(&format!("{}/{BASELINES}", out.dataset().url()), &b)?
+            }
+            None => BaselineStore::default(),
+        },
     };
     let mut grown = BaselineStore::default();
     tracing::info!(
@@ -249,65 +407,134 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         window_s = cfg.asr.window_s,
         dynamic_audio_ctx = cfg.asr.dynamic_audio_ctx,
         beam_size = cfg.asr.beam_size,
+        run_id = out.dataset().run_id(),
         "callqa run: {}",
         callqa_asr::system_info().trim()
     );
 
-    let Inputs { calls, errors } = inputs::collect(&args.input, inputs::AUDIO_EXTENSIONS)?;
-    let mut out = Output::open(&args.out, args.flush_every)?;
     if let Some(d) = &args.dump_transcripts {
         std::fs::create_dir_all(d)
             .with_context(|| format!("cannot create transcript folder {}", d.display()))?;
     }
     let mut summary = Summary::new(calls.len() + errors.len());
+    let mut skip_reasons: BTreeMap<String, usize> = BTreeMap::new();
     for e in errors {
+        let key = key_without_call_id(&e.path, &e.message);
+        if out.dataset().ledger_entry(&key).is_some() {
+            summary.skipped += 1;
+            *skip_reasons
+                .entry("input problem already reported in errors/".into())
+                .or_default() += 1;
+            continue;
+        }
         summary.failed += 1;
-        out.push_error(e);
-    }
-    let (todo, skipped): (Vec<_>, Vec<_>) = calls
-        .into_iter()
-        .partition(|c| !out.existing.contains(&c.call_id));
-    summary.skipped = skipped.len();
-    if !skipped.is_empty() {
-        tracing::info!(
-            skipped = skipped.len(),
-            "calls already in {} were skipped",
-            args.out.display()
+        let rec = record(
+            &key,
+            &e.call_id,
+            &e.path,
+            InputStat::default(),
+            None,
+            Ledger::Error,
+            Some(&e.stage),
         );
+        out.push_failed(e, rec, false)?;
+    }
+    let mut todo: Vec<Job> = Vec::new();
+    let mut replace_ids: HashSet<String> = HashSet::new();
+    for meta in calls {
+        let remote_input = is_remote(&meta.path);
+        let stat = if remote_input {
+            remote
+                .as_ref()
+                .and_then(|r| r.stat(&meta.path).ok())
+                .map(|r| InputStat {
+                    size: Some(r.size),
+                    mtime: Some(r.mtime),
+                })
+                .unwrap_or_default()
+        } else {
+            output::stat_file(Path::new(&meta.path))
+        };
+        let path = meta.path.clone();
+        let decision = out.decide(
+            &meta.call_id,
+            &meta.call_id,
+            &meta.path,
+            stat,
+            policy,
+            &mut || {
+                if remote_input {
+                    None
+                } else {
+                    output::sha256_file(Path::new(&path))
+                }
+            },
+        );
+        match decision {
+            Decision::Skip(reason) => {
+                tracing::debug!(call_id = %meta.call_id, "skipped: {reason}");
+                summary.skipped += 1;
+                let short = reason.split(" since run").next().unwrap_or(&reason);
+                let short = short.split(" as in run").next().unwrap_or(short);
+                *skip_reasons.entry(short.to_string()).or_default() += 1;
+            }
+            Decision::Process { replace } => {
+                if replace {
+                    replace_ids.insert(meta.call_id.clone());
+                }
+                todo.push(Job {
+                    meta,
+                    stat,
+                    replace,
+                });
+            }
+        }
+    }
+    for (reason, n) in &skip_reasons {
+        tracing::info!(skipped = n, "{n} input(s) skipped: {reason}");
+    }
+    if !replace_ids.is_empty() {
+        tracing::info!(
+            calls = replace_ids.len(),
+            "{} call(s) changed or forced: their earlier rows will be replaced",
+            replace_ids.len()
+        );
+        out.index_for_replacement(&replace_ids)?;
     }
     let n_todo = todo.len();
     let progress = summary.progress_bar(n_todo);
 
-    let (tx, rx) = mpsc::sync_channel::<std::result::Result<Prepared, Box<ErrorRow>>>(2);
+    type Item = (JobInfo, std::result::Result<Prepared, Box<ErrorRow>>);
+    let (tx, rx) = mpsc::sync_channel::<Item>(2);
     let cfg_prep = cfg.clone();
     let store = Arc::new(store);
     let store_prep = Arc::clone(&store);
     let producer = std::thread::Builder::new()
         .name("callqa-prepare".into())
         .spawn(move || {
-            for meta in todo {
-                if tx
-                    .send(prepare(
-                        meta,
-                        &cfg_prep,
-                        &mut vad,
-                        analyzer.as_mut().map(|a| (a, store_prep.as_ref())),
-                    ))
-                    .is_err()
-                {
+            for job in todo {
+                let item = prepare_job(
+                    job,
+                    &cfg_prep,
+                    &mut vad,
+                    analyzer.as_mut().map(|a| (a, store_prep.as_ref())),
+                    remote.as_ref(),
+                );
+                if tx.send(item).is_err() {
                     break;
                 }
             }
         })
         .context("cannot start the preparation thread")?;
 
-    for item in rx {
+    for (info, item) in rx {
         let p = match item {
             Ok(p) => p,
             Err(e) => {
                 summary.failed += 1;
                 progress.inc(1);
-                out.push_error(*e);
+                let rec = info.record(Ledger::Error, Some(&e.stage));
+                out.push_failed(*e, rec, info.replace)?;
                 continue;
             }
         };
@@ -342,10 +569,12 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                 }
             }
         }
+        failpoint("asr");
         progress.inc(1);
         if let Some(e) = asr_failed {
             summary.failed += 1;
-            out.push_error(e);
+            let rec = info.record(Ledger::Error, Some("asr"));
+            out.push_failed(e, rec, info.replace)?;
             continue;
         }
         utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
@@ -362,7 +591,6 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                 Some(r)
             }
             (_, Some(Err(e))) => {
-                tracing::warn!(call_id = %p.meta.call_id, "{}", e.message);
                 summary.warnings += 1;
                 out.push_error(*e);
                 None
@@ -400,7 +628,8 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             "call processed"
         );
         summary.add(CallSummary::from_row(&call, p.duration_s));
-        out.push_call(call, rows)?;
+        progress.set_message(format!("{:.2} h of audio", summary.audio_hours()));
+        out.push_call(call, rows, info.record(Ledger::Ok, None), info.replace)?;
         for (id, stats) in grown_for_call {
             grown.merge(&id, &stats)?;
         }
@@ -421,13 +650,23 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             )?;
             store.merge(id, &add)?;
         }
-        store.save(&baselines_path)?;
+        let at = match &args.baselines {
+            Some(p) => {
+                store.save(p)?;
+                p.display().to_string()
+            }
+            None => {
+                out.dataset().put(BASELINES, store.to_json())?;
+                format!("{}/{BASELINES}", out.dataset().url())
+            }
+        };
         tracing::info!(
-            path = %baselines_path.display(),
+            path = %at,
             operators = grown.operators.len(),
             "operator voice baselines updated"
         );
     }
+    out.finish()?;
     progress.finish_and_clear();
     summary.print(&args.out, t0.elapsed(), args.summary_rows);
     Ok(Outcome {

@@ -91,6 +91,11 @@ impl Summary {
         pb
     }
 
+    /// Hours of audio in the calls finished so far.
+    pub fn audio_hours(&self) -> f64 {
+        self.audio_s / 3600.0
+    }
+
     /// Calls finished so far.
     pub fn done(&self) -> usize {
         self.calls.len()
@@ -157,7 +162,7 @@ impl Summary {
             "-".into()
         };
         println!(
-            "\ninputs {}: ok {}, failed {}, ok with warnings {}, skipped (already in output) {} | audio {:.2} h | wall {:.1} s | real-time factor {} | peak RSS {}",
+            "\ninputs {}: ok {}, failed {}, ok with warnings {}, skipped (done before, see the ledger) {} | audio {:.2} h | wall {:.1} s | real-time factor {} | peak RSS {}",
             self.inputs,
             self.calls.len(),
             self.failed,

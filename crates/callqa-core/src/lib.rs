@@ -15,6 +15,7 @@
 
 pub mod acoustic;
 pub mod config;
+pub mod failpoint;
 pub mod paths;
 pub mod rows;
 pub mod transcript;
@@ -25,6 +26,7 @@ pub use config::{
     AcousticConfig, ChannelMap, ChannelTarget, PipelineConfig, ProcessWeights, ScoresConfig,
     ServiceLevelConfig, SmileWeights,
 };
+pub use failpoint::failpoint;
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};
 pub use types::*;

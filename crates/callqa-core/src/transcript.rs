@@ -42,6 +42,11 @@ pub struct TranscriptUtterance {
     pub text: String,
 }
 
+/// Latest utterance time accepted, seconds from call start (24 hours). Later times are
+/// an export bug (milliseconds written as seconds, epoch timestamps), and would turn into
+/// absurd durations and silences.
+pub const MAX_TIME_S: f64 = 86_400.0;
+
 /// Why a transcript file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TranscriptError {
@@ -71,6 +76,15 @@ pub enum TranscriptError {
     },
 }
 
+/// A time for a message: plain when ordinary, scientific when huge (1e300 has 301 digits).
+fn short(x: f64) -> String {
+    if x.abs() < 1e9 {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 impl Transcript {
     /// Read and validate a transcript file.
     pub fn from_path(path: &Path) -> Result<Self, TranscriptError> {
@@ -84,6 +98,8 @@ impl Transcript {
 
     /// Parse and validate transcript JSON; `path` is only used in error messages.
     pub fn from_slice(bytes: &[u8], path: &str) -> Result<Self, TranscriptError> {
+        // Windows tools write a UTF-8 byte order mark, which JSON does not allow.
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let mut t: Transcript =
             serde_json::from_slice(bytes).map_err(|source| TranscriptError::Json {
                 path: path.to_string(),
@@ -96,12 +112,18 @@ impl Transcript {
             });
         }
         for (i, u) in t.utterances.iter().enumerate() {
-            if !(u.start.is_finite() && u.end.is_finite()) || u.start < 0.0 || u.end < u.start {
+            if !(u.start.is_finite() && u.end.is_finite())
+                || u.start < 0.0
+                || u.end < u.start
+                || u.end > MAX_TIME_S
+            {
                 return Err(TranscriptError::Invalid {
                     path: path.to_string(),
                     message: format!(
-                        "utterance {i}: start {} / end {} must be finite, >= 0 and start <= end",
-                        u.start, u.end
+                        "utterance {i}: start {} / end {} must be finite, >= 0, start <= end \
+                         and end <= {MAX_TIME_S} s",
+                        short(u.start),
+                        short(u.end)
                     ),
                 });
             }

@@ -48,20 +48,28 @@ impl BaselineStore {
     /// Read the store at `path`; an absent file is an empty store. A store of another
     /// feature set is discarded with a warning (its statistics mean something else).
     pub fn load(path: &Path) -> Result<Self, EmotionError> {
+        match std::fs::read(path) {
+            Ok(bytes) => Self::from_json(&path.display().to_string(), &bytes),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(EmotionError::Spec {
+                path: path.display().to_string(),
+                message: format!("cannot read the baseline store: {e}"),
+            }),
+        }
+    }
+
+    /// Parse a store from its JSON (`name` names it in errors: a path or a URL). A store
+    /// of another feature set is discarded with a warning.
+    pub fn from_json(name: &str, bytes: &[u8]) -> Result<Self, EmotionError> {
         let err = |message: String| EmotionError::Spec {
-            path: path.display().to_string(),
+            path: name.to_string(),
             message,
         };
-        let text = match std::fs::read_to_string(path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(err(format!("cannot read the baseline store: {e}"))),
-        };
         let store: BaselineStore =
-            serde_json::from_str(&text).map_err(|e| err(format!("not a baseline store: {e}")))?;
+            serde_json::from_slice(bytes).map_err(|e| err(format!("not a baseline store: {e}")))?;
         if store.feature_set != FEATURE_SET {
             tracing::warn!(
-                path = %path.display(),
+                path = %name,
                 found = %store.feature_set,
                 "baseline store is for another feature set: starting a new one"
             );
@@ -77,6 +85,11 @@ impl BaselineStore {
             }
         }
         Ok(store)
+    }
+
+    /// The store as JSON.
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
     }
 
     /// The operator's baseline, if stored.

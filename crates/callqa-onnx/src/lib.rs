@@ -72,12 +72,20 @@ pub fn session(
     if !model.is_file() {
         return Err(err("file not found (run scripts/setup.sh)".into()));
     }
-    Session::builder(env)
+    let builder = Session::builder(env)
         .map_err(|e| err(e.to_string()))?
         .with_intra_threads(intra_threads.max(1))
         .map_err(|e| err(e.to_string()))?
         .with_inter_threads(1)
-        .map_err(|e| err(e.to_string()))?
+        .map_err(|e| err(e.to_string()))?;
+    // `--features cuda`: run on the GPU when ONNX Runtime has the CUDA provider (the
+    // onnxruntime-gpu build); ort falls back to the CPU, with a warning, when it cannot.
+    #[cfg(feature = "cuda")]
+    let builder = builder
+        .with_execution_providers([ort::ep::CUDA::default().build()])
+        .map_err(|e| err(e.to_string()))?;
+    let mut builder = builder;
+    builder
         .commit_from_file(model)
         .map_err(|e| err(e.to_string()))
 }

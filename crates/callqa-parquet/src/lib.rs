@@ -348,10 +348,7 @@ impl ParquetSink {
             path: out.display().to_string(),
             source,
         })?;
-        let props = WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
-            .set_created_by(format!("callqa {}", env!("CARGO_PKG_VERSION")))
-            .build();
+        let props = writer_properties();
         Ok(ParquetSink {
             out: out.to_path_buf(),
             run_id: run_id.to_string(),
@@ -433,6 +430,127 @@ impl ParquetSink {
         }
         Ok(written)
     }
+}
+
+/// The partition folder of a date: `call_date=YYYY-MM-DD`, or Hive's null partition.
+pub fn partition_dir(date: Option<NaiveDate>) -> String {
+    match date {
+        Some(d) => format!("call_date={}", d.format("%Y-%m-%d")),
+        None => format!("call_date={NULL_PARTITION}"),
+    }
+}
+
+/// The writer settings of every callqa file: zstd level 3, `created_by` callqa.
+pub fn writer_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
+        .set_created_by(format!("callqa {}", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// One Arrow batch per `call_date` partition of a table's rows.
+pub type Parts = Vec<(Option<NaiveDate>, RecordBatch)>;
+
+fn parts<R>(
+    rows: &[R],
+    date: impl Fn(&R) -> Option<NaiveDate>,
+    to_batch: impl Fn(&[&R]) -> Result<RecordBatch, arrow::error::ArrowError>,
+) -> Result<Parts, SinkError> {
+    let mut groups: BTreeMap<Option<NaiveDate>, Vec<&R>> = BTreeMap::new();
+    for r in rows {
+        groups.entry(date(r)).or_default().push(r);
+    }
+    groups
+        .into_iter()
+        .map(|(d, g)| {
+            to_batch(&g).map(|b| (d, b)).map_err(|e| SinkError::Encode {
+                path: partition_dir(d),
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// `calls/` rows as one batch per partition.
+pub fn calls_parts(rows: &[CallFeatures]) -> Result<Parts, SinkError> {
+    parts(rows, |r| Some(r.call_date), calls_batch)
+}
+
+/// `utterances/` rows as one batch per partition.
+pub fn utterances_parts(rows: &[UtteranceRow]) -> Result<Parts, SinkError> {
+    parts(rows, |r| Some(r.call_date), utterances_batch)
+}
+
+/// `errors/` rows as one batch per partition.
+pub fn errors_parts(rows: &[ErrorRow]) -> Result<Parts, SinkError> {
+    parts(rows, |r| r.call_date, errors_batch)
+}
+
+/// Encode batches (one schema) as one Parquet file in memory; `name` is for errors.
+pub fn encode(name: &str, batches: &[RecordBatch]) -> Result<Vec<u8>, SinkError> {
+    let enc = |e: parquet::errors::ParquetError| SinkError::Encode {
+        path: name.to_string(),
+        message: e.to_string(),
+    };
+    let Some(first) = batches.first() else {
+        return Err(SinkError::Encode {
+            path: name.to_string(),
+            message: "no rows to write".into(),
+        });
+    };
+    let mut buf = Vec::new();
+    let mut writer =
+        ArrowWriter::try_new(&mut buf, first.schema(), Some(writer_properties())).map_err(enc)?;
+    for b in batches {
+        writer.write(b).map_err(enc)?;
+    }
+    writer.close().map_err(enc)?;
+    Ok(buf)
+}
+
+/// Decode a whole Parquet file held in memory; `name` is for errors.
+pub fn decode(name: &str, bytes: bytes::Bytes) -> Result<Vec<RecordBatch>, SinkError> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let bad = |message: String| SinkError::Encode {
+        path: name.to_string(),
+        message,
+    };
+    let reader = ParquetRecordBatchReaderBuilder::try_new(bytes)
+        .and_then(|b| b.build())
+        .map_err(|e| bad(e.to_string()))?;
+    reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(e.to_string()))
+}
+
+/// The distinct values of the `call_id` column of a Parquet file held in memory.
+pub fn call_ids_of(
+    name: &str,
+    bytes: bytes::Bytes,
+) -> Result<std::collections::HashSet<String>, SinkError> {
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::arrow::ProjectionMask;
+    let bad = |message: String| SinkError::Encode {
+        path: name.to_string(),
+        message,
+    };
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(bytes).map_err(|e| bad(e.to_string()))?;
+    let mask = ProjectionMask::columns(builder.parquet_schema(), ["call_id"]);
+    let reader = builder
+        .with_projection(mask)
+        .build()
+        .map_err(|e| bad(e.to_string()))?;
+    let mut ids = std::collections::HashSet::new();
+    for batch in reader {
+        let batch = batch.map_err(|e| bad(e.to_string()))?;
+        let col = batch
+            .column_by_name("call_id")
+            .and_then(|c| c.as_any().downcast_ref::<StringArray>())
+            .ok_or_else(|| bad("no call_id string column".into()))?;
+        ids.extend(col.iter().flatten().map(str::to_string));
+    }
+    Ok(ids)
 }
 
 /// Write `batch` to `dir/name` through a hidden temporary file and a rename.
