@@ -21,6 +21,13 @@ What the script does:
     byte-level BPE vocabulary (ids 0..50256 from tokenizer.json; whisper.cpp adds the
     special tokens itself) and the tensors: 2-D and conv weights as f16, 1-D tensors,
     conv biases and positional embeddings as f32, like whisper.cpp's own converter.
+
+With `--quant q8_0` the 2-D weight matrices (attention, MLP and the token embedding:
+the tensors whisper.cpp creates with the model's weight type) are stored in ggml's
+Q8_0 format instead of f16, like whisper.cpp's `quantize` tool does: blocks of 32
+values along a row, each an f16 scale d = max|x| / 127 followed by 32 int8
+q = round(x / d). Conv weights stay f16, 1-D tensors f32, and the header's ftype
+becomes 7 (mostly Q8_0) + 1000 x the quantization version (2).
 """
 
 from __future__ import annotations
@@ -38,6 +45,10 @@ except ImportError:  # pragma: no cover
     sys.exit("ct2_to_ggml: error: numpy is required (use .cache/venv/bin/python or pip install numpy)")
 
 GGML_MAGIC = 0x67676D6C  # "ggml"
+GGML_TYPE_F32, GGML_TYPE_F16, GGML_TYPE_Q8_0 = 0, 1, 8
+GGML_FTYPE_MOSTLY_F16, GGML_FTYPE_MOSTLY_Q8_0 = 1, 7
+GGML_QNT_VERSION, GGML_QNT_VERSION_FACTOR = 2, 1000
+QK8_0 = 32
 CT2_SUPPORTED_VERSIONS = (5, 6)
 
 # CTranslate2 DataType enum (include/ctranslate2/types.h).
@@ -346,12 +357,32 @@ def _f32_tensor(name: str, arr: np.ndarray) -> bool:
     )
 
 
+def quantize_q8_0(arr: np.ndarray) -> bytes:
+    """ggml Q8_0 blocks of a 2-D array, row-major (blocks run along the last axis, ggml's
+    ne[0]): per 32 values an f16 scale d = max|x| / 127 and 32 int8 round(x / d),
+    rounding halves away from zero, computed in float32 like ggml's reference
+    quantize_row_q8_0_ref."""
+    x = np.ascontiguousarray(arr, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] % QK8_0:
+        raise ConversionError(f"cannot quantize a tensor of shape {x.shape} to q8_0")
+    blocks = x.reshape(-1, QK8_0)
+    d = (np.abs(blocks).max(axis=1) / np.float32(127.0)).astype(np.float32)
+    with np.errstate(divide="ignore"):
+        inv = np.where(d > 0, np.float32(1.0) / d, np.float32(0.0)).astype(np.float32)
+    scaled = blocks * inv[:, None]
+    q = (np.sign(scaled) * np.floor(np.abs(scaled) + np.float32(0.5))).astype(np.int8)
+    out = np.empty(len(blocks), dtype=[("d", "<f2"), ("qs", "i1", QK8_0)])
+    out["d"] = d.astype("<f2")
+    out["qs"] = q
+    return out.tobytes()
+
+
 # --------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------
 
 
-def convert(ct2_dir: Path, out_path: Path) -> tuple[int, int]:
+def convert(ct2_dir: Path, out_path: Path, quant: str = "f16") -> tuple[int, int]:
     model_bin = ct2_dir / "model.bin"
     tokenizer_json = ct2_dir / "tokenizer.json"
     for p in (model_bin, tokenizer_json):
@@ -376,8 +407,12 @@ def convert(ct2_dir: Path, out_path: Path) -> tuple[int, int]:
         int(_get(t, "decoder/num_heads")),  # n_text_head
         _count_layers(t, "decoder"),  # n_text_layer
         conv1.shape[1],  # n_mels
-        1,  # ftype: mostly f16
+        GGML_FTYPE_MOSTLY_F16,  # ftype (q8_0: set below)
     ]
+    if quant == "q8_0":
+        hparams[10] = GGML_FTYPE_MOSTLY_Q8_0 + GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR
+    elif quant != "f16":
+        raise ConversionError(f"unknown --quant {quant!r} (f16 or q8_0)")
     n_mels = hparams[9]
     if n_mels not in (80, 128):
         raise ConversionError(f"{model_bin}: unexpected n_mels {n_mels}")
@@ -399,15 +434,17 @@ def convert(ct2_dir: Path, out_path: Path) -> tuple[int, int]:
             f.write(tok)
         for name, arr in tensors:
             if _f32_tensor(name, arr):
-                data, ftype = np.ascontiguousarray(arr, dtype="<f4"), 0
-            else:
-                data, ftype = np.ascontiguousarray(arr, dtype="<f2"), 1
+                raw, ftype = np.ascontiguousarray(arr, dtype="<f4").tobytes(), GGML_TYPE_F32
+            elif quant == "q8_0" and arr.ndim == 2:
+                raw, ftype = quantize_q8_0(arr), GGML_TYPE_Q8_0
+            else:  # f16 weights, and conv weights (whisper.cpp keeps them f16 in any model)
+                raw, ftype = np.ascontiguousarray(arr, dtype="<f2").tobytes(), GGML_TYPE_F16
             nb = name.encode("utf-8")
-            f.write(struct.pack("<iii", data.ndim, len(nb), ftype))
-            for d in reversed(data.shape):  # ggml order: innermost dimension first
+            f.write(struct.pack("<iii", arr.ndim, len(nb), ftype))
+            for d in reversed(arr.shape):  # ggml order: innermost dimension first
                 f.write(struct.pack("<i", d))
             f.write(nb)
-            f.write(data.tobytes())
+            f.write(raw)
     os.replace(tmp, out_path)
     return len(tensors), out_path.stat().st_size
 
@@ -416,9 +453,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--ct2-dir", required=True, type=Path, help="CTranslate2 Whisper model dir")
     ap.add_argument("--out", required=True, type=Path, help="output ggml file")
+    ap.add_argument("--quant", choices=["f16", "q8_0"], default="f16",
+                    help="weight type of the 2-D weight matrices (default f16)")
     args = ap.parse_args()
     try:
-        n, size = convert(args.ct2_dir, args.out)
+        n, size = convert(args.ct2_dir, args.out, args.quant)
     except ConversionError as e:
         print(f"ct2_to_ggml: error: {e}", file=sys.stderr)
         return 1

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Head to head: callqa's whole pipeline against faster-whisper's transcription alone, on the
+# same synthetic calls, the same Whisper base weights and the same number of threads.
+#
+#   bash benches/vs_faster_whisper.sh [N ...]        (default: 20)
+#
+# For each N it generates N stereo 8 kHz µ-law calls (benches/gen_calls.py, seeded; reused
+# if already there) and runs, one after the other:
+#   callqa              target/release/callqa run (decode, resample, Silero VAD, Whisper
+#                       on speech only, acoustic stage, rules, features, Parquet)
+#   faster-whisper      benches/fw_transcribe.py: the CTranslate2 model that
+#                       scripts/setup.sh fetched (the one callqa's ggml is converted from),
+#                       each channel of each call, greedy, language en, no VAD,
+#                       compute_type int8 and float32; optionally int8 + vad_filter
+# and prints a markdown table: wall time, real-time factor, × real time, CPU time (user +
+# sys), peak RSS (/usr/bin/time), word error rate against the synthesis truth
+# (benches/wer.py), and the ratios faster-whisper ÷ callqa of wall and CPU time. On a
+# machine busy with other work the CPU-time ratio is the steadier of the two.
+#
+# faster-whisper is installed from PyPI into its own venv, .cache/venv-bench.
+#
+# Environment:
+#   CALLQA_BENCH_THREADS   threads for both systems (default: all cores)
+#   CALLQA_BENCH_PIPELINE  callqa pipeline file (default pipelines/en-contact-center.toml)
+#   CALLQA_BENCH_MODEL     callqa --model (default: callqa's default, .cache/models/ggml-base.bin)
+#   CALLQA_BENCH_BIN       a callqa binary to use instead of building target/release/callqa
+#   CALLQA_BENCH_Q8        1 adds a callqa row with a q8_0 model, .cache/models/ggml-base-q8_0.bin
+#                          (made by scripts/ct2_to_ggml.py --quant q8_0 when missing; default 0)
+#   CALLQA_BENCH_FW_VAD    1 (default) adds a faster-whisper int8 + vad_filter row; 0 skips it
+#   CALLQA_BENCH_FW_FP32   1 (default) runs faster-whisper float32; 0 skips it
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+die() { printf 'vs_faster_whisper: error: %s\n' "$*" >&2; exit 1; }
+log() { printf '[vs_faster_whisper] %s\n' "$*" >&2; }
+
+FW_VERSION="1.2.1"
+CT2_VERSION="4.8.5"
+THREADS="${CALLQA_BENCH_THREADS:-$(nproc)}"
+PIPELINE="${CALLQA_BENCH_PIPELINE:-pipelines/en-contact-center.toml}"
+FW_VAD="${CALLQA_BENCH_FW_VAD:-1}"
+FW_FP32="${CALLQA_BENCH_FW_FP32:-1}"
+Q8="${CALLQA_BENCH_Q8:-0}"
+CT2_DIR="$ROOT/.cache/models/ct2-whisper-base"
+VENV="$ROOT/.cache/venv-bench"
+WORK="$ROOT/out/bench"
+[ $# -gt 0 ] || set -- 20
+for n in "$@"; do [[ "$n" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer, got '$n'"; done
+[ -x /usr/bin/time ] || die "/usr/bin/time not found (apt-get install time)"
+command -v soxi >/dev/null || die "soxi not found (apt-get install sox)"
+
+bash scripts/setup.sh >/dev/null
+for f in model.bin config.json tokenizer.json; do
+  [ -f "$CT2_DIR/$f" ] || die "$CT2_DIR/$f not found: scripts/setup.sh should have fetched it"
+done
+
+if [ -n "${CALLQA_BENCH_BIN:-}" ]; then
+  CALLQA="$CALLQA_BENCH_BIN"
+else
+  cargo build --release --quiet -p callqa-cli || die "cargo build --release -p callqa-cli failed"
+  CALLQA="$ROOT/target/release/callqa"
+fi
+[ -x "$CALLQA" ] || die "callqa binary $CALLQA not found or not executable"
+MODEL_ARGS=()
+[ -z "${CALLQA_BENCH_MODEL:-}" ] || MODEL_ARGS=(--model "$CALLQA_BENCH_MODEL")
+
+if ! "$VENV/bin/python" -c "import faster_whisper, ctranslate2" 2>/dev/null; then
+  log "installing faster-whisper==$FW_VERSION (ctranslate2==$CT2_VERSION) into .cache/venv-bench"
+  python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+    "faster-whisper==$FW_VERSION" "ctranslate2==$CT2_VERSION" \
+    || die "pip install faster-whisper==$FW_VERSION failed: is PyPI reachable?"
+fi
+PY="$ROOT/.cache/venv/bin/python"
+
+fw_version=$("$VENV/bin/python" -c "import faster_whisper, ctranslate2; print(faster_whisper.__version__, ctranslate2.__version__)")
+log "callqa: $CALLQA, pipeline $PIPELINE${CALLQA_BENCH_MODEL:+, model $CALLQA_BENCH_MODEL}"
+log "faster-whisper / ctranslate2: $fw_version; model $CT2_DIR; threads $THREADS"
+
+# timed LABEL CMD...: run CMD under /usr/bin/time; leaves "wall_s max_rss_kib user_s sys_s"
+# in $RUN/time-LABEL.
+timed() {
+  local label="$1"; shift
+  log "N=$N: $label"
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$RUN/time-$label" "$@" > "$RUN/log-$label" 2>&1; then
+    # callqa exits 3 when some calls became errors/ rows: still a valid timing.
+    tail -n 5 "$RUN/log-$label" >&2
+    grep -q "Command exited with non-zero status 3" "$RUN/time-$label" \
+      || die "$label failed (log: $RUN/log-$label)"
+  fi
+  # GNU time prepends a "Command exited ..." line on a non-zero status: keep the last line.
+  tail -n 1 "$RUN/time-$label" > "$RUN/time-$label.tmp" && mv "$RUN/time-$label.tmp" "$RUN/time-$label"
+}
+
+for N in "$@"; do
+  IN="$WORK/calls-$N"
+  RUN="$WORK/vs-fw-$N"
+  rm -rf "$RUN"; mkdir -p "$RUN"
+  "$PY" benches/gen_calls.py "$N" "$IN" >/dev/null
+  audio=$(soxi -D "$IN"/*.wav | awk '{s += $1} END {print s}')
+
+  labels=(callqa)
+  rm -rf "$RUN/callqa-out"
+  timed callqa "$CALLQA" run --input "$IN" --out "$RUN/callqa-out" --language en \
+    --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" "${MODEL_ARGS[@]}" \
+    --dump-transcripts "$RUN/tr-callqa"
+  if [ "$Q8" = 1 ]; then
+    labels+=(callqa-q8)
+    if [ ! -f .cache/models/ggml-base-q8_0.bin ]; then
+      "$PY" scripts/ct2_to_ggml.py --ct2-dir "$CT2_DIR" --quant q8_0 --out .cache/models/ggml-base-q8_0.bin.tmp >&2 \
+        || die "converting the q8_0 model failed"
+      mv .cache/models/ggml-base-q8_0.bin.tmp .cache/models/ggml-base-q8_0.bin
+    fi
+    rm -rf "$RUN/callqa-q8-out"
+    timed callqa-q8 "$CALLQA" run --input "$IN" --out "$RUN/callqa-q8-out" --language en \
+      --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --model .cache/models/ggml-base-q8_0.bin \
+      --dump-transcripts "$RUN/tr-callqa-q8"
+  fi
+  labels+=(fw-int8)
+  timed fw-int8 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8" \
+    --compute-type int8 --threads "$THREADS"
+  if [ "$FW_FP32" = 1 ]; then
+    labels+=(fw-fp32)
+    timed fw-fp32 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-fp32" \
+      --compute-type float32 --threads "$THREADS"
+  fi
+  if [ "$FW_VAD" = 1 ]; then
+    labels+=(fw-int8-vad)
+    timed fw-int8-vad "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8-vad" \
+      --compute-type int8 --threads "$THREADS" --vad
+  fi
+
+  for l in "${labels[@]}"; do
+    "$PY" benches/wer.py "$IN" "$RUN/tr-$l" | cut -d' ' -f2 > "$RUN/wer-$l"
+  done
+
+  "$PY" - "$RUN" "$N" "$audio" "$THREADS" "${labels[@]}" <<'PYEOF' | tee "$RUN/table.md"
+import sys
+from pathlib import Path
+run, n, audio, threads, labels = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5:]
+names = {"callqa": "callqa, whole pipeline",
+         "callqa-q8": "callqa, whole pipeline, q8_0 model",
+         "fw-int8": "faster-whisper int8, transcription",
+         "fw-fp32": "faster-whisper fp32, transcription",
+         "fw-int8-vad": "faster-whisper int8 + vad_filter"}
+res = {}
+for l in labels:
+    wall, rss, user, sys_ = (run / f"time-{l}").read_text().split()
+    res[l] = (float(wall), int(rss), float(user) + float(sys_), (run / f"wer-{l}").read_text().strip())
+base_wall, base_cpu = res["callqa"][0], res["callqa"][2]
+print(f"\nN = {n} calls, {audio:.1f} s of stereo audio, {threads} threads\n")
+print("| system | N | audio s | wall s | RTF | × real time | CPU s | peak RSS | WER % "
+      "| ratio wall (fw ÷ callqa) | ratio CPU |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for l in labels:
+    wall, rss, cpu, wer = res[l]
+    rw = "—" if l.startswith("callqa") else f"{wall / base_wall:.2f}"
+    rc = "—" if l.startswith("callqa") else f"{cpu / base_cpu:.2f}"
+    print(f"| {names[l]} | {n} | {audio:.1f} | {wall:.1f} | {wall / audio:.4f} | {audio / wall:.1f} "
+          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {rw} | {rc} |")
+PYEOF
+done
