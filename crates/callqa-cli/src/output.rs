@@ -179,7 +179,9 @@ impl Output {
     /// Commit what is left and release the output's lock.
     pub fn finish(mut self) -> Result<()> {
         self.flush()?;
-        self.ds.close();
-        Ok(())
+        let url = self.ds.url().to_string();
+        self.ds
+            .close()
+            .with_context(|| format!("cannot compact the ledger of {url}"))
     }
 }

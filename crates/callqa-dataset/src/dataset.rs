@@ -16,6 +16,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// utterances, so a reader never sees a call whose utterances are missing.
 pub const TABLES: [&str; 3] = ["utterances", "errors", "calls"];
 
+/// Ledger files beyond which a run merges them into one at its end.
+pub const LEDGER_COMPACT_AT: usize = 64;
+
 /// How [`Dataset::open`] behaves.
 #[derive(Clone, Debug, Default)]
 pub struct OpenOptions {
@@ -102,6 +105,8 @@ pub struct Dataset {
     index: HashMap<String, HashSet<String>>,
     /// Call ids already looked up for `index`.
     indexed: HashSet<String>,
+    /// Ledger files read at open or written by this run.
+    ledger_files: Vec<String>,
     /// Files written so far.
     pub files_written: usize,
 }
@@ -142,10 +147,11 @@ impl Dataset {
             existing: HashSet::new(),
             index: HashMap::new(),
             indexed: HashSet::new(),
+            ledger_files: Vec::new(),
             files_written: 0,
         };
-        ds.recover()?;
-        ds.ledger = ds.load_ledger()?;
+        let committed = ds.load_ledger()?;
+        ds.recover(&committed)?;
         ds.existing = ds.scan_call_ids("calls")?.into_values().flatten().collect();
         Ok(ds)
     }
@@ -249,8 +255,11 @@ impl Dataset {
         Ok(out)
     }
 
-    fn load_ledger(&self) -> Result<HashMap<String, LedgerEntry>> {
+    /// Read the ledger into `self.ledger` (latest entry per input) and `self.ledger_files`;
+    /// returns the ids of every committed batch.
+    fn load_ledger(&mut self) -> Result<HashSet<String>> {
         let mut latest: HashMap<String, LedgerEntry> = HashMap::new();
+        let mut committed = HashSet::new();
         let mut files = 0;
         for m in self.list("_ledger")? {
             let rel = self.loc.rel(&m.location);
@@ -262,7 +271,9 @@ impl Dataset {
                 continue;
             };
             files += 1;
+            self.ledger_files.push(rel.clone());
             for e in ledger::decode(&self.loc.show(&rel), bytes)? {
+                committed.insert(e.batch_id.clone());
                 let newer = latest.get(&e.input.input_key).is_none_or(|old| {
                     (e.committed_at, &e.batch_id) >= (old.committed_at, &old.batch_id)
                 });
@@ -272,11 +283,40 @@ impl Dataset {
             }
         }
         tracing::debug!(files, inputs = latest.len(), "ledger read");
-        Ok(latest)
+        self.ledger = latest;
+        Ok(committed)
+    }
+
+    /// Replace the ledger files this run has seen by one file of their latest entries,
+    /// once there are more than [`LEDGER_COMPACT_AT`], so reading the ledger stays cheap
+    /// night after night. Crash-safe: the new file is written before the old ones are
+    /// deleted, and duplicate entries are harmless (the latest per input wins). Files
+    /// other workers add meanwhile are not touched; recovery looks batches up by the
+    /// `batch_id`s inside the ledger, not by file name, so merged files still count.
+    fn compact_ledger(&mut self) -> Result<()> {
+        if self.ledger_files.len() <= LEDGER_COMPACT_AT {
+            return Ok(());
+        }
+        let mut entries: Vec<LedgerEntry> = self.ledger.values().cloned().collect();
+        entries.sort_by(|a, b| a.input.input_key.cmp(&b.input.input_key));
+        let rel = format!("_ledger/part-{}-compact.parquet", self.run_id);
+        let bytes = ledger::encode(&self.loc.show(&rel), &entries)?;
+        self.put(&rel, bytes)?;
+        let old = std::mem::take(&mut self.ledger_files);
+        for f in old.iter().filter(|f| **f != rel) {
+            self.delete(f)?;
+        }
+        tracing::info!(
+            files = old.len(),
+            inputs = entries.len(),
+            "ledger compacted into {rel}"
+        );
+        self.ledger_files = vec![rel];
+        Ok(())
     }
 
     /// Finish batches whose ledger file exists; discard the others (this shard only).
-    fn recover(&mut self) -> Result<()> {
+    fn recover(&mut self, committed: &HashSet<String>) -> Result<()> {
         let root = format!("_staging/{}", self.shard.tag());
         let mut batches: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for m in self.list(&root)? {
@@ -289,7 +329,7 @@ impl Dataset {
         }
         for (batch, staged) in &batches {
             let stage_dir = format!("{root}/{batch}");
-            if self.exists(&format!("_ledger/part-{batch}.parquet"))? {
+            if committed.contains(batch) {
                 match self.get(&format!("{stage_dir}/_commit.json"))? {
                     Some(plan) => {
                         let plan: CommitPlan = serde_json::from_slice(&plan).map_err(|e| {
@@ -480,6 +520,7 @@ impl Dataset {
         let ledger_rel = format!("_ledger/part-{batch_id}.parquet");
         let bytes = ledger::encode(&self.loc.show(&ledger_rel), &entries)?;
         self.put(&ledger_rel, bytes)?; // ← the commit point
+        self.ledger_files.push(ledger_rel);
         failpoint("commit");
 
         self.publish(&stage_dir, &plan)?;
@@ -518,8 +559,9 @@ impl Dataset {
         self.delete(&format!("{stage_dir}/_commit.json"))
     }
 
-    /// Release the lock.
-    pub fn close(mut self) {
+    /// Compact the ledger if it has grown, and release the lock.
+    pub fn close(mut self) -> Result<()> {
+        let compacted = self.compact_ledger();
         if let Some(dir) = &self.loc.local {
             // Empty staging folders only; a non-empty one is another shard's business.
             let _ = std::fs::remove_dir(dir.join("_staging").join(self.shard.tag()));
@@ -528,6 +570,7 @@ impl Dataset {
         if let Some(l) = self.lock.take() {
             self.rt.block_on(l.release(&self.loc));
         }
+        compacted
     }
 }
 
@@ -555,4 +598,85 @@ fn filter_out(
         }
     }
     Ok(kept)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(key: &str) -> InputRecord {
+        InputRecord {
+            input_key: key.into(),
+            call_id: key.into(),
+            path: format!("/in/{key}.wav"),
+            size_bytes: Some(100),
+            mtime: DateTime::from_timestamp(1_700_000_000, 0),
+            content_sha256: Some("00".repeat(32)),
+            outcome: Outcome::Ok,
+            stage: None,
+        }
+    }
+
+    #[test]
+    fn ledger_decides_reruns_and_compacts() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let out = out.to_str().unwrap();
+        let mut ds = Dataset::open(out, OpenOptions::default()).unwrap();
+        // A second writer is refused while the first holds the output.
+        let err = Dataset::open(out, OpenOptions::default()).err().unwrap();
+        assert!(
+            err.to_string().contains("in use by another callqa run"),
+            "{err}"
+        );
+        let n = LEDGER_COMPACT_AT + 6;
+        for i in 0..n {
+            let batch = Batch {
+                inputs: vec![input(&format!("c{i}"))],
+                ..Batch::default()
+            };
+            ds.commit(batch).unwrap();
+        }
+        ds.close().unwrap();
+        let ledger_dir = dir.path().join("out/_ledger");
+        let files: Vec<_> = std::fs::read_dir(&ledger_dir).unwrap().collect();
+        assert_eq!(files.len(), 1, "compacted into one file");
+
+        let ds = Dataset::open(out, OpenOptions::default()).unwrap();
+        assert_eq!(ds.ledger.len(), n);
+        let stat = InputStat {
+            size: Some(100),
+            mtime: DateTime::from_timestamp(1_700_000_000, 0),
+        };
+        let p = Policy::default();
+        let mut no_hash = || -> Option<String> { panic!("hashed an unchanged input") };
+        assert!(matches!(
+            ds.decide("c3", "c3", "/in/c3.wav", stat, p, &mut no_hash),
+            Decision::Skip(_)
+        ));
+        // Touched but identical content: skipped after hashing.
+        let touched = InputStat {
+            mtime: DateTime::from_timestamp(1_700_000_500, 0),
+            ..stat
+        };
+        let same = ds.decide("c3", "c3", "/in/c3.wav", touched, p, &mut || {
+            Some("00".repeat(32))
+        });
+        assert!(matches!(same, Decision::Skip(_)), "{same:?}");
+        let changed = ds.decide("c3", "c3", "/in/c3.wav", touched, p, &mut || {
+            Some("11".repeat(32))
+        });
+        assert_eq!(changed, Decision::Process { replace: true });
+        let new = ds.decide("zz", "zz", "/in/zz.wav", stat, p, &mut no_hash);
+        assert_eq!(new, Decision::Process { replace: false });
+        let forced = Policy {
+            reprocess: true,
+            ..p
+        };
+        assert_eq!(
+            ds.decide("c3", "c3", "/in/c3.wav", stat, forced, &mut no_hash),
+            Decision::Process { replace: true }
+        );
+        ds.close().unwrap();
+    }
 }
