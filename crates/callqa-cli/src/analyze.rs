@@ -1,7 +1,7 @@
 //! `callqa analyze`: bring-your-own transcripts (another ASR, a vendor export) through
 //! the same rules and timing features into the same Parquet, acoustic columns null.
 
-use crate::output::{self, key_without_call_id, record, Output};
+use crate::output::{self, record, Output};
 use crate::run::{error_row, load_pipeline, Outcome};
 use crate::summary::{CallSummary, Summary};
 use anyhow::Result;
@@ -62,15 +62,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
                 }
                 Err(e) => {
                     let path = e.path().unwrap_or(&args.transcripts).display().to_string();
-                    let eloop = e
-                        .io_error()
-                        .and_then(std::io::Error::raw_os_error)
-                        .is_some_and(|c| cfg!(target_os = "linux") && c == 40);
-                    let kind = if e.loop_ancestor().is_some() || eloop {
-                        "symlink_loop"
-                    } else {
-                        "io"
-                    };
+                    let kind = crate::inputs::walk_error_kind(&e);
                     walk_errors.push(ErrorRow {
                         call_id: String::new(),
                         call_date: None,
@@ -95,31 +87,21 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
     };
     let mut summary = Summary::new(files.len() + walk_errors.len());
     for e in walk_errors {
-        let key = key_without_call_id(&e.path, &e.message);
-        if out.dataset().ledger_entry(&key).is_some() {
+        if out.report_input_problem(e, InputStat::default())? {
+            summary.failed += 1;
+        } else {
             summary.skipped += 1;
-            continue;
         }
-        summary.failed += 1;
-        let rec = record(
-            &key,
-            "",
-            &e.path,
-            InputStat::default(),
-            None,
-            Ledger::Error,
-            Some("input"),
-        );
-        out.push_failed(e, rec, false)?;
     }
     let mut seen = std::collections::HashSet::new();
     for f in files {
         let path = f.display().to_string();
         let stat = output::stat_file(&f);
         let decide = |out: &Output, call_id: &str| {
-            out.decide(call_id, call_id, &path, stat, policy, &mut || {
-                output::sha256_file(&f)
-            })
+            out.dataset()
+                .decide(call_id, call_id, &path, stat, policy, &mut || {
+                    output::sha256_file(&f)
+                })
         };
         let t = match Transcript::from_path(&f) {
             Ok(t) => t,
@@ -164,23 +146,12 @@ pub fn analyze(args: AnalyzeArgs) -> Result<Outcome> {
                 "{}: call_id {:?} is used by another transcript file",
                 meta.path, meta.call_id
             );
-            let key = key_without_call_id(&path, &message);
-            if out.dataset().ledger_entry(&key).is_some() {
-                summary.skipped += 1;
-                continue;
-            }
-            summary.failed += 1;
-            let rec = record(
-                &key,
-                "",
-                &path,
-                stat,
-                None,
-                Ledger::Error,
-                Some("transcript"),
-            );
             let row = error_row(&meta, "transcript", "duplicate_call_id", message);
-            out.push_failed(row, rec, false)?;
+            if out.report_input_problem(row, stat)? {
+                summary.failed += 1;
+            } else {
+                summary.skipped += 1;
+            }
             continue;
         }
         let replace = match decide(&out, &meta.call_id) {

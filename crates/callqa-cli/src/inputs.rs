@@ -138,22 +138,11 @@ pub fn from_dir(dir: &Path, exts: &[&str]) -> Inputs {
                     .path()
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| dir.display().to_string());
-                // A directory link back to an ancestor, or links that point at each other
-                // (ELOOP: "too many levels of symbolic links").
-                let eloop = e
-                    .io_error()
-                    .and_then(std::io::Error::raw_os_error)
-                    .is_some_and(|c| cfg!(target_os = "linux") && c == 40);
-                let kind = if e.loop_ancestor().is_some() || eloop {
-                    "symlink_loop"
-                } else {
-                    "io"
-                };
                 inputs.errors.push(error(
                     "",
                     &path,
                     "input",
-                    kind,
+                    walk_error_kind(&e),
                     format!("{path}: cannot read: {e}"),
                 ));
             }
@@ -192,6 +181,21 @@ pub fn from_dir(dir: &Path, exts: &[&str]) -> Inputs {
         inputs.calls.push(meta);
     }
     inputs
+}
+
+/// The `error_kind` of an entry a folder walk could not read: `symlink_loop` for a
+/// directory link back to an ancestor or links that point at each other (ELOOP: "too
+/// many levels of symbolic links"), else `io`.
+pub fn walk_error_kind(e: &walkdir::Error) -> &'static str {
+    let eloop = e
+        .io_error()
+        .and_then(std::io::Error::raw_os_error)
+        .is_some_and(|c| cfg!(target_os = "linux") && c == 40);
+    if e.loop_ancestor().is_some() || eloop {
+        "symlink_loop"
+    } else {
+        "io"
+    }
 }
 
 /// Parse a timestamp: RFC 3339, or `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DDTHH:MM:SS` taken as UTC.

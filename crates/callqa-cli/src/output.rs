@@ -5,9 +5,7 @@
 
 use anyhow::{Context, Result};
 use callqa_core::{CallFeatures, ErrorRow, UtteranceRow};
-use callqa_dataset::{
-    Batch, Dataset, Decision, InputRecord, InputStat, OpenOptions, Outcome, Policy,
-};
+use callqa_dataset::{Batch, Dataset, InputRecord, InputStat, OpenOptions, Outcome};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
@@ -103,17 +101,26 @@ impl Output {
         &self.ds
     }
 
-    /// Whether to process an input (see [`Dataset::decide`]).
-    pub fn decide(
-        &self,
-        key: &str,
-        call_id: &str,
-        path: &str,
-        stat: InputStat,
-        policy: Policy,
-        hash: &mut dyn FnMut() -> Option<String>,
-    ) -> Decision {
-        self.ds.decide(key, call_id, path, stat, policy, hash)
+    /// Report a problem with an input that has no call of its own (a broken manifest row,
+    /// an unreadable folder entry, a duplicate call id) once: an error row and a ledger
+    /// record keyed by [`key_without_call_id`]. Returns `false`, writing nothing, when an
+    /// earlier run already reported it.
+    pub fn report_input_problem(&mut self, e: ErrorRow, stat: InputStat) -> Result<bool> {
+        let key = key_without_call_id(&e.path, &e.message);
+        if self.ds.ledger_entry(&key).is_some() {
+            return Ok(false);
+        }
+        let rec = record(
+            &key,
+            &e.call_id,
+            &e.path,
+            stat,
+            None,
+            Outcome::Error,
+            Some(&e.stage),
+        );
+        self.push_failed(e, rec, false)?;
+        Ok(true)
     }
 
     /// Locate the rows of calls that this run will replace.

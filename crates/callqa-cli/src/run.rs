@@ -7,7 +7,7 @@
 //! holds.
 
 use crate::inputs::{self, Inputs};
-use crate::output::{self, key_without_call_id, record, Output};
+use crate::output::{self, record, Output};
 use crate::summary::{CallSummary, Summary};
 use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
@@ -419,25 +419,14 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
     let mut summary = Summary::new(calls.len() + errors.len());
     let mut skip_reasons: BTreeMap<String, usize> = BTreeMap::new();
     for e in errors {
-        let key = key_without_call_id(&e.path, &e.message);
-        if out.dataset().ledger_entry(&key).is_some() {
+        if out.report_input_problem(e, InputStat::default())? {
+            summary.failed += 1;
+        } else {
             summary.skipped += 1;
             *skip_reasons
                 .entry("input problem already reported in errors/".into())
                 .or_default() += 1;
-            continue;
         }
-        summary.failed += 1;
-        let rec = record(
-            &key,
-            &e.call_id,
-            &e.path,
-            InputStat::default(),
-            None,
-            Ledger::Error,
-            Some(&e.stage),
-        );
-        out.push_failed(e, rec, false)?;
     }
     let mut todo: Vec<Job> = Vec::new();
     let mut replace_ids: HashSet<String> = HashSet::new();
@@ -456,7 +445,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             output::stat_file(Path::new(&meta.path))
         };
         let path = meta.path.clone();
-        let decision = out.decide(
+        let decision = out.dataset().decide(
             &meta.call_id,
             &meta.call_id,
             &meta.path,
