@@ -14,7 +14,7 @@
 #                       compute_type int8 and float32; optionally int8 + vad_filter
 # and prints a markdown table: wall time, real-time factor, × real time, CPU time (user +
 # sys), peak RSS (/usr/bin/time), word error rate against the synthesis truth
-# (benches/wer.py), and the ratios faster-whisper ÷ callqa of wall and CPU time. On a
+# (benches/wer.py; "by turn" also counts words put in the wrong utterance), and the ratios faster-whisper ÷ callqa of wall and CPU time. On a
 # machine busy with other work the CPU-time ratio is the steadier of the two.
 #
 # faster-whisper is installed from PyPI into its own venv, .cache/venv-bench.
@@ -26,6 +26,8 @@
 #   CALLQA_BENCH_BIN       a callqa binary to use instead of building target/release/callqa
 #   CALLQA_BENCH_Q8        1 adds a callqa row with a q8_0 model, .cache/models/ggml-base-q8_0.bin
 #                          (made by scripts/ct2_to_ggml.py --quant q8_0 when missing; default 0)
+#   CALLQA_BENCH_NODTW     1 (default) adds a callqa row with `[asr] dtw = false` (a copy of the
+#                          pipeline in out/bench/); 0 skips it
 #   CALLQA_BENCH_FW_VAD    1 (default) adds a faster-whisper int8 + vad_filter row; 0 skips it
 #   CALLQA_BENCH_FW_FP32   1 (default) runs faster-whisper float32; 0 skips it
 set -euo pipefail
@@ -42,6 +44,7 @@ PIPELINE="${CALLQA_BENCH_PIPELINE:-pipelines/en-contact-center.toml}"
 FW_VAD="${CALLQA_BENCH_FW_VAD:-1}"
 FW_FP32="${CALLQA_BENCH_FW_FP32:-1}"
 Q8="${CALLQA_BENCH_Q8:-0}"
+NODTW="${CALLQA_BENCH_NODTW:-1}"
 CT2_DIR="$ROOT/.cache/models/ct2-whisper-base"
 VENV="$ROOT/.cache/venv-bench"
 WORK="$ROOT/out/bench"
@@ -117,6 +120,18 @@ for N in "$@"; do
       --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --model .cache/models/ggml-base-q8_0.bin \
       --dump-transcripts "$RUN/tr-callqa-q8"
   fi
+  if [ "$NODTW" = 1 ]; then
+    labels+=(callqa-nodtw)
+    # The copy lives outside pipelines/, so its relative model paths are made absolute.
+    mkdir -p "$WORK/pipelines"
+    nodtw="$WORK/pipelines/$(basename "${PIPELINE%.toml}")-nodtw.toml"
+    sed -e 's/^dtw = true/dtw = false/' -e "s#\"\.\./models/#\"$ROOT/models/#" "$PIPELINE" > "$nodtw"
+    grep -q '^dtw = false' "$nodtw" || die "$PIPELINE has no 'dtw = true' line to turn off"
+    rm -rf "$RUN/callqa-nodtw-out"
+    timed callqa-nodtw "$CALLQA" run --input "$IN" --out "$RUN/callqa-nodtw-out" --language en \
+      --threads "$THREADS" --summary-rows 0 --pipeline "$nodtw" "${MODEL_ARGS[@]}" \
+      --dump-transcripts "$RUN/tr-callqa-nodtw"
+  fi
   labels+=(fw-int8)
   timed fw-int8 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8" \
     --compute-type int8 --threads "$THREADS"
@@ -133,6 +148,7 @@ for N in "$@"; do
 
   for l in "${labels[@]}"; do
     "$PY" benches/wer.py "$IN" "$RUN/tr-$l" | cut -d' ' -f2 > "$RUN/wer-$l"
+    "$PY" benches/wer.py "$IN" "$RUN/tr-$l" --by-turn | cut -d' ' -f2 > "$RUN/turnwer-$l"
   done
 
   "$PY" - "$RUN" "$N" "$audio" "$THREADS" "${labels[@]}" <<'PYEOF' | tee "$RUN/table.md"
@@ -141,23 +157,25 @@ from pathlib import Path
 run, n, audio, threads, labels = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5:]
 names = {"callqa": "callqa, whole pipeline",
          "callqa-q8": "callqa, whole pipeline, q8_0 model",
+         "callqa-nodtw": "callqa, whole pipeline, dtw = false",
          "fw-int8": "faster-whisper int8, transcription",
          "fw-fp32": "faster-whisper fp32, transcription",
          "fw-int8-vad": "faster-whisper int8 + vad_filter"}
 res = {}
 for l in labels:
     wall, rss, user, sys_ = (run / f"time-{l}").read_text().split()
-    res[l] = (float(wall), int(rss), float(user) + float(sys_), (run / f"wer-{l}").read_text().strip())
+    res[l] = (float(wall), int(rss), float(user) + float(sys_), (run / f"wer-{l}").read_text().strip(),
+              (run / f"turnwer-{l}").read_text().strip())
 base_wall, base_cpu = res["callqa"][0], res["callqa"][2]
 print(f"\nN = {n} calls, {audio:.1f} s of stereo audio, {threads} threads\n")
 print("| system | N | audio s | wall s | RTF | × real time | CPU s | peak RSS | WER % "
-      "| ratio wall (fw ÷ callqa) | ratio CPU |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+      "| WER by turn % | ratio wall (fw ÷ callqa) | ratio CPU |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for l in labels:
-    wall, rss, cpu, wer = res[l]
+    wall, rss, cpu, wer, turnwer = res[l]
     rw = "—" if l.startswith("callqa") else f"{wall / base_wall:.2f}"
     rc = "—" if l.startswith("callqa") else f"{cpu / base_cpu:.2f}"
     print(f"| {names[l]} | {n} | {audio:.1f} | {wall:.1f} | {wall / audio:.4f} | {audio / wall:.1f} "
-          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {rw} | {rc} |")
+          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {turnwer} | {rw} | {rc} |")
 PYEOF
 done

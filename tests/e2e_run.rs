@@ -290,3 +290,73 @@ fn stereo_call_through_run_to_parquet() {
         "rerun must not report the same broken inputs again"
     );
 }
+
+/// Several Whisper workers transcribe different calls at once. Each call must get its own
+/// words: with one thread per worker, the rows equal those of a single worker run one
+/// call at a time (whisper.cpp is deterministic for a given thread count).
+#[test]
+fn parallel_whisper_workers_keep_calls_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let full = dir.path().join("en_call_basic.wav");
+    synth(&repo().join("tests/data/calls/en_call_basic.json"), &full);
+    // Three different calls: the whole call, its first 12 s, and its channels swapped.
+    let sox = |args: &[&str]| {
+        let st = std::process::Command::new("sox")
+            .args(args)
+            .status()
+            .expect("run sox");
+        assert!(st.success(), "sox {args:?}");
+    };
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    std::fs::copy(&full, input.join("whole.wav")).unwrap();
+    sox(&[&s(&full), &s(&input.join("first12.wav")), "trim", "0", "12"]);
+    sox(&[&s(&full), &s(&input.join("swapped.wav")), "remix", "2", "1"]);
+
+    const UTTS: &str = r#"
+import duckdb, json, sys
+rows = duckdb.sql(f"select call_id, idx, speaker, round(start_s, 3), text from read_parquet('{sys.argv[1]}/utterances/**/*.parquet', hive_partitioning=true) order by call_id, idx").fetchall()
+print(json.dumps(rows))
+"#;
+    let run = |name: &str, threads: &str, workers: &str| {
+        let out = dir.path().join(name);
+        let o = callqa()
+            .args([
+                "run",
+                "--language",
+                "en",
+                "--no-acoustic",
+                "--summary-rows",
+                "0",
+            ])
+            .args(["--threads", threads, "--asr-workers", workers, "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        check(
+            &o,
+            &format!("callqa run --threads {threads} --asr-workers {workers}"),
+        );
+        py_json(UTTS, &[&out])
+    };
+    let serial = run("serial", "1", "1");
+    let parallel = run("parallel", "3", "3");
+    let rows = serial.as_array().unwrap();
+    let calls: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(calls.len(), 3, "every call has utterances: {serial}");
+    // The swapped call has the operator's words on the customer side.
+    let said = |call: &str, who: &str| -> String {
+        rows.iter()
+            .filter(|r| r[0] == call && r[2] == who)
+            .map(|r| r[4].as_str().unwrap().to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert!(said("whole", "customer").contains("card"), "{serial}");
+    assert!(said("swapped", "operator").contains("card"), "{serial}");
+    assert_eq!(parallel, serial, "parallel workers changed the rows");
+}

@@ -49,9 +49,14 @@ pub struct RunArgs {
     /// Whisper model in ggml format (default: .cache/models/ggml-base.bin from scripts/setup.sh).
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// CPU threads for Whisper (default: all cores).
+    /// CPU threads for Whisper, all workers together (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Calls transcribed at once, each by its own Whisper worker with threads / workers
+    /// threads (default: one worker per thread, at most 8, or 2 on a GPU build:
+    /// whisper.cpp scales better across calls than across the threads of one call).
+    #[arg(long)]
+    pub asr_workers: Option<usize>,
     /// Also write each call's transcript as JSON (the `callqa analyze` input format) here.
     #[arg(long)]
     pub dump_transcripts: Option<PathBuf>,
@@ -96,6 +101,14 @@ pub struct Outcome {
     pub failed: usize,
 }
 
+/// Default ceiling of `--asr-workers`: each worker holds a Whisper decoding state and a
+/// call in memory.
+#[cfg(not(feature = "cuda"))]
+const MAX_DEFAULT_WORKERS: usize = 8;
+/// Default ceiling of `--asr-workers` on a GPU build: the workers share one GPU.
+#[cfg(feature = "cuda")]
+const MAX_DEFAULT_WORKERS: usize = 2;
+
 /// What the ledger needs to know about an input being processed.
 struct Job {
     meta: CallMeta,
@@ -125,6 +138,54 @@ impl JobInfo {
             stage,
         )
     }
+}
+
+/// What Whisper made of one call: its utterances in time order and its language.
+struct Asr {
+    utterances: Vec<Utterance>,
+    language: Option<String>,
+}
+
+/// Transcribe every channel of a prepared call (on the calling thread, with `threads`
+/// whisper.cpp threads). The language is the manifest's, else the run's, else the one
+/// Whisper detected.
+fn transcribe_call(
+    asr: &AsrEngine,
+    p: &Prepared,
+    default_lang: Option<&str>,
+    threads: usize,
+) -> std::result::Result<Asr, Box<ErrorRow>> {
+    let lang = language_arg(p.meta.language.as_deref())
+        .map(|l| callqa_asr::language_code(&l).map_or(l, str::to_string))
+        .or_else(|| default_lang.map(str::to_string));
+    let mut utterances: Vec<Utterance> = Vec::new();
+    let mut detected: Option<String> = None;
+    for (ch, segs) in &p.channels {
+        let t = asr
+            .transcribe(&ch.samples, segs, lang.as_deref(), threads)
+            .map_err(|e| {
+                Box::new(error_row(
+                    &p.meta,
+                    "asr",
+                    e.kind(),
+                    format!("{}: {e}", p.meta.path),
+                ))
+            })?;
+        if detected.is_none() {
+            detected = t.language.clone();
+        }
+        utterances.extend(t.pieces.into_iter().map(|piece| Utterance {
+            speaker: ch.speaker,
+            start_s: piece.start_s,
+            end_s: piece.end_s,
+            text: piece.text,
+        }));
+    }
+    utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    Ok(Asr {
+        utterances,
+        language: lang.or(detected),
+    })
 }
 
 /// A call after decoding and VAD, waiting for ASR.
@@ -304,6 +365,11 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
         .max(1);
+    let workers = args
+        .asr_workers
+        .unwrap_or(threads.min(MAX_DEFAULT_WORKERS))
+        .clamp(1, threads);
+    let per_worker = (threads / workers).max(1);
     let model = args
         .model
         .clone()
@@ -403,6 +469,8 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         pipeline = %pipeline_path.display(),
         model = %model.display(),
         threads,
+        asr_workers = workers,
+        threads_per_worker = per_worker,
         language = default_lang.as_deref().unwrap_or("auto"),
         window_s = cfg.asr.window_s,
         dynamic_audio_ctx = cfg.asr.dynamic_audio_ctx,
@@ -494,6 +562,10 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
     let progress = summary.progress_bar(n_todo);
 
     type Item = (JobInfo, std::result::Result<Prepared, Box<ErrorRow>>);
+    type Done = (
+        JobInfo,
+        std::result::Result<(Prepared, std::result::Result<Asr, Box<ErrorRow>>), Box<ErrorRow>>,
+    );
     let (tx, rx) = mpsc::sync_channel::<Item>(2);
     let cfg_prep = cfg.clone();
     let store = Arc::new(store);
@@ -516,113 +588,116 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         })
         .context("cannot start the preparation thread")?;
 
-    for (info, item) in rx {
-        let p = match item {
-            Ok(p) => p,
-            Err(e) => {
+    // Whisper workers: each takes the next prepared call, transcribes its channels with
+    // its own decoding state and `per_worker` threads, and hands the result back to this
+    // thread, which alone writes the output (in the order calls finish).
+    let rx = std::sync::Mutex::new(rx);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(workers);
+    std::thread::scope(|scope| -> Result<()> {
+        for w in 0..workers {
+            let done_tx = done_tx.clone();
+            let (rx, asr, default_lang) = (&rx, &asr, default_lang.as_deref());
+            std::thread::Builder::new()
+                .name(format!("callqa-asr-{w}"))
+                .spawn_scoped(scope, move || loop {
+                    // The lock is held only while waiting for the next call.
+                    let next = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok((info, item)) = next else { break };
+                    let done = item.map(|p| {
+                        let a = transcribe_call(asr, &p, default_lang, per_worker);
+                        (p, a)
+                    });
+                    if done_tx.send((info, done)).is_err() {
+                        break;
+                    }
+                })
+                .context("cannot start a Whisper worker thread")?;
+        }
+        drop(done_tx);
+        for (info, item) in done_rx.iter() {
+            let (p, asr_out) = match item {
+                Ok(x) => x,
+                Err(e) => {
+                    summary.failed += 1;
+                    progress.inc(1);
+                    let rec = info.record(Ledger::Error, Some(&e.stage));
+                    out.push_failed(*e, rec, info.replace)?;
+                    continue;
+                }
+            };
+            let mut grown_for_call = Vec::new();
+            let (utterances, language, asr_failed) = match asr_out {
+                Ok(a) => (a.utterances, a.language, None),
+                Err(e) => (Vec::new(), None, Some(e)),
+            };
+            failpoint("asr");
+            progress.inc(1);
+            if let Some(e) = asr_failed {
                 summary.failed += 1;
-                progress.inc(1);
-                let rec = info.record(Ledger::Error, Some(&e.stage));
+                let rec = info.record(Ledger::Error, Some("asr"));
                 out.push_failed(*e, rec, info.replace)?;
                 continue;
             }
-        };
-        let mut grown_for_call = Vec::new();
-        let lang = language_arg(p.meta.language.as_deref())
-            .map(|l| callqa_asr::language_code(&l).map_or(l, str::to_string))
-            .or_else(|| default_lang.clone());
-        let mut utterances: Vec<Utterance> = Vec::new();
-        let mut detected: Option<String> = None;
-        let mut asr_failed = None;
-        for (ch, segs) in &p.channels {
-            match asr.transcribe(&ch.samples, segs, lang.as_deref(), threads) {
-                Ok(t) => {
-                    if detected.is_none() {
-                        detected = t.language.clone();
+            let acoustics = match (&scorer, p.acoustic) {
+                (Some(s), Some(Ok(channels))) => {
+                    let r = s.score(&channels, &utterances);
+                    summary.add_acoustic(r.call.windows, p.acoustic_s);
+                    if let Some(id) = operator_of(&p.meta) {
+                        for ch in channels.iter().filter(|c| c.speaker == Speaker::Operator) {
+                            grown_for_call.push((id.to_string(), ch.stats.clone()));
+                        }
                     }
-                    utterances.extend(t.pieces.into_iter().map(|piece| Utterance {
-                        speaker: ch.speaker,
-                        start_s: piece.start_s,
-                        end_s: piece.end_s,
-                        text: piece.text,
-                    }));
+                    Some(r)
                 }
-                Err(e) => {
-                    asr_failed = Some(error_row(
-                        &p.meta,
-                        "asr",
-                        e.kind(),
-                        format!("{}: {e}", p.meta.path),
-                    ));
-                    break;
+                (_, Some(Err(e))) => {
+                    summary.warnings += 1;
+                    out.push_error(*e);
+                    None
                 }
-            }
-        }
-        failpoint("asr");
-        progress.inc(1);
-        if let Some(e) = asr_failed {
-            summary.failed += 1;
-            let rec = info.record(Ledger::Error, Some("asr"));
-            out.push_failed(e, rec, info.replace)?;
-            continue;
-        }
-        utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-        let language = lang.or(detected);
-        let acoustics = match (&scorer, p.acoustic) {
-            (Some(s), Some(Ok(channels))) => {
-                let r = s.score(&channels, &utterances);
-                summary.add_acoustic(r.call.windows, p.acoustic_s);
-                if let Some(id) = operator_of(&p.meta) {
-                    for ch in channels.iter().filter(|c| c.speaker == Speaker::Operator) {
-                        grown_for_call.push((id.to_string(), ch.stats.clone()));
-                    }
-                }
-                Some(r)
-            }
-            (_, Some(Err(e))) => {
-                summary.warnings += 1;
-                out.push_error(*e);
-                None
-            }
-            _ => None,
-        };
-        let (call, rows) = callqa_features::build_rows(
-            &p.meta,
-            p.duration_s,
-            p.layout,
-            language.as_deref(),
-            &utterances,
-            &rules,
-            &cfg,
-            Some(asr.model_name()),
-            acoustics.as_ref(),
-            Utc::now(),
-        );
-        if let Some(d) = &args.dump_transcripts {
-            let t = Transcript::from_utterances(
-                &p.meta.call_id,
-                p.meta.operator_id.as_deref(),
-                p.meta.started_at,
+                _ => None,
+            };
+            let (call, rows) = callqa_features::build_rows(
+                &p.meta,
+                p.duration_s,
+                p.layout,
                 language.as_deref(),
                 &utterances,
+                &rules,
+                &cfg,
+                Some(asr.model_name()),
+                acoustics.as_ref(),
+                Utc::now(),
             );
-            write_transcript(d, &t)?;
+            if let Some(d) = &args.dump_transcripts {
+                let t = Transcript::from_utterances(
+                    &p.meta.call_id,
+                    p.meta.operator_id.as_deref(),
+                    p.meta.started_at,
+                    language.as_deref(),
+                    &utterances,
+                );
+                write_transcript(d, &t)?;
+            }
+            tracing::info!(
+                call_id = %call.call_id,
+                audio_s = format!("{:.1}", p.duration_s),
+                utterances = rows.len(),
+                done = summary.done() + 1,
+                of = n_todo,
+                "call processed"
+            );
+            summary.add(CallSummary::from_row(&call, p.duration_s));
+            progress.set_message(format!("{:.2} h of audio", summary.audio_hours()));
+            out.push_call(call, rows, info.record(Ledger::Ok, None), info.replace)?;
+            for (id, stats) in grown_for_call {
+                grown.merge(&id, &stats)?;
+            }
         }
-        tracing::info!(
-            call_id = %call.call_id,
-            audio_s = format!("{:.1}", p.duration_s),
-            utterances = rows.len(),
-            done = summary.done() + 1,
-            of = n_todo,
-            "call processed"
-        );
-        summary.add(CallSummary::from_row(&call, p.duration_s));
-        progress.set_message(format!("{:.2} h of audio", summary.audio_hours()));
-        out.push_call(call, rows, info.record(Ledger::Ok, None), info.replace)?;
-        for (id, stats) in grown_for_call {
-            grown.merge(&id, &stats)?;
-        }
-    }
+        Ok(())
+    })?;
     producer
         .join()
         .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
