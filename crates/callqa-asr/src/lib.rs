@@ -293,6 +293,88 @@ impl AsrEngine {
         &self.cfg
     }
 
+    /// A decoding session: a whisper.cpp state (key/value caches and compute buffers,
+    /// about 100–200 MiB for base) to transcribe channel after channel on one thread.
+    /// Keep one per worker thread rather than one per call: creating a state allocates
+    /// and measures its buffers.
+    pub fn session(&self) -> Result<AsrSession<'_>, AsrError> {
+        let state = self
+            .ctx
+            .create_state()
+            .map_err(|source| AsrError::Whisper {
+                during: "creating a decoding state",
+                source,
+            })?;
+        Ok(AsrSession {
+            engine: self,
+            state,
+        })
+    }
+
+    /// Transcribe one channel in a session of its own (see [`AsrSession::transcribe`]).
+    pub fn transcribe(
+        &self,
+        samples_16k: &[f32],
+        segments: &[SpeechSegment],
+        language: Option<&str>,
+        threads: usize,
+    ) -> Result<ChannelTranscript, AsrError> {
+        self.session()?
+            .transcribe(samples_16k, segments, language, threads)
+    }
+
+    fn full_params<'a>(
+        &self,
+        language: Option<&'a str>,
+        threads: usize,
+        window_s: f64,
+    ) -> FullParams<'a, 'static> {
+        let strategy = if self.cfg.beam_size <= 1 {
+            SamplingStrategy::Greedy { best_of: 5 }
+        } else {
+            SamplingStrategy::BeamSearch {
+                beam_size: self.cfg.beam_size.min(16) as c_int,
+                patience: -1.0,
+            }
+        };
+        // Defaults kept from whisper.cpp: temperature 0 with fallback (+0.2 up to 1.0 when
+        // the entropy exceeds 2.4 or the mean log-probability is below -1), no-speech
+        // threshold 0.6, suppress_blank.
+        let mut p = FullParams::new(strategy);
+        p.set_n_threads(threads.clamp(1, 64) as c_int);
+        p.set_language(language);
+        p.set_detect_language(false);
+        p.set_translate(false);
+        p.set_no_context(true);
+        p.set_token_timestamps(true);
+        p.set_suppress_blank(true);
+        p.set_suppress_nst(true);
+        p.set_print_special(false);
+        p.set_print_progress(false);
+        p.set_print_realtime(false);
+        p.set_print_timestamps(false);
+        if self.cfg.dynamic_audio_ctx {
+            p.set_audio_ctx(audio_ctx_for(window_s) as c_int);
+        }
+        p
+    }
+}
+
+/// A Whisper decoding state bound to its engine; see [`AsrEngine::session`].
+pub struct AsrSession<'a> {
+    engine: &'a AsrEngine,
+    state: whisper_rs::WhisperState,
+}
+
+impl std::fmt::Debug for AsrSession<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsrSession")
+            .field("model", &self.engine.model_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsrSession<'_> {
     /// Transcribe the speech `segments` of one channel (`samples_16k`: mono, 16 kHz,
     /// channel time 0 = sample 0). `language`: a Whisper language code, or `None` (or
     /// `"auto"`) to detect it per window. `threads`: CPU threads for this call.
@@ -300,7 +382,7 @@ impl AsrEngine {
     /// Returns one [`AsrPiece`] per segment that received text, with the segment's
     /// bounds, in time order. Segments with no recognised text are left out.
     pub fn transcribe(
-        &self,
+        &mut self,
         samples_16k: &[f32],
         segments: &[SpeechSegment],
         language: Option<&str>,
@@ -318,8 +400,8 @@ impl AsrEngine {
             segments,
             samples_16k.len(),
             SAMPLE_RATE,
-            self.cfg.window_s,
-            self.cfg.gap_s,
+            self.engine.cfg.window_s,
+            self.engine.cfg.gap_s,
         );
         let mut out = ChannelTranscript {
             language: language.map(str::to_string),
@@ -331,14 +413,9 @@ impl AsrEngine {
             return Ok(out);
         }
 
-        let mut state = self
-            .ctx
-            .create_state()
-            .map_err(|source| AsrError::Whisper {
-                during: "creating a decoding state",
-                source,
-            })?;
-        let eot = self.ctx.token_eot();
+        let engine = self.engine;
+        let state = &mut self.state;
+        let eot = engine.ctx.token_eot();
         let mut texts: Vec<Vec<u8>> = vec![Vec::new(); segments.len()];
         let mut detected: HashMap<&'static str, f64> = HashMap::new();
         let sr = f64::from(SAMPLE_RATE);
@@ -347,7 +424,7 @@ impl AsrEngine {
             let audio = w.audio(samples_16k);
             let win_s = w.duration_s(SAMPLE_RATE);
             out.audio_s_decoded += win_s;
-            let params = self.full_params(language, threads, win_s);
+            let params = engine.full_params(language, threads, win_s);
             state
                 .full(params, &audio)
                 .map_err(|source| AsrError::Whisper {
@@ -426,42 +503,6 @@ impl AsrEngine {
         pieces.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
         out.pieces = pieces;
         Ok(out)
-    }
-
-    fn full_params<'a>(
-        &self,
-        language: Option<&'a str>,
-        threads: usize,
-        window_s: f64,
-    ) -> FullParams<'a, 'static> {
-        let strategy = if self.cfg.beam_size <= 1 {
-            SamplingStrategy::Greedy { best_of: 5 }
-        } else {
-            SamplingStrategy::BeamSearch {
-                beam_size: self.cfg.beam_size.min(16) as c_int,
-                patience: -1.0,
-            }
-        };
-        // Defaults kept from whisper.cpp: temperature 0 with fallback (+0.2 up to 1.0 when
-        // the entropy exceeds 2.4 or the mean log-probability is below -1), no-speech
-        // threshold 0.6, suppress_blank.
-        let mut p = FullParams::new(strategy);
-        p.set_n_threads(threads.clamp(1, 64) as c_int);
-        p.set_language(language);
-        p.set_detect_language(false);
-        p.set_translate(false);
-        p.set_no_context(true);
-        p.set_token_timestamps(true);
-        p.set_suppress_blank(true);
-        p.set_suppress_nst(true);
-        p.set_print_special(false);
-        p.set_print_progress(false);
-        p.set_print_realtime(false);
-        p.set_print_timestamps(false);
-        if self.cfg.dynamic_audio_ctx {
-            p.set_audio_ctx(audio_ctx_for(window_s) as c_int);
-        }
-        p
     }
 }
 

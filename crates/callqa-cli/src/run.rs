@@ -150,7 +150,7 @@ struct Asr {
 /// whisper.cpp threads). The language is the manifest's, else the run's, else the one
 /// Whisper detected.
 fn transcribe_call(
-    asr: &AsrEngine,
+    asr: &mut callqa_asr::AsrSession<'_>,
     p: &Prepared,
     default_lang: Option<&str>,
     threads: usize,
@@ -599,19 +599,31 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             let (rx, asr, default_lang) = (&rx, &asr, default_lang.as_deref());
             std::thread::Builder::new()
                 .name(format!("callqa-asr-{w}"))
-                .spawn_scoped(scope, move || loop {
-                    // The lock is held only while waiting for the next call.
-                    let next = match rx.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => break,
-                    };
-                    let Ok((info, item)) = next else { break };
-                    let done = item.map(|p| {
-                        let a = transcribe_call(asr, &p, default_lang, per_worker);
-                        (p, a)
-                    });
-                    if done_tx.send((info, done)).is_err() {
-                        break;
+                .spawn_scoped(scope, move || {
+                    // One decoding state per worker, reused call after call.
+                    let mut session = asr.session();
+                    loop {
+                        // The lock is held only while waiting for the next call.
+                        let next = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((info, item)) = next else { break };
+                        let done = item.map(|p| {
+                            let a = match &mut session {
+                                Ok(s) => transcribe_call(s, &p, default_lang, per_worker),
+                                Err(e) => Err(Box::new(error_row(
+                                    &p.meta,
+                                    "asr",
+                                    e.kind(),
+                                    format!("{}: {e}", p.meta.path),
+                                ))),
+                            };
+                            (p, a)
+                        });
+                        if done_tx.send((info, done)).is_err() {
+                            break;
+                        }
                     }
                 })
                 .context("cannot start a Whisper worker thread")?;
