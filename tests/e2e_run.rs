@@ -360,3 +360,39 @@ print(json.dumps(rows))
     assert!(said("swapped", "operator").contains("card"), "{serial}");
     assert_eq!(parallel, serial, "parallel workers changed the rows");
 }
+
+/// Regression: on this call whisper.cpp 1.8.3 used to re-decode a window from a timestamp
+/// under 0.14 s and abort the whole process in its DTW step (`filter_width < a->ne[2]`),
+/// which would stop a nightly batch at the same call on every rerun. Windows are now
+/// decoded in one pass (`single_segment`).
+#[test]
+fn call_that_aborted_whisper_dtw_is_transcribed() {
+    let dir = tempfile::tempdir().unwrap();
+    let gen = dir.path().join("gen");
+    let o = std::process::Command::new(python())
+        .arg(repo().join("benches/gen_calls.py"))
+        .arg("22")
+        .arg(&gen)
+        .output()
+        .unwrap();
+    check(&o, "benches/gen_calls.py 22");
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::rename(gen.join("call_00021.wav"), input.join("call_00021.wav")).unwrap();
+    let out = dir.path().join("out");
+    let o = callqa()
+        .args(["run", "--language", "en", "--no-acoustic", "--threads", "1"])
+        .args(["--summary-rows", "0", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    check(&o, "callqa run on call_00021");
+    const N: &str = r#"
+import duckdb, json, sys
+print(json.dumps(duckdb.connect().execute(f"select count(*) from read_parquet('{sys.argv[1]}/utterances/**/*.parquet', hive_partitioning=true)").fetchone()[0]))
+"#;
+    let n = py_json(N, &[&out]).as_i64().unwrap();
+    assert!(n >= 10, "call_00021 should have many utterances, got {n}");
+}

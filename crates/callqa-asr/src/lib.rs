@@ -347,6 +347,12 @@ impl AsrEngine {
         p.set_translate(false);
         p.set_no_context(true);
         p.set_token_timestamps(true);
+        // One pass per window. Without it whisper.cpp decodes again from the last
+        // timestamp when the text ends before the window does; when that timestamp is
+        // under 0.14 s its DTW step aborts the whole process (`filter_width <
+        // a->ne[2]` in median_filter, whisper.cpp 1.8.3; found on benches/gen_calls.py
+        // call_00021). Packed windows end where their speech ends, so nothing is lost.
+        p.set_single_segment(true);
         p.set_suppress_blank(true);
         p.set_suppress_nst(true);
         p.set_print_special(false);
