@@ -402,12 +402,13 @@ impl AsrSession<'_> {
                 return Err(AsrError::UnknownLanguage(l.to_string()));
             }
         }
+        let engine = self.engine;
         let windows = packing::plan_windows(
             segments,
             samples_16k.len(),
             SAMPLE_RATE,
-            self.engine.cfg.window_s,
-            self.engine.cfg.gap_s,
+            engine.cfg.window_s,
+            engine.cfg.gap_s,
         );
         let mut out = ChannelTranscript {
             language: language.map(str::to_string),
@@ -419,7 +420,6 @@ impl AsrSession<'_> {
             return Ok(out);
         }
 
-        let engine = self.engine;
         let state = &mut self.state;
         let eot = engine.ctx.token_eot();
         let mut texts: Vec<Vec<u8>> = vec![Vec::new(); segments.len()];

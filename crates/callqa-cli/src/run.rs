@@ -1,10 +1,11 @@
 //! `callqa run`: recordings → decode → VAD → (Whisper on speech only ∥ emotion/arousal on
 //! speech windows) → rules, timing, smile scores → Parquet.
 //!
-//! Two stages overlap: a preparation thread decodes each call, finds its speech (VAD) and
-//! runs the acoustic classifiers on it, while the main thread transcribes the previous
-//! call; a bounded queue between them keeps memory flat however many calls the input
-//! holds.
+//! Three stages overlap: a preparation thread decodes each call, finds its speech (VAD)
+//! and runs the acoustic classifiers on it; Whisper workers, each with its own decoding
+//! state, transcribe the calls prepared before; the main thread alone builds the rows and
+//! commits them. Bounded queues between them keep memory flat however many calls the
+//! input holds.
 
 use crate::inputs::{self, Inputs};
 use crate::output::{self, record, Output};
@@ -163,14 +164,7 @@ fn transcribe_call(
     for (ch, segs) in &p.channels {
         let t = asr
             .transcribe(&ch.samples, segs, lang.as_deref(), threads)
-            .map_err(|e| {
-                Box::new(error_row(
-                    &p.meta,
-                    "asr",
-                    e.kind(),
-                    format!("{}: {e}", p.meta.path),
-                ))
-            })?;
+            .map_err(|e| asr_error(&p.meta, &e))?;
         if detected.is_none() {
             detected = t.language.clone();
         }
@@ -186,6 +180,16 @@ fn transcribe_call(
         utterances,
         language: lang.or(detected),
     })
+}
+
+/// The error row of a call whose speech recognition failed.
+fn asr_error(meta: &CallMeta, e: &callqa_asr::AsrError) -> Box<ErrorRow> {
+    Box::new(error_row(
+        meta,
+        "asr",
+        e.kind(),
+        format!("{}: {e}", meta.path),
+    ))
 }
 
 /// A call after decoding and VAD, waiting for ASR.
@@ -612,12 +616,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                         let done = item.map(|p| {
                             let a = match &mut session {
                                 Ok(s) => transcribe_call(s, &p, default_lang, per_worker),
-                                Err(e) => Err(Box::new(error_row(
-                                    &p.meta,
-                                    "asr",
-                                    e.kind(),
-                                    format!("{}: {e}", p.meta.path),
-                                ))),
+                                Err(e) => Err(asr_error(&p.meta, e)),
                             };
                             (p, a)
                         });
@@ -640,19 +639,21 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                     continue;
                 }
             };
-            let mut grown_for_call = Vec::new();
-            let (utterances, language, asr_failed) = match asr_out {
-                Ok(a) => (a.utterances, a.language, None),
-                Err(e) => (Vec::new(), None, Some(e)),
-            };
             failpoint("asr");
             progress.inc(1);
-            if let Some(e) = asr_failed {
-                summary.failed += 1;
-                let rec = info.record(Ledger::Error, Some("asr"));
-                out.push_failed(*e, rec, info.replace)?;
-                continue;
-            }
+            let Asr {
+                utterances,
+                language,
+            } = match asr_out {
+                Ok(a) => a,
+                Err(e) => {
+                    summary.failed += 1;
+                    let rec = info.record(Ledger::Error, Some("asr"));
+                    out.push_failed(*e, rec, info.replace)?;
+                    continue;
+                }
+            };
+            let mut grown_for_call = Vec::new();
             let acoustics = match (&scorer, p.acoustic) {
                 (Some(s), Some(Ok(channels))) => {
                     let r = s.score(&channels, &utterances);
