@@ -3,15 +3,16 @@
 //!
 //! Three stages overlap: a preparation thread decodes each call, finds its speech (VAD)
 //! and runs the acoustic classifiers on it; Whisper workers, each with its own decoding
-//! state, transcribe the calls prepared before; the main thread alone builds the rows and
-//! commits them. Bounded queues between them keep memory flat however many calls the
+//! state, transcribe the channels of the calls prepared before (one channel at a time, so
+//! the last call of a batch is shared out too); the main thread alone assembles each call
+//! and builds and commits its rows. Bounded queues between them keep memory flat however many calls the
 //! input holds.
 
 use crate::inputs::{self, Inputs};
 use crate::output::{self, record, Output};
 use crate::summary::{CallSummary, Summary};
 use anyhow::{Context, Result};
-use callqa_asr::AsrEngine;
+use callqa_asr::{AsrEngine, ChannelTranscript};
 use callqa_core::{failpoint, Speaker};
 use callqa_core::{
     paths, CallMeta, Channel, ChannelLayout, ErrorRow, PipelineConfig, SpeechSegment, Transcript,
@@ -24,7 +25,7 @@ use callqa_emotion::{Analyzer, BaselineStore, ChannelScores, Scorer};
 use callqa_rules::RulePack;
 use chrono::Utc;
 use clap::Args;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -53,9 +54,9 @@ pub struct RunArgs {
     /// CPU threads for Whisper, all workers together (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Calls transcribed at once, each by its own Whisper worker with threads / workers
+    /// Whisper workers, each transcribing one channel at a time with threads / workers
     /// threads (default: one worker per thread, at most 8, or 2 on a GPU build:
-    /// whisper.cpp scales better across calls than across the threads of one call).
+    /// whisper.cpp scales better across channels than across the threads of one).
     #[arg(long)]
     pub asr_workers: Option<usize>,
     /// Also write each call's transcript as JSON (the `callqa analyze` input format) here.
@@ -147,39 +148,148 @@ struct Asr {
     language: Option<String>,
 }
 
-/// Transcribe every channel of a prepared call (on the calling thread, with `threads`
-/// whisper.cpp threads). The language is the manifest's, else the run's, else the one
-/// Whisper detected.
-fn transcribe_call(
-    asr: &mut callqa_asr::AsrSession<'_>,
-    p: &Prepared,
-    default_lang: Option<&str>,
-    threads: usize,
-) -> std::result::Result<Asr, Box<ErrorRow>> {
-    let lang = language_arg(p.meta.language.as_deref())
+/// The language a call is transcribed in: the manifest's, else the run's; `None` lets
+/// Whisper detect it.
+fn call_language(meta: &CallMeta, default_lang: Option<&str>) -> Option<String> {
+    language_arg(meta.language.as_deref())
         .map(|l| callqa_asr::language_code(&l).map_or(l, str::to_string))
-        .or_else(|| default_lang.map(str::to_string));
-    let mut utterances: Vec<Utterance> = Vec::new();
-    let mut detected: Option<String> = None;
-    for (ch, segs) in &p.channels {
-        let t = asr
-            .transcribe(&ch.samples, segs, lang.as_deref(), threads)
-            .map_err(|e| asr_error(&p.meta, &e))?;
-        if detected.is_none() {
-            detected = t.language.clone();
+        .or_else(|| default_lang.map(str::to_string))
+}
+
+/// The audio of a call being transcribed, shared by the workers that transcribe its
+/// channels and freed when the last of them is done.
+struct CallAudio {
+    channels: Vec<(Channel, Vec<SpeechSegment>)>,
+    language: Option<String>,
+}
+
+/// One unit of Whisper work: one channel of a call. Channels rather than calls, so that
+/// the last calls of a batch are shared out among the workers too.
+struct ChannelTask {
+    seq: usize,
+    channel: usize,
+    audio: Arc<CallAudio>,
+}
+
+/// What the Whisper workers tell the main thread.
+enum Msg {
+    /// A prepared call was taken up (its audio moved to the workers): one `Channel`
+    /// message per speaker follows.
+    Started {
+        seq: usize,
+        info: JobInfo,
+        call: Box<Prepared>,
+        speakers: Vec<Speaker>,
+    },
+    /// A call whose preparation failed.
+    Failed { info: JobInfo, error: Box<ErrorRow> },
+    /// One channel transcribed.
+    Channel {
+        seq: usize,
+        channel: usize,
+        result: std::result::Result<ChannelTranscript, callqa_asr::AsrError>,
+    },
+}
+
+type Item = (JobInfo, std::result::Result<Prepared, Box<ErrorRow>>);
+
+/// Where the workers take their work from: channels left over from calls already
+/// started, else the next prepared call.
+struct Feed {
+    rx: mpsc::Receiver<Item>,
+    queue: VecDeque<ChannelTask>,
+    next_seq: usize,
+}
+
+impl Feed {
+    /// The next channel to transcribe, or `None` when every call has been handed out.
+    /// Calls taken from the preparation queue are announced to the main thread (before
+    /// any of their channels can finish) through `done`.
+    fn next(
+        &mut self,
+        default_lang: Option<&str>,
+        done: &mpsc::SyncSender<Msg>,
+    ) -> Option<ChannelTask> {
+        loop {
+            if let Some(task) = self.queue.pop_front() {
+                return Some(task);
+            }
+            let (info, item) = self.rx.recv().ok()?;
+            let mut call = match item {
+                Ok(p) => p,
+                Err(error) => {
+                    done.send(Msg::Failed { info, error }).ok()?;
+                    continue;
+                }
+            };
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            let audio = Arc::new(CallAudio {
+                channels: std::mem::take(&mut call.channels),
+                language: call_language(&call.meta, default_lang),
+            });
+            let speakers = audio.channels.iter().map(|(c, _)| c.speaker).collect();
+            done.send(Msg::Started {
+                seq,
+                info,
+                call: Box::new(call),
+                speakers,
+            })
+            .ok()?;
+            for channel in 0..audio.channels.len() {
+                self.queue.push_back(ChannelTask {
+                    seq,
+                    channel,
+                    audio: Arc::clone(&audio),
+                });
+            }
         }
-        utterances.extend(t.pieces.into_iter().map(|piece| Utterance {
-            speaker: ch.speaker,
-            start_s: piece.start_s,
-            end_s: piece.end_s,
-            text: piece.text,
-        }));
     }
-    utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-    Ok(Asr {
-        utterances,
-        language: lang.or(detected),
-    })
+}
+
+/// A call on the main thread, waiting for its channels.
+struct Pending {
+    info: JobInfo,
+    call: Box<Prepared>,
+    speakers: Vec<Speaker>,
+    results: Vec<Option<std::result::Result<ChannelTranscript, callqa_asr::AsrError>>>,
+}
+
+impl Pending {
+    fn complete(&self) -> bool {
+        self.results.iter().all(Option::is_some)
+    }
+
+    /// The call's utterances (all channels, in time order) and language (the one asked
+    /// for, else the one Whisper detected on the first channel that has one), or the
+    /// error row of the first channel that failed.
+    fn assemble(
+        results: Vec<Option<std::result::Result<ChannelTranscript, callqa_asr::AsrError>>>,
+        speakers: &[Speaker],
+        meta: &CallMeta,
+        default_lang: Option<&str>,
+    ) -> std::result::Result<Asr, Box<ErrorRow>> {
+        let mut utterances: Vec<Utterance> = Vec::new();
+        let mut detected: Option<String> = None;
+        for (r, &speaker) in results.into_iter().zip(speakers) {
+            let Some(r) = r else { continue };
+            let t = r.map_err(|e| asr_error(meta, &e))?;
+            if detected.is_none() {
+                detected = t.language;
+            }
+            utterances.extend(t.pieces.into_iter().map(|piece| Utterance {
+                speaker,
+                start_s: piece.start_s,
+                end_s: piece.end_s,
+                text: piece.text,
+            }));
+        }
+        utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        Ok(Asr {
+            utterances,
+            language: call_language(meta, default_lang).or(detected),
+        })
+    }
 }
 
 /// The error row of a call whose speech recognition failed.
@@ -565,11 +675,6 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
     let n_todo = todo.len();
     let progress = summary.progress_bar(n_todo);
 
-    type Item = (JobInfo, std::result::Result<Prepared, Box<ErrorRow>>);
-    type Done = (
-        JobInfo,
-        std::result::Result<(Prepared, std::result::Result<Asr, Box<ErrorRow>>), Box<ErrorRow>>,
-    );
     let (tx, rx) = mpsc::sync_channel::<Item>(2);
     let cfg_prep = cfg.clone();
     let store = Arc::new(store);
@@ -592,35 +697,62 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         })
         .context("cannot start the preparation thread")?;
 
-    // Whisper workers: each takes the next prepared call, transcribes its channels with
-    // its own decoding state and `per_worker` threads, and hands the result back to this
-    // thread, which alone writes the output (in the order calls finish).
-    let rx = std::sync::Mutex::new(rx);
-    let (done_tx, done_rx) = mpsc::sync_channel::<Done>(workers);
+    // Whisper workers: each takes the next channel to transcribe (of a call already
+    // started, else of the next prepared call), transcribes it with its own decoding
+    // state and `per_worker` threads, and hands the result to this thread, which alone
+    // assembles calls and writes the output (in the order calls finish).
+    let feed = std::sync::Mutex::new(Feed {
+        rx,
+        queue: VecDeque::new(),
+        next_seq: 0,
+    });
+    let (done_tx, done_rx) = mpsc::sync_channel::<Msg>(workers);
     std::thread::scope(|scope| -> Result<()> {
         for w in 0..workers {
             let done_tx = done_tx.clone();
-            let (rx, asr, default_lang) = (&rx, &asr, default_lang.as_deref());
+            let (feed, asr, default_lang) = (&feed, &asr, default_lang.as_deref());
             std::thread::Builder::new()
                 .name(format!("callqa-asr-{w}"))
                 .spawn_scoped(scope, move || {
-                    // One decoding state per worker, reused call after call.
-                    let mut session = asr.session();
+                    // One decoding state per worker, reused channel after channel.
+                    let mut session: Option<callqa_asr::AsrSession<'_>> = None;
                     loop {
-                        // The lock is held only while waiting for the next call.
-                        let next = match rx.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => break,
+                        // The lock is held only while taking (or waiting for) work.
+                        let task = match feed.lock() {
+                            Ok(mut feed) => feed.next(default_lang, &done_tx),
+                            Err(_) => None,
                         };
-                        let Ok((info, item)) = next else { break };
-                        let done = item.map(|p| {
-                            let a = match &mut session {
-                                Ok(s) => transcribe_call(s, &p, default_lang, per_worker),
-                                Err(e) => Err(asr_error(&p.meta, e)),
-                            };
-                            (p, a)
-                        });
-                        if done_tx.send((info, done)).is_err() {
+                        let Some(ChannelTask {
+                            seq,
+                            channel,
+                            audio,
+                        }) = task
+                        else {
+                            break;
+                        };
+                        let (ch, segs) = &audio.channels[channel];
+                        let lang = audio.language.as_deref();
+                        let result = match session.as_mut() {
+                            Some(s) => s.transcribe(&ch.samples, segs, lang, per_worker),
+                            // A worker opens its state on its first channel; if that
+                            // fails, the channel's call gets the error row and the next
+                            // channel tries again.
+                            None => asr.session().and_then(|mut s| {
+                                let r = s.transcribe(&ch.samples, segs, lang, per_worker);
+                                session = Some(s);
+                                r
+                            }),
+                        };
+                        // The last worker done with a call frees its audio here.
+                        drop(audio);
+                        if done_tx
+                            .send(Msg::Channel {
+                                seq,
+                                channel,
+                                result,
+                            })
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -628,23 +760,69 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                 .context("cannot start a Whisper worker thread")?;
         }
         drop(done_tx);
-        for (info, item) in done_rx.iter() {
-            let (p, asr_out) = match item {
-                Ok(x) => x,
-                Err(e) => {
+        let mut pending: HashMap<usize, Pending> = HashMap::new();
+        // By value: an early error return drops the receiver, so no worker stays blocked
+        // on a full channel while the scope waits for it.
+        for msg in done_rx {
+            let seq = match msg {
+                Msg::Failed { info, error } => {
                     summary.failed += 1;
                     progress.inc(1);
-                    let rec = info.record(Ledger::Error, Some(&e.stage));
-                    out.push_failed(*e, rec, info.replace)?;
+                    let rec = info.record(Ledger::Error, Some(&error.stage));
+                    out.push_failed(*error, rec, info.replace)?;
                     continue;
                 }
+                Msg::Started {
+                    seq,
+                    info,
+                    call,
+                    speakers,
+                } => {
+                    let results = speakers.iter().map(|_| None).collect();
+                    pending.insert(
+                        seq,
+                        Pending {
+                            info,
+                            call,
+                            speakers,
+                            results,
+                        },
+                    );
+                    seq
+                }
+                Msg::Channel {
+                    seq,
+                    channel,
+                    result,
+                } => {
+                    if let Some(slot) = pending
+                        .get_mut(&seq)
+                        .and_then(|c| c.results.get_mut(channel))
+                    {
+                        *slot = Some(result);
+                    }
+                    seq
+                }
             };
+            if !pending.get(&seq).is_some_and(Pending::complete) {
+                continue;
+            }
+            let Some(Pending {
+                info,
+                call,
+                speakers,
+                results,
+            }) = pending.remove(&seq)
+            else {
+                continue;
+            };
+            let p = *call;
             failpoint("asr");
             progress.inc(1);
             let Asr {
                 utterances,
                 language,
-            } = match asr_out {
+            } = match Pending::assemble(results, &speakers, &p.meta, default_lang.as_deref()) {
                 Ok(a) => a,
                 Err(e) => {
                     summary.failed += 1;
@@ -708,6 +886,14 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             for (id, stats) in grown_for_call {
                 grown.merge(&id, &stats)?;
             }
+        }
+        if !pending.is_empty() {
+            // Not reached unless a worker died: those calls stay out of the ledger, so
+            // the next run processes them.
+            anyhow::bail!(
+                "{} call(s) were taken up but not finished by the Whisper workers",
+                pending.len()
+            );
         }
         Ok(())
     })?;
