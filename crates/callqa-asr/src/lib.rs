@@ -381,6 +381,35 @@ impl std::fmt::Debug for AsrSession<'_> {
 }
 
 impl AsrSession<'_> {
+    /// Grow this state's buffers to the largest any window can make them, so that the
+    /// process reaches its peak memory in its first seconds rather than hours into a
+    /// batch (and a memory limit that is too low fails at once). whisper.cpp allocates
+    /// these lazily and keeps them: the self-attention cache grows 7-fold (best_of + 2
+    /// decoders) at the first temperature fallback, and the logits buffers grow with the
+    /// longest token batch decoded so far (a window's tokens in the DTW pass, at most
+    /// half the text context). For base that is ~105 MiB per state, taking ~1.5 s.
+    pub fn reserve_peak_buffers(&mut self) -> Result<(), AsrError> {
+        let engine = self.engine;
+        let err = |source| AsrError::Whisper {
+            during: "reserving decoding buffers",
+            source,
+        };
+        // A decode that starts above temperature 0 runs best_of decoders, as a fallback
+        // does: 1.2 s of silence, no further fallback.
+        let mut p = engine.full_params(Some("en"), 1, 1.2);
+        p.set_temperature(0.2);
+        p.set_temperature_inc(0.0);
+        let silence = vec![0.0f32; 19_200];
+        self.state.full(p, &silence).map_err(err)?;
+        // The longest batch whisper_full decodes at once: the prompt, up to
+        // n_text_ctx / 2 - 4 sampled tokens and the end token, all given again to the
+        // DTW pass (logits are computed for every token of a batch).
+        let n = usize::try_from(engine.ctx.n_text_ctx()).unwrap_or(448) / 2 + 4;
+        let tokens = vec![engine.ctx.token_beg(); n];
+        self.state.decode(&tokens, 0, 1).map_err(err)?;
+        Ok(())
+    }
+
     /// Transcribe the speech `segments` of one channel (`samples_16k`: mono, 16 kHz,
     /// channel time 0 = sample 0). `language`: a Whisper language code, or `None` (or
     /// `"auto"`) to detect it per window. `threads`: CPU threads for this call.

@@ -273,3 +273,45 @@ fn beam_search_and_system_info() {
     assert_eq!(out.pieces.len(), 1, "{out:#?}");
     assert!(wer(SENTENCE_2, &out.pieces[0].text) <= 0.10, "{out:#?}");
 }
+
+/// This process's resident set, MiB (Linux).
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kib / 1024.0
+}
+
+#[test]
+fn reserved_buffers_are_resident_and_change_no_transcript() {
+    let _serial = serial();
+    let engine = engine();
+    let (ch, segs) = two_sentence_channel(0.5, 3.0);
+    let plain = engine.transcribe(&ch, &segs, Some("en"), 1).unwrap();
+
+    let mut session = engine.session().unwrap();
+    let before = rss_mib();
+    let t0 = Instant::now();
+    session.reserve_peak_buffers().unwrap();
+    let grown = rss_mib() - before;
+    eprintln!(
+        "reserve_peak_buffers: +{grown:.0} MiB resident in {:.2} s",
+        t0.elapsed().as_secs_f64()
+    );
+    // The fallback-sized self-attention cache (~44 MB for base) and the logits of a
+    // 228-token batch (~47 MB, twice: compute buffer and logits vector).
+    assert!(grown > 60.0, "only {grown:.0} MiB became resident");
+
+    let reserved = session.transcribe(&ch, &segs, Some("en"), 1).unwrap();
+    let texts = |t: &callqa_asr::ChannelTranscript| {
+        t.pieces
+            .iter()
+            .map(|p| (p.start_s, p.end_s, p.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(&plain), texts(&reserved));
+    assert_eq!(plain.pieces.len(), 2, "{:#?}", plain.pieces);
+}

@@ -292,6 +292,22 @@ impl Pending {
     }
 }
 
+/// A worker's decoding state, its buffers grown to their peak size up front.
+fn open_session(
+    asr: &AsrEngine,
+    worker: usize,
+) -> std::result::Result<callqa_asr::AsrSession<'_>, callqa_asr::AsrError> {
+    let t = Instant::now();
+    let mut s = asr.session()?;
+    s.reserve_peak_buffers()?;
+    tracing::debug!(
+        worker,
+        secs = t.elapsed().as_secs_f64(),
+        "decoding state opened, buffers reserved"
+    );
+    Ok(s)
+}
+
 /// The error row of a call whose speech recognition failed.
 fn asr_error(meta: &CallMeta, e: &callqa_asr::AsrError) -> Box<ErrorRow> {
     Box::new(error_row(
@@ -714,8 +730,11 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
             std::thread::Builder::new()
                 .name(format!("callqa-asr-{w}"))
                 .spawn_scoped(scope, move || {
-                    // One decoding state per worker, reused channel after channel.
-                    let mut session: Option<callqa_asr::AsrSession<'_>> = None;
+                    // One decoding state per worker, reused channel after channel,
+                    // opened while the first call is being prepared.
+                    let mut session = open_session(asr, w)
+                        .map_err(|e| tracing::warn!(worker = w, "{e}"))
+                        .ok();
                     loop {
                         // The lock is held only while taking (or waiting for) work.
                         let task = match feed.lock() {
@@ -737,7 +756,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                             // A worker opens its state on its first channel; if that
                             // fails, the channel's call gets the error row and the next
                             // channel tries again.
-                            None => asr.session().and_then(|mut s| {
+                            None => open_session(asr, w).and_then(|mut s| {
                                 let r = s.transcribe(&ch.samples, segs, lang, per_worker);
                                 session = Some(s);
                                 r
