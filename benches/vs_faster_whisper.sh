@@ -26,8 +26,8 @@
 #   CALLQA_BENCH_BIN       a callqa binary to use instead of building target/release/callqa
 #   CALLQA_BENCH_Q8        1 adds a callqa row with a q8_0 model, .cache/models/ggml-base-q8_0.bin
 #                          (made by scripts/ct2_to_ggml.py --quant q8_0 when missing; default 0)
-#   CALLQA_BENCH_NODTW     1 (default) adds a callqa row with `[asr] dtw = false` (a copy of the
-#                          pipeline in out/bench/); 0 skips it
+#   CALLQA_BENCH_NODTW     1 (default) adds a callqa row with `[asr] dtw` flipped (a copy of the
+#                          pipeline in out/bench/): `dtw = true` for the shipped packs; 0 skips it
 #   CALLQA_BENCH_FW_VAD    1 (default) adds a faster-whisper int8 + vad_filter row; 0 skips it
 #   CALLQA_BENCH_FW_FP32   1 (default) runs faster-whisper float32; 0 skips it
 set -euo pipefail
@@ -121,16 +121,18 @@ for N in "$@"; do
       --dump-transcripts "$RUN/tr-callqa-q8"
   fi
   if [ "$NODTW" = 1 ]; then
-    labels+=(callqa-nodtw)
     # The copy lives outside pipelines/, so its relative model paths are made absolute.
     mkdir -p "$WORK/pipelines"
-    nodtw="$WORK/pipelines/$(basename "${PIPELINE%.toml}")-nodtw.toml"
-    sed -e 's/^dtw = true/dtw = false/' -e "s#\"\.\./models/#\"$ROOT/models/#" "$PIPELINE" > "$nodtw"
-    grep -q '^dtw = false' "$nodtw" || die "$PIPELINE has no 'dtw = true' line to turn off"
-    rm -rf "$RUN/callqa-nodtw-out"
-    timed callqa-nodtw "$CALLQA" run --input "$IN" --out "$RUN/callqa-nodtw-out" --language en \
-      --threads "$THREADS" --summary-rows 0 --pipeline "$nodtw" "${MODEL_ARGS[@]}" \
-      --dump-transcripts "$RUN/tr-callqa-nodtw"
+    if grep -q '^dtw = true' "$PIPELINE"; then flip=(true false nodtw); else flip=(false true dtw); fi
+    label="callqa-${flip[2]}"
+    labels+=("$label")
+    alt="$WORK/pipelines/$(basename "${PIPELINE%.toml}")-${flip[2]}.toml"
+    sed -e "s/^dtw = ${flip[0]}/dtw = ${flip[1]}/" -e "s#\"\.\./models/#\"$ROOT/models/#" "$PIPELINE" > "$alt"
+    grep -q "^dtw = ${flip[1]}" "$alt" || die "$PIPELINE has no 'dtw = ${flip[0]}' line to flip"
+    rm -rf "$RUN/$label-out"
+    timed "$label" "$CALLQA" run --input "$IN" --out "$RUN/$label-out" --language en \
+      --threads "$THREADS" --summary-rows 0 --pipeline "$alt" "${MODEL_ARGS[@]}" \
+      --dump-transcripts "$RUN/tr-$label"
   fi
   labels+=(fw-int8)
   timed fw-int8 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8" \
@@ -158,6 +160,7 @@ run, n, audio, threads, labels = Path(sys.argv[1]), sys.argv[2], float(sys.argv[
 names = {"callqa": "callqa, whole pipeline",
          "callqa-q8": "callqa, whole pipeline, q8_0 model",
          "callqa-nodtw": "callqa, whole pipeline, dtw = false",
+         "callqa-dtw": "callqa, whole pipeline, dtw = true",
          "fw-int8": "faster-whisper int8, transcription",
          "fw-fp32": "faster-whisper fp32, transcription",
          "fw-int8-vad": "faster-whisper int8 + vad_filter"}

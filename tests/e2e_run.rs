@@ -364,7 +364,7 @@ print(json.dumps(rows))
 /// Regression: on this call whisper.cpp 1.8.3 used to re-decode a window from a timestamp
 /// under 0.14 s and abort the whole process in its DTW step (`filter_width < a->ne[2]`),
 /// which would stop a nightly batch at the same call on every rerun. Windows are now
-/// decoded in one pass (`single_segment`).
+/// decoded in one pass (`single_segment`). Run with `[asr] dtw = true` (off by default).
 #[test]
 fn call_that_aborted_whisper_dtw_is_transcribed() {
     let dir = tempfile::tempdir().unwrap();
@@ -379,10 +379,24 @@ fn call_that_aborted_whisper_dtw_is_transcribed() {
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
     std::fs::rename(gen.join("call_00021.wav"), input.join("call_00021.wav")).unwrap();
+    // The English pack with DTW on (model paths made absolute for the copy).
+    let pack = std::fs::read_to_string(repo().join("pipelines/en-contact-center.toml")).unwrap();
+    assert!(
+        pack.contains("\ndtw = false\n"),
+        "the pack sets dtw = false"
+    );
+    let models = format!("\"{}/", repo().join("models").display());
+    let pack = pack
+        .replace("\ndtw = false\n", "\ndtw = true\n")
+        .replace("\"../models/", &models);
+    let pipeline = dir.path().join("en-dtw.toml");
+    std::fs::write(&pipeline, pack).unwrap();
     let out = dir.path().join("out");
     let o = callqa()
         .args(["run", "--language", "en", "--no-acoustic", "--threads", "1"])
-        .args(["--summary-rows", "0", "--input"])
+        .args(["--summary-rows", "0", "--pipeline"])
+        .arg(&pipeline)
+        .arg("--input")
         .arg(&input)
         .arg("--out")
         .arg(&out)
@@ -395,4 +409,83 @@ print(json.dumps(duckdb.connect().execute(f"select count(*) from read_parquet('{
 "#;
     let n = py_json(N, &[&out]).as_i64().unwrap();
     assert!(n >= 10, "call_00021 should have many utterances, got {n}");
+}
+
+/// A bug met on one call (a panic in preparation, transcription or scoring) becomes that
+/// call's error row; the other calls are written and the run ends with exit code 3, so
+/// a nightly batch never stops at the same call on every rerun. `--retry-errors` then
+/// processes the call again.
+#[test]
+fn a_panic_on_one_call_becomes_its_error_row_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let full = dir.path().join("en_call_basic.wav");
+    synth(&repo().join("tests/data/calls/en_call_basic.json"), &full);
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    for (name, from) in [("a", "0"), ("b", "6"), ("c", "12")] {
+        let st = std::process::Command::new("sox")
+            .args([
+                &s(&full),
+                &s(&input.join(format!("{name}.wav"))),
+                "trim",
+                from,
+                "8",
+            ])
+            .status()
+            .expect("run sox");
+        assert!(st.success());
+    }
+    let run = |out: &std::path::Path, panic: Option<&str>, extra: &[&str]| {
+        let mut cmd = callqa();
+        cmd.args([
+            "run",
+            "--language",
+            "en",
+            "--no-acoustic",
+            "--summary-rows",
+            "0",
+        ])
+        .args(["--threads", "2", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(out)
+        .args(extra);
+        if let Some(p) = panic {
+            cmd.env("CALLQA_PANIC", p);
+        }
+        let o = cmd.output().unwrap();
+        let v = py_json(READ, &[out]);
+        let calls: Vec<String> = v["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["call_id"].as_str().unwrap().to_string())
+            .collect();
+        (o, calls, v["errs"].as_array().unwrap().clone())
+    };
+    for stage in ["prepare", "asr", "features"] {
+        let out = dir.path().join(format!("out-{stage}"));
+        let (o, calls, errs) = run(&out, Some(&format!("{stage}:b")), &[]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(3), "panic in {stage}: {stderr}");
+        assert_eq!(calls, ["a", "c"], "panic in {stage}: {stderr}");
+        assert_eq!(errs.len(), 1, "panic in {stage}: {errs:?}");
+        let e = &errs[0];
+        assert_eq!(e["call_id"], "b");
+        assert_eq!(e["stage"], stage);
+        assert_eq!(e["error_kind"], "panic");
+        let msg = e["message"].as_str().unwrap();
+        assert!(
+            msg.contains("b.wav") && msg.contains("panic point"),
+            "the message names the file and the panic: {msg}"
+        );
+        if stage == "asr" {
+            // Fixed (no more panic): --retry-errors writes the call and drops its error row.
+            let (o, calls, errs) = run(&out, None, &["--retry-errors"]);
+            check(&o, "callqa run --retry-errors");
+            assert_eq!(calls, ["a", "b", "c"]);
+            assert!(errs.is_empty(), "{errs:?}");
+        }
+    }
 }

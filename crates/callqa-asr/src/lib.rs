@@ -77,6 +77,10 @@ pub enum AsrError {
     /// The language code is not one Whisper knows.
     #[error("unknown Whisper language code {0:?}")]
     UnknownLanguage(String),
+    /// A bug met while transcribing (a Rust panic, caught): the call gets an error row
+    /// and the batch goes on.
+    #[error("internal error while transcribing (please report it): {0}")]
+    Panic(String),
     /// Inference failed.
     #[error("whisper.cpp failed while {during}: {source}")]
     Whisper {
@@ -90,13 +94,14 @@ pub enum AsrError {
 
 impl AsrError {
     /// Short machine-readable kind for error rows: `model_missing`, `model_load`,
-    /// `language` or `whisper`.
+    /// `language`, `whisper` or `panic`.
     pub fn kind(&self) -> &'static str {
         match self {
             AsrError::ModelMissing { .. } => "model_missing",
             AsrError::NotGgml { .. } | AsrError::ModelLoad { .. } => "model_load",
             AsrError::UnknownLanguage(_) => "language",
             AsrError::Whisper { .. } => "whisper",
+            AsrError::Panic(_) => "panic",
         }
     }
 }
@@ -255,10 +260,10 @@ impl AsrEngine {
         // Measured: flash attention is 20–35 % slower on CPU builds (and whisper.cpp
         // turns DTW off with it).
         params.flash_attn(false);
-        // DTW over the cross-attention of the alignment heads: token times accurate
-        // enough to tell which VAD segment a word was spoken in. Measured on the bench
-        // calls: 11 % of the run's time; without it 12 % more words are attributed to
-        // the wrong turn.
+        // Optional DTW over the cross-attention of the alignment heads for token times.
+        // Measured on the bench calls (windows decoded in one pass): 11 % of the run's
+        // time, and words attributed to their utterance no better than by the timestamp
+        // tokens (WER by turn 22.7 % with DTW, 20.6 % without), so it is off by default.
         if cfg.dtw {
             params.dtw_parameters(DtwParameters {
                 mode: dtw_mode(&hparams),
@@ -385,9 +390,10 @@ impl AsrSession<'_> {
     /// process reaches its peak memory in its first seconds rather than hours into a
     /// batch (and a memory limit that is too low fails at once). whisper.cpp allocates
     /// these lazily and keeps them: the self-attention cache grows 7-fold (best_of + 2
-    /// decoders) at the first temperature fallback, and the logits buffers grow with the
-    /// longest token batch decoded so far (a window's tokens in the DTW pass, at most
-    /// half the text context). For base that is ~105 MiB per state, taking ~1.5 s.
+    /// decoders) at the first temperature fallback, and, with `[asr] dtw`, the logits
+    /// buffers grow with the longest token batch decoded so far (a window's tokens in the
+    /// DTW pass, at most half the text context). For base: ~47 MiB per state in ~0.3 s,
+    /// with DTW ~140 MiB in ~1.3 s.
     pub fn reserve_peak_buffers(&mut self) -> Result<(), AsrError> {
         let engine = self.engine;
         let err = |source| AsrError::Whisper {
@@ -401,12 +407,15 @@ impl AsrSession<'_> {
         p.set_temperature_inc(0.0);
         let silence = vec![0.0f32; 19_200];
         self.state.full(p, &silence).map_err(err)?;
-        // The longest batch whisper_full decodes at once: the prompt, up to
-        // n_text_ctx / 2 - 4 sampled tokens and the end token, all given again to the
-        // DTW pass (logits are computed for every token of a batch).
-        let n = usize::try_from(engine.ctx.n_text_ctx()).unwrap_or(448) / 2 + 4;
-        let tokens = vec![engine.ctx.token_beg(); n];
-        self.state.decode(&tokens, 0, 1).map_err(err)?;
+        // With DTW, the longest batch decoded at once: the prompt, up to n_text_ctx / 2 - 4
+        // sampled tokens and the end token, all given again to the DTW pass (logits are
+        // computed for every token of a batch). Without DTW no batch is longer than the
+        // prompt or the best_of decoders, which the decode above covers.
+        if engine.cfg.dtw {
+            let n = usize::try_from(engine.ctx.n_text_ctx()).unwrap_or(448) / 2 + 4;
+            let tokens = vec![engine.ctx.token_beg(); n];
+            self.state.decode(&tokens, 0, 1).map_err(err)?;
+        }
         Ok(())
     }
 

@@ -288,30 +288,42 @@ fn rss_mib() -> f64 {
 #[test]
 fn reserved_buffers_are_resident_and_change_no_transcript() {
     let _serial = serial();
-    let engine = engine();
     let (ch, segs) = two_sentence_channel(0.5, 3.0);
-    let plain = engine.transcribe(&ch, &segs, Some("en"), 1).unwrap();
-
-    let mut session = engine.session().unwrap();
-    let before = rss_mib();
-    let t0 = Instant::now();
-    session.reserve_peak_buffers().unwrap();
-    let grown = rss_mib() - before;
-    eprintln!(
-        "reserve_peak_buffers: +{grown:.0} MiB resident in {:.2} s",
-        t0.elapsed().as_secs_f64()
-    );
-    // The fallback-sized self-attention cache (~44 MB for base) and the logits of a
-    // 228-token batch (~47 MB, twice: compute buffer and logits vector).
-    assert!(grown > 60.0, "only {grown:.0} MiB became resident");
-
-    let reserved = session.transcribe(&ch, &segs, Some("en"), 1).unwrap();
-    let texts = |t: &callqa_asr::ChannelTranscript| {
-        t.pieces
-            .iter()
-            .map(|p| (p.start_s, p.end_s, p.text.clone()))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(texts(&plain), texts(&reserved));
-    assert_eq!(plain.pieces.len(), 2, "{:#?}", plain.pieces);
+    let path = callqa_core::paths::default_whisper_model();
+    let dtw_engine = AsrEngine::load(
+        &path,
+        &AsrConfig {
+            dtw: true,
+            ..AsrConfig::default()
+        },
+    )
+    .unwrap();
+    // The fallback-sized self-attention cache (~44 MB for base); with DTW also the
+    // logits of a 228-token batch (~47 MB, twice: compute buffer and logits vector).
+    for (engine, min_mib) in [(engine(), 35.0), (&dtw_engine, 100.0)] {
+        let dtw = engine.config().dtw;
+        let plain = engine.transcribe(&ch, &segs, Some("en"), 1).unwrap();
+        let mut session = engine.session().unwrap();
+        let before = rss_mib();
+        let t0 = Instant::now();
+        session.reserve_peak_buffers().unwrap();
+        let grown = rss_mib() - before;
+        eprintln!(
+            "reserve_peak_buffers (dtw {dtw}): +{grown:.0} MiB resident in {:.2} s",
+            t0.elapsed().as_secs_f64()
+        );
+        assert!(
+            grown > min_mib,
+            "dtw {dtw}: only {grown:.0} MiB became resident"
+        );
+        let reserved = session.transcribe(&ch, &segs, Some("en"), 1).unwrap();
+        let texts = |t: &callqa_asr::ChannelTranscript| {
+            t.pieces
+                .iter()
+                .map(|p| (p.start_s, p.end_s, p.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&plain), texts(&reserved), "dtw {dtw}");
+        assert_eq!(plain.pieces.len(), 2, "dtw {dtw}: {:#?}", plain.pieces);
+    }
 }

@@ -159,6 +159,7 @@ fn call_language(meta: &CallMeta, default_lang: Option<&str>) -> Option<String> 
 /// The audio of a call being transcribed, shared by the workers that transcribe its
 /// channels and freed when the last of them is done.
 struct CallAudio {
+    call_id: String,
     channels: Vec<(Channel, Vec<SpeechSegment>)>,
     language: Option<String>,
 }
@@ -225,6 +226,7 @@ impl Feed {
             let seq = self.next_seq;
             self.next_seq += 1;
             let audio = Arc::new(CallAudio {
+                call_id: call.meta.call_id.clone(),
                 channels: std::mem::take(&mut call.channels),
                 language: call_language(&call.meta, default_lang),
             });
@@ -290,6 +292,18 @@ impl Pending {
             language: call_language(meta, default_lang).or(detected),
         })
     }
+}
+
+/// Run `f`, turning a panic into its message: a bug met on one call must become that
+/// call's error row, not end the batch (and every rerun of it) at the same call.
+fn contain<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".into())
+    })
 }
 
 /// A worker's decoding state, its buffers grown to their peak size up front.
@@ -402,7 +416,14 @@ fn prepare_job(
         PathBuf::from(&meta.path)
     };
     info.sha = output::sha256_file(&local);
-    let r = prepare(meta, &local, cfg, vad, analyzer);
+    let m = meta.clone();
+    let r = contain(|| prepare(meta, &local, cfg, vad, analyzer)).unwrap_or_else(|msg| {
+        let message = format!(
+            "{}: internal error while decoding or analysing this input (please report it): {msg}",
+            m.path
+        );
+        Err(Box::new(error_row(&m, "prepare", "panic", message)))
+    });
     (info, r)
 }
 
@@ -426,6 +447,7 @@ fn prepare(
         fail("decode", e.kind(), msg)
     })?;
     failpoint("decode");
+    callqa_core::panic_point("prepare", &meta.call_id);
     let layout = meta
         .channel_layout
         .unwrap_or(match decoded.source_channels {
@@ -751,17 +773,25 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                         };
                         let (ch, segs) = &audio.channels[channel];
                         let lang = audio.language.as_deref();
-                        let result = match session.as_mut() {
-                            Some(s) => s.transcribe(&ch.samples, segs, lang, per_worker),
-                            // A worker opens its state on its first channel; if that
-                            // fails, the channel's call gets the error row and the next
-                            // channel tries again.
-                            None => open_session(asr, w).and_then(|mut s| {
-                                let r = s.transcribe(&ch.samples, segs, lang, per_worker);
-                                session = Some(s);
-                                r
-                            }),
-                        };
+                        let result = contain(|| {
+                            callqa_core::panic_point("asr", &audio.call_id);
+                            match session.as_mut() {
+                                Some(s) => s.transcribe(&ch.samples, segs, lang, per_worker),
+                                // The state could not be opened (or was dropped after a
+                                // panic): this channel tries again, and its call gets
+                                // the error row if that fails too.
+                                None => open_session(asr, w).and_then(|mut s| {
+                                    let r = s.transcribe(&ch.samples, segs, lang, per_worker);
+                                    session = Some(s);
+                                    r
+                                }),
+                            }
+                        })
+                        .unwrap_or_else(|msg| {
+                            // A state left in the middle of a decode is not reused.
+                            session = None;
+                            Err(callqa_asr::AsrError::Panic(msg))
+                        });
                         // The last worker done with a call frees its audio here.
                         drop(audio);
                         if done_tx
@@ -850,37 +880,62 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
                     continue;
                 }
             };
+            // Scores and rows are pure computations: a bug met here becomes this call's
+            // error row.
+            let computed = contain(|| {
+                callqa_core::panic_point("features", &p.meta.call_id);
+                let acoustics = match (&scorer, &p.acoustic) {
+                    (Some(s), Some(Ok(channels))) => Some(s.score(channels, &utterances)),
+                    _ => None,
+                };
+                let (call, rows) = callqa_features::build_rows(
+                    &p.meta,
+                    p.duration_s,
+                    p.layout,
+                    language.as_deref(),
+                    &utterances,
+                    &rules,
+                    &cfg,
+                    Some(asr.model_name()),
+                    acoustics.as_ref(),
+                    Utc::now(),
+                );
+                (acoustics, call, rows)
+            });
+            let (acoustics, call, rows) = match computed {
+                Ok(x) => x,
+                Err(msg) => {
+                    summary.failed += 1;
+                    let e = error_row(
+                        &p.meta,
+                        "features",
+                        "panic",
+                        format!(
+                            "{}: internal error while scoring this call (please report it): {msg}",
+                            p.meta.path
+                        ),
+                    );
+                    let rec = info.record(Ledger::Error, Some("features"));
+                    out.push_failed(e, rec, info.replace)?;
+                    continue;
+                }
+            };
             let mut grown_for_call = Vec::new();
-            let acoustics = match (&scorer, p.acoustic) {
-                (Some(s), Some(Ok(channels))) => {
-                    let r = s.score(&channels, &utterances);
+            match (acoustics.as_ref(), p.acoustic) {
+                (Some(r), Some(Ok(channels))) => {
                     summary.add_acoustic(r.call.windows, p.acoustic_s);
                     if let Some(id) = operator_of(&p.meta) {
                         for ch in channels.iter().filter(|c| c.speaker == Speaker::Operator) {
                             grown_for_call.push((id.to_string(), ch.stats.clone()));
                         }
                     }
-                    Some(r)
                 }
                 (_, Some(Err(e))) => {
                     summary.warnings += 1;
                     out.push_error(*e);
-                    None
                 }
-                _ => None,
-            };
-            let (call, rows) = callqa_features::build_rows(
-                &p.meta,
-                p.duration_s,
-                p.layout,
-                language.as_deref(),
-                &utterances,
-                &rules,
-                &cfg,
-                Some(asr.model_name()),
-                acoustics.as_ref(),
-                Utc::now(),
-            );
+                _ => {}
+            }
             if let Some(d) = &args.dump_transcripts {
                 let t = Transcript::from_utterances(
                     &p.meta.call_id,

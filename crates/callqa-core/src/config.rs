@@ -125,8 +125,9 @@ pub struct AsrConfig {
     /// Beam size; 1 = greedy.
     pub beam_size: u32,
     /// Time each word by dynamic time warping over the cross-attention of the alignment
-    /// heads (`true`), or by whisper.cpp's timestamp-token heuristic (`false`: about 10 %
-    /// faster, but more words land in the wrong utterance when the two sides overlap).
+    /// heads (`true`: ~11 % slower), or by whisper.cpp's timestamp-token heuristic
+    /// (`false`, the default: with each window decoded in one pass it attributed words to
+    /// their utterance as well as DTW on the bench calls, see benches/README.md).
     pub dtw: bool,
 }
 
@@ -137,7 +138,7 @@ impl Default for AsrConfig {
             gap_s: 0.3,
             dynamic_audio_ctx: true,
             beam_size: 1,
-            dtw: true,
+            dtw: false,
         }
     }
 }

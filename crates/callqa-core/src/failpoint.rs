@@ -7,6 +7,10 @@
 //! Points: `decode` (a call decoded), `asr` (a call transcribed), `stage` (batch files
 //! staged, before the ledger commit), `commit` (ledger written, before publishing),
 //! `publish` (one staged file moved into place).
+//!
+//! `CALLQA_PANIC=<stage>:<call_id>` makes the named stage panic on that call
+//! ([`panic_point`]: `prepare`, `asr` or `features`), to test that a bug met on one call
+//! becomes that call's error row and the batch goes on.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -42,5 +46,16 @@ pub fn failpoint(name: &str) {
         loop {
             std::thread::sleep(std::time::Duration::from_secs(3600));
         }
+    }
+}
+
+/// Panic here if `CALLQA_PANIC` is `<stage>:<call_id>` for this stage and call.
+pub fn panic_point(stage: &str, call_id: &str) {
+    static T: OnceLock<Option<String>> = OnceLock::new();
+    let Some(want) = T.get_or_init(|| std::env::var("CALLQA_PANIC").ok()) else {
+        return;
+    };
+    if want.split_once(':') == Some((stage, call_id)) {
+        panic!("callqa panic point {stage} reached on call {call_id}");
     }
 }

@@ -26,7 +26,7 @@ pub use config::{
     AcousticConfig, ChannelMap, ChannelTarget, PipelineConfig, ProcessWeights, ScoresConfig,
     ServiceLevelConfig, SmileWeights,
 };
-pub use failpoint::failpoint;
+pub use failpoint::{failpoint, panic_point};
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};
 pub use types::*;
