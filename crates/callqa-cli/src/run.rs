@@ -5,8 +5,8 @@
 //! and runs the acoustic classifiers on it; Whisper workers, each with its own decoding
 //! state, transcribe the channels of the calls prepared before (one channel at a time, so
 //! the last call of a batch is shared out too); the main thread alone assembles each call
-//! and builds and commits its rows. Bounded queues between them keep memory flat however many calls the
-//! input holds.
+//! and builds and commits its rows. Bounded queues between them keep memory flat however
+//! many calls the input holds. A panic met on one call becomes that call's error row.
 
 use crate::inputs::{self, Inputs};
 use crate::output::{self, record, Output};
