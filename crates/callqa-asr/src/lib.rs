@@ -441,12 +441,13 @@ impl AsrSession<'_> {
             }
         }
         let engine = self.engine;
-        let windows = packing::plan_windows(
+        let windows = packing::plan_windows_with_context(
             segments,
             samples_16k.len(),
             SAMPLE_RATE,
             engine.cfg.window_s,
             engine.cfg.gap_s,
+            engine.cfg.context_s,
         );
         let mut out = ChannelTranscript {
             language: language.map(str::to_string),

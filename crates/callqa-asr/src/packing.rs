@@ -130,6 +130,21 @@ pub fn plan_windows(
     window_s: f64,
     gap_s: f64,
 ) -> Vec<Window> {
+    plan_windows_with_context(segments, n_samples, sample_rate, window_s, gap_s, 0.0)
+}
+
+/// [`plan_windows`], each segment's audio extended by up to `context_s` seconds of the
+/// channel on both sides (never past the channel, and never more than halfway to the
+/// neighbouring segment). Whisper then hears a word's end that the VAD clipped, while the
+/// parts still belong to their segment, so utterance bounds stay the VAD's.
+pub fn plan_windows_with_context(
+    segments: &[SpeechSegment],
+    n_samples: usize,
+    sample_rate: u32,
+    window_s: f64,
+    gap_s: f64,
+    context_s: f64,
+) -> Vec<Window> {
     let sr = f64::from(sample_rate);
     let max_len = ((window_s.max(MIN_WINDOW_S) * sr) as usize).max(1);
     let gap = (gap_s.max(0.0) * sr).round() as usize;
@@ -145,6 +160,34 @@ pub fn plan_windows(
         .filter(|&(a, b, _)| b > a)
         .collect();
     ranges.sort_unstable();
+    let context = if context_s.is_finite() {
+        (context_s.max(0.0) * sr).round() as usize
+    } else {
+        0
+    };
+    if context > 0 {
+        let bounds: Vec<(usize, usize)> = ranges.iter().map(|&(a, b, _)| (a, b)).collect();
+        for (i, r) in ranges.iter_mut().enumerate() {
+            let lo = if i == 0 {
+                0
+            } else {
+                let prev_end = bounds[i - 1].1;
+                // Halfway into the silence before; nothing when the segments overlap.
+                if prev_end < r.0 {
+                    prev_end + (r.0 - prev_end) / 2
+                } else {
+                    r.0
+                }
+            };
+            let hi = match bounds.get(i + 1) {
+                Some(&(next_start, _)) if next_start > r.1 => r.1 + (next_start - r.1) / 2,
+                Some(_) => r.1,
+                None => n_samples,
+            };
+            r.0 = r.0.saturating_sub(context).max(lo).min(r.0);
+            r.1 = (r.1 + context).min(hi).max(r.1);
+        }
+    }
 
     let mut windows = Vec::new();
     let mut cur: Vec<WindowPart> = Vec::new();
@@ -236,6 +279,32 @@ mod tests {
         assert_eq!(a[0], 100.0);
         assert_eq!(a[220], 0.0);
         assert_eq!(a[250], 1000.0);
+    }
+
+    #[test]
+    fn context_extends_parts_but_not_into_neighbours() {
+        let sr = 100;
+        // Channel of 20 s; segments 1-3 s, 3.4-5 s (0.4 s apart), 10-19.95 s.
+        let segs = [seg(1.0, 3.0), seg(3.4, 5.0), seg(10.0, 19.95)];
+        let w = plan_windows_with_context(&segs, 2000, sr, 30.0, 0.3, 0.5);
+        assert_eq!(w.len(), 1);
+        let p = &w[0].parts;
+        assert_eq!(p.len(), 3);
+        // 0.5 s before the first, but only halfway (0.2 s) into the 0.4 s silence.
+        assert_eq!((p[0].channel_start, p[0].channel_end), (50, 320));
+        assert_eq!((p[1].channel_start, p[1].channel_end), (320, 550));
+        // The last one stops at the channel's end.
+        assert_eq!((p[2].channel_start, p[2].channel_end), (950, 2000));
+        assert_eq!(
+            p.iter().map(|x| x.segment).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        // Without context: the VAD bounds.
+        let w0 = plan_windows(&segs, 2000, sr, 30.0, 0.3);
+        assert_eq!(
+            (w0[0].parts[0].channel_start, w0[0].parts[0].channel_end),
+            (100, 300)
+        );
     }
 
     #[test]

@@ -120,6 +120,11 @@ pub struct AsrConfig {
     pub window_s: f64,
     /// Silence inserted between packed segments, seconds.
     pub gap_s: f64,
+    /// Audio around each speech segment that Whisper hears too, seconds on each side (at
+    /// most halfway to the neighbouring segment); utterance bounds stay the VAD's. On the
+    /// bench calls 0.1 s took WER from 19.6 to 18.7 % and found thanks, farewell and the
+    /// survey offer on more calls: the VAD often clips a call's last word.
+    pub context_s: f64,
     /// Size the encoder context to the window (`true`) or always use the full 30 s.
     pub dynamic_audio_ctx: bool,
     /// Beam size; 1 = greedy.
@@ -136,6 +141,7 @@ impl Default for AsrConfig {
         AsrConfig {
             window_s: 20.0,
             gap_s: 0.3,
+            context_s: 0.1,
             dynamic_audio_ctx: true,
             beam_size: 1,
             dtw: false,
