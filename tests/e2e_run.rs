@@ -291,28 +291,38 @@ fn stereo_call_through_run_to_parquet() {
     );
 }
 
+/// `tests/data/calls/en_call_basic.json` synthesised into `dir`, and an empty input
+/// folder beside it: (input folder, the call's WAV).
+fn basic_call_and_input(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let full = dir.join("en_call_basic.wav");
+    synth(&repo().join("tests/data/calls/en_call_basic.json"), &full);
+    (input, full)
+}
+
+/// `sox FROM TO EFFECTS...`, which must succeed.
+fn sox(from: &std::path::Path, to: &std::path::Path, effects: &[&str]) {
+    let st = std::process::Command::new("sox")
+        .arg(from)
+        .arg(to)
+        .args(effects)
+        .status()
+        .expect("run sox");
+    assert!(st.success(), "sox {from:?} {to:?} {effects:?}");
+}
+
 /// Several Whisper workers transcribe different calls at once. Each call must get its own
 /// words: with one thread per worker, the rows equal those of a single worker run one
 /// call at a time (whisper.cpp is deterministic for a given thread count).
 #[test]
 fn parallel_whisper_workers_keep_calls_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
-    let full = dir.path().join("en_call_basic.wav");
-    synth(&repo().join("tests/data/calls/en_call_basic.json"), &full);
+    let (input, full) = basic_call_and_input(dir.path());
     // Three different calls: the whole call, its first 12 s, and its channels swapped.
-    let sox = |args: &[&str]| {
-        let st = std::process::Command::new("sox")
-            .args(args)
-            .status()
-            .expect("run sox");
-        assert!(st.success(), "sox {args:?}");
-    };
-    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
     std::fs::copy(&full, input.join("whole.wav")).unwrap();
-    sox(&[&s(&full), &s(&input.join("first12.wav")), "trim", "0", "12"]);
-    sox(&[&s(&full), &s(&input.join("swapped.wav")), "remix", "2", "1"]);
+    sox(&full, &input.join("first12.wav"), &["trim", "0", "12"]);
+    sox(&full, &input.join("swapped.wav"), &["remix", "2", "1"]);
 
     const UTTS: &str = r#"
 import duckdb, json, sys
@@ -418,23 +428,13 @@ print(json.dumps(duckdb.connect().execute(f"select count(*) from read_parquet('{
 #[test]
 fn a_panic_on_one_call_becomes_its_error_row_and_the_batch_goes_on() {
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("in");
-    std::fs::create_dir_all(&input).unwrap();
-    let full = dir.path().join("en_call_basic.wav");
-    synth(&repo().join("tests/data/calls/en_call_basic.json"), &full);
-    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    let (input, full) = basic_call_and_input(dir.path());
     for (name, from) in [("a", "0"), ("b", "6"), ("c", "12")] {
-        let st = std::process::Command::new("sox")
-            .args([
-                &s(&full),
-                &s(&input.join(format!("{name}.wav"))),
-                "trim",
-                from,
-                "8",
-            ])
-            .status()
-            .expect("run sox");
-        assert!(st.success());
+        sox(
+            &full,
+            &input.join(format!("{name}.wav")),
+            &["trim", from, "8"],
+        );
     }
     let run = |out: &std::path::Path, panic: Option<&str>, extra: &[&str]| {
         let mut cmd = callqa();
