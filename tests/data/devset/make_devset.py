@@ -22,8 +22,10 @@ Personal data in a turn is marked [[KIND:value]] (KIND = PHONE, CARD, EMAIL, PAS
 SNILS, INN) and numbers the rules need are marked [[KEEP:value]]; the marks are removed
 from the text (the value is kept verbatim, lowercased in the "asr" style) and listed in
 pii.csv (call_id, idx = position of the utterance on the call timeline, kind, value).
-Calls of calls_*_heldout.py were written with the second batch, before any rule was tuned,
-and are never tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
+Calls of calls_*_heldout1.py were written with the second batch, before any rule was tuned,
+and measured once as a held-out set; the rules were then tuned on them too. Calls of
+calls_*_heldout2.py were written after that, before any further rule change, and are never
+tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
 Run: python3 tests/data/devset/make_devset.py
 """
@@ -36,8 +38,10 @@ from calls_ru import CALLS as RU
 from calls_en import CALLS as EN
 from calls_ru_v2 import CALLS as RU2
 from calls_en_v2 import CALLS as EN2
-from calls_ru_heldout import CALLS as RU_HELD
-from calls_en_heldout import CALLS as EN_HELD
+from calls_ru_heldout1 import CALLS as RU_HELD1
+from calls_en_heldout1 import CALLS as EN_HELD1
+from calls_ru_heldout2 import CALLS as RU_HELD2
+from calls_en_heldout2 import CALLS as EN_HELD2
 
 MARK = re.compile(r"\[\[([A-Z]+):(.*?)\]\]")
 PII_KINDS = {"PHONE", "CARD", "EMAIL", "PASSPORT", "SNILS", "INN", "KEEP"}
@@ -137,7 +141,8 @@ def main():
     rng = random.Random(20261110)
     rows, pii_rows, held = [], [], set()
     batches = [("ru", RU, False), ("en", EN, False), ("ru", RU2, False), ("en", EN2, False),
-               ("ru", RU_HELD, True), ("en", EN_HELD, True)]
+               ("ru", RU_HELD1, False), ("en", EN_HELD1, False),
+               ("ru", RU_HELD2, True), ("en", EN_HELD2, True)]
     for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
