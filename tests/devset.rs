@@ -20,14 +20,42 @@ fn analyze(lang: &str, out: &Path) {
 }
 
 fn eval(out: &Path, truth: &Path, min_f1: &str, min_exact: &str) -> std::process::Output {
+    eval_with(out, truth, min_f1, min_exact, &[])
+}
+
+fn eval_with(
+    out: &Path,
+    truth: &Path,
+    min_f1: &str,
+    min_exact: &str,
+    extra: &[&str],
+) -> std::process::Output {
     callqa()
         .args(["eval", "--pred"])
         .arg(out)
         .arg("--truth")
         .arg(truth)
         .args(["--min-f1", min_f1, "--min-exact", min_exact])
+        .args(extra)
         .output()
         .unwrap()
+}
+
+/// `--pii-truth <devset>/<file>` with the issue's bars: every labelled piece of personal
+/// data redacted, at least 95 % of the numbers that must stay kept.
+fn pii_args(file: &str) -> Vec<String> {
+    vec![
+        "--pii-truth".into(),
+        repo()
+            .join("tests/data/devset")
+            .join(file)
+            .display()
+            .to_string(),
+        "--min-redaction-recall".into(),
+        "1".into(),
+        "--min-kept".into(),
+        "0.95".into(),
+    ]
 }
 
 #[test]
@@ -39,7 +67,9 @@ fn devset_meets_quality_thresholds() {
     let truth = repo().join("tests/data/devset/truth.csv");
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
     assert!(n_truth >= 60, "{n_truth} truth rows");
-    let o = eval(&out, &truth, "0.95", "0.90");
+    let pii = pii_args("pii.csv");
+    let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
+    let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
     let stdout = String::from_utf8_lossy(&o.stdout);
     check(&o, "callqa eval");
     eprintln!("{stdout}");
@@ -55,6 +85,11 @@ fn devset_meets_quality_thresholds() {
         "customer_questions",
         "concrete_answers",
         "vague_answers",
+        "unanswered_questions",
+        "complaint",
+        "pii_redactions",
+        "complaint_types",
+        "redaction",
     ] {
         assert!(
             stdout.lines().any(|l| l.starts_with(el)),
@@ -63,6 +98,16 @@ fn devset_meets_quality_thresholds() {
     }
     assert!(stdout.contains("PASS"), "{stdout}");
     assert!(!stdout.contains("missing"), "{stdout}");
+
+    for kind in ["PHONE", "CARD", "EMAIL", "PASSPORT", "SNILS", "INN"] {
+        assert!(
+            stdout.lines().any(|l| l.trim_start().starts_with(kind)),
+            "{kind} not scored:\n{stdout}"
+        );
+    }
+    for t in ["service", "supervisor", "formal", "repeat", "churn"] {
+        assert!(stdout.contains(&format!("  {t} ")), "{t} not scored:\n{stdout}");
+    }
 
     // A stricter bar than the set reaches fails with exit code 4 and names the element.
     let o = eval(&out, &truth, "1.01", "0.90");
@@ -109,4 +154,50 @@ fn eval_reports_missing_calls_and_broken_rows() {
     let o = eval(&dir.path().join("nothing"), &truth, "0", "0");
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no calls/ folder"));
+}
+
+/// The held-out calls (written before the last rule change, never tuned on) against the
+/// issue's bars: complaint F1 >= 0.9, question counts exact on >= 90 % of calls, every
+/// piece of personal data redacted and >= 95 % of the numbers that must stay kept.
+#[test]
+fn heldout_calls_meet_the_issue_bars() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze("ru", &out);
+    analyze("en", &out);
+    let truth = repo().join("tests/data/devset/truth_heldout.csv");
+    let n = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
+    assert!(n >= 20, "{n} held-out calls");
+    let pii = pii_args("pii_heldout.csv");
+    let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
+    let o = eval_with(&out, &truth, "0.9", "0.9", &pii);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    eprintln!("{stdout}");
+    check(&o, "callqa eval on the held-out calls");
+    assert!(stdout.contains("PASS") && !stdout.contains("missing"), "{stdout}");
+}
+
+/// No labelled piece of personal data survives anywhere in utterances/: not in the text,
+/// not in the tags (DuckDB reads the files).
+#[test]
+fn no_personal_data_in_utterance_texts_or_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    analyze("ru", &out);
+    analyze("en", &out);
+    let v = py_json(
+        r#"
+import csv, duckdb, json, sys
+out, pii = sys.argv[1], sys.argv[2]
+rows = duckdb.connect().execute(f"select call_id, idx, lower(text), lower(array_to_string(tags, ' ')), pii_redactions from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true) join read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true) using (call_id)").fetchall()
+labelled = [r for r in csv.DictReader(open(pii)) if r["kind"] != "KEEP"]
+leaks = [(r["call_id"], r["value"]) for r in labelled for (c, i, text, tags, _) in rows if r["value"].lower() in text or r["value"].lower() in tags]
+placeholders = sum(text.count("[") for (_, _, text, _, _) in rows)
+print(json.dumps({"leaks": leaks, "labelled": len(labelled), "placeholders": placeholders}))
+"#,
+        &[&out, &repo().join("tests/data/devset/pii.csv")],
+    );
+    assert_eq!(v["leaks"], serde_json::json!([]), "{v}");
+    assert!(v["labelled"].as_u64().unwrap() >= 40, "{v}");
+    assert_eq!(v["placeholders"], v["labelled"], "one placeholder per labelled piece: {v}");
 }
