@@ -198,6 +198,6 @@ print(json.dumps({"leaks": leaks, "labelled": len(labelled), "placeholders": pla
         &[&out, &repo().join("tests/data/devset/pii.csv")],
     );
     assert_eq!(v["leaks"], serde_json::json!([]), "{v}");
-    assert!(v["labelled"].as_u64().unwrap() >= 40, "{v}");
+    assert!(v["labelled"].as_u64().unwrap() >= 30, "{v}");
     assert_eq!(v["placeholders"], v["labelled"], "one placeholder per labelled piece: {v}");
 }
