@@ -23,9 +23,10 @@ SNILS, INN) and numbers the rules need are marked [[KEEP:value]]; the marks are 
 from the text (the value is kept verbatim, lowercased in the "asr" style) and listed in
 pii.csv (call_id, idx = position of the utterance on the call timeline, kind, value).
 Calls of calls_*_heldout1.py were written with the second batch, before any rule was tuned,
-and measured once as a held-out set; the rules were then tuned on them too. Calls of
-calls_*_heldout2.py were written after that, before any further rule change, and are never
-tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
+and measured once as a held-out set; the rules were then tuned on them too, and the same
+happened to calls_*_heldout2.py (written after that). Calls of calls_*_heldout3.py were
+written after the second held-out measurement, before any further rule change, and are
+never tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
 Run: python3 tests/data/devset/make_devset.py
 """
@@ -42,6 +43,8 @@ from calls_ru_heldout1 import CALLS as RU_HELD1
 from calls_en_heldout1 import CALLS as EN_HELD1
 from calls_ru_heldout2 import CALLS as RU_HELD2
 from calls_en_heldout2 import CALLS as EN_HELD2
+from calls_ru_heldout3 import CALLS as RU_HELD3
+from calls_en_heldout3 import CALLS as EN_HELD3
 
 MARK = re.compile(r"\[\[([A-Z]+):(.*?)\]\]")
 PII_KINDS = {"PHONE", "CARD", "EMAIL", "PASSPORT", "SNILS", "INN", "KEEP"}
@@ -142,7 +145,8 @@ def main():
     rows, pii_rows, held = [], [], set()
     batches = [("ru", RU, False), ("en", EN, False), ("ru", RU2, False), ("en", EN2, False),
                ("ru", RU_HELD1, False), ("en", EN_HELD1, False),
-               ("ru", RU_HELD2, True), ("en", EN_HELD2, True)]
+               ("ru", RU_HELD2, False), ("en", EN_HELD2, False),
+               ("ru", RU_HELD3, True), ("en", EN_HELD3, True)]
     for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
