@@ -764,6 +764,42 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_never_panics_and_keeps_what_is_not_data() {
+        for text in [
+            "",
+            "+",
+            "(",
+            "+(",
+            "+7",
+            "))) ((( --- ,,, ...",
+            "@",
+            "a@b",
+            "x@y.z",
+            "double",
+            "double double five",
+            "oh oh oh",
+            "сто тысяча миллион",
+            "٣٤٥ ٦٧٨ ٩٠١٢",
+            "𝟗𝟏𝟔 𝟓𝟓𝟓 𝟏𝟐 𝟑𝟒",
+            "ё[PHONE]ё",
+            "1\u{00A0}2\u{2009}3",
+        ] {
+            let r = Redactor::default().redact(text);
+            assert_eq!(
+                r.text.matches('[').count(),
+                text.matches('[').count(),
+                "{text:?} -> {r:?}"
+            );
+        }
+        let long: String = "9".repeat(100_000);
+        let r = Redactor::default().redact(&long);
+        assert!(
+            r.found.is_empty() && r.text == long,
+            "a 100k-digit run is no phone"
+        );
+    }
+
+    #[test]
     fn kinds_switch_off_and_counts() {
         let only_email = Redactor::new([RedactionKind::Email]);
         let r = only_email.redact("a@b.ru, +7 916 555 12 34");
