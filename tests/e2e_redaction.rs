@@ -5,8 +5,7 @@
 //! a concrete answer. With `[redaction] enabled = false` the digits stay and the count is
 //! null.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const READ: &str = r#"
 import duckdb, json, sys

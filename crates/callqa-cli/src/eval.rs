@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result};
 use callqa_features::eval::{
-    self, PiiSpan, Table, Value, BOOL_COLUMNS, COUNT_COLUMNS, KEEP, SET_COLUMNS,
+    self, PiiSpan, Table, Value, BOOL_COLUMNS, COUNT_COLUMNS, SET_COLUMNS,
 };
 use callqa_parquet::Cell;
 use clap::Args;
@@ -231,7 +231,7 @@ fn read_pii_truth(path: &Path) -> Result<Vec<PiiSpan>> {
         let field = |k: usize| rec.get(k).unwrap_or("").to_string();
         let kind = field(2).trim().to_ascii_uppercase();
         let idx = field(1).trim().parse::<u32>();
-        let known = kind == KEEP || callqa_rules::RedactionKind::from_name(&kind).is_some();
+        let known = eval::known_pii_kind(&kind);
         match idx {
             Ok(idx) if known && !field(3).is_empty() => spans.push(PiiSpan {
                 call_id: field(0).trim().to_string(),

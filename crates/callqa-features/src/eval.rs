@@ -242,6 +242,12 @@ impl BoolScore {
 /// Kind of a labelled span of the redaction truth that must stay in the text.
 pub const KEEP: &str = "KEEP";
 
+/// Whether `kind` is a kind of the redaction truth: a placeholder name (`PHONE`, `CARD`,
+/// `EMAIL`, `PASSPORT`, `SNILS`, `INN`) or [`KEEP`].
+pub fn known_pii_kind(kind: &str) -> bool {
+    kind == KEEP || callqa_rules::RedactionKind::from_name(kind).is_some()
+}
+
 /// One labelled span of personal data (or a number that must stay) in an utterance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PiiSpan {
