@@ -138,8 +138,6 @@ pub struct AsrEngine {
     ctx: WhisperContext,
     cfg: AsrConfig,
     model_name: String,
-    /// `[asr] vocabulary` tokenised once: the prompt every window is decoded after.
-    prompt_tokens: Vec<c_int>,
 }
 
 /// whisper.cpp's build and CPU features (`AVX2 = 1 | … | LLAMAFILE = 1 | …`).
@@ -245,30 +243,6 @@ fn dtw_mode(h: &GgmlHparams) -> DtwMode<'static> {
     }
 }
 
-/// The prompt tokens of `[asr] vocabulary`: the terms joined by ", ", ending with a full
-/// stop, at most a quarter of the text context (whisper.cpp keeps the last half of it for
-/// the prompt; a short prompt also limits prompt-induced hallucination on short windows).
-fn vocabulary_prompt(ctx: &WhisperContext, vocabulary: &[String]) -> Result<Vec<c_int>, AsrError> {
-    let terms: Vec<String> = vocabulary
-        .iter()
-        .map(|t| t.replace('\0', " ").trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    if terms.is_empty() {
-        return Ok(Vec::new());
-    }
-    let text = format!(" {}.", terms.join(", "));
-    let max = usize::try_from(ctx.n_text_ctx()).unwrap_or(448) / 4;
-    let mut tokens = ctx
-        .tokenize(&text, max * 4)
-        .map_err(|source| AsrError::Whisper {
-            during: "tokenising [asr] vocabulary",
-            source,
-        })?;
-    tokens.truncate(max);
-    Ok(tokens)
-}
-
 impl AsrEngine {
     /// Load a whisper.cpp ggml model (any official `ggml-*.bin`, or the one
     /// `scripts/ct2_to_ggml.py` writes). Fails with an error naming the file if it is
@@ -307,12 +281,10 @@ impl AsrEngine {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| model_path.display().to_string());
         tracing::debug!(model = %model_path.display(), "loaded Whisper model");
-        let prompt_tokens = vocabulary_prompt(&ctx, &cfg.vocabulary)?;
         Ok(AsrEngine {
             ctx,
             cfg: cfg.clone(),
             model_name,
-            prompt_tokens,
         })
     }
 
@@ -357,11 +329,11 @@ impl AsrEngine {
     }
 
     fn full_params<'a>(
-        &'a self,
+        &self,
         language: Option<&'a str>,
         threads: usize,
         window_s: f64,
-    ) -> FullParams<'a, 'a> {
+    ) -> FullParams<'a, 'static> {
         let strategy = if self.cfg.beam_size <= 1 {
             SamplingStrategy::Greedy { best_of: 5 }
         } else {
@@ -394,12 +366,6 @@ impl AsrEngine {
         p.set_print_timestamps(false);
         if self.cfg.dynamic_audio_ctx {
             p.set_audio_ctx(audio_ctx_for(window_s) as c_int);
-        }
-        // The domain vocabulary as the previous text (whisper.cpp's prompt tokens; with
-        // no_context only this prompt, never the last window's text). Tokens rather than
-        // `set_initial_prompt`, which leaks a C string per call in whisper-rs 0.16.
-        if !self.prompt_tokens.is_empty() {
-            p.set_tokens(&self.prompt_tokens);
         }
         p
     }

@@ -173,10 +173,6 @@ pub struct AsrConfig {
     /// (`false`, the default: with each window decoded in one pass it attributed words to
     /// their utterance as well as DTW on the bench calls, see benches/README.md).
     pub dtw: bool,
-    /// Domain vocabulary (company and product names, the survey phrase) given to Whisper
-    /// as the text before every window, so it spells them as the rules expect. Empty (the
-    /// default): no prompt.
-    pub vocabulary: Vec<String>,
 }
 
 impl Default for AsrConfig {
@@ -188,7 +184,6 @@ impl Default for AsrConfig {
             dynamic_audio_ctx: true,
             beam_size: 1,
             dtw: false,
-            vocabulary: Vec::new(),
         }
     }
 }
