@@ -10,7 +10,8 @@ start, end, text). Each TRANSCRIPTS_DIR holds transcripts in callqa's JSON (`cal
 with their coarse times: compare its counts, not its times). The truth turns are written as
 transcripts too, and `callqa analyze` computes the `calls/` features of every set with
 the same pipeline; the script prints, per feature, how many calls match the truth's
-value exactly (counts, flags) or the mean absolute error (times, in seconds).
+value exactly (counts, flags; for a flag also its F1 against the truth's) or the mean
+absolute error (times, in seconds).
 
 This measures what ASR errors do to the features QA teams read, beyond the word error
 rate: a word put in the wrong utterance can turn a concrete answer into a vague one or
@@ -111,7 +112,16 @@ def main():
                      if c in t and t[c][col] is not None and truth[c][col] is not None]
                 cells.append(f"{sum(d) / max(len(d), 1):.2f}")
             else:
-                cells.append(str(sum(c in t and t[c][col] == truth[c][col] for c in truth)))
+                exact = sum(c in t and t[c][col] == truth[c][col] for c in truth)
+                if all(isinstance(v, bool) for v in tv):
+                    # A script element: also F1 of "found" against the truth's flag.
+                    tp = sum(bool(t.get(c, {}).get(col)) and truth[c][col] for c in truth)
+                    fp = sum(bool(t.get(c, {}).get(col)) and not truth[c][col] for c in truth)
+                    fn = sum(not t.get(c, {}).get(col) and truth[c][col] for c in truth)
+                    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+                    cells.append(f"{exact} (F1 {f1:.2f})")
+                else:
+                    cells.append(str(exact))
         print(f"| {col} | {'MAE' if is_time else 'exact'} | " + " | ".join(cells) + " |")
 
 

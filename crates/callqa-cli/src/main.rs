@@ -71,10 +71,15 @@ enum Command {
     #[command(
         after_help = "Example:\n  callqa analyze --transcripts tests/data/devset/ru --out /tmp/dev --pipeline pipelines/ru-contact-center.toml\n  \
         callqa analyze --transcripts tests/data/devset/en --out /tmp/dev --pipeline pipelines/en-contact-center.toml\n  \
-        callqa eval --pred /tmp/dev --truth tests/data/devset/truth.csv --min-f1 0.95 --min-exact 0.90\n\n\
-        Truth CSV: call_id, then any of greeting,self_introduction,thanks,survey_offer,farewell (true/false) and\n\
-        long_pauses,operator_interruptions,customer_interruptions,customer_questions,concrete_answers,vague_answers\n\
-        (integers). Empty cells are not scored; broken rows are reported with their line number and skipped.\n\
+        callqa eval --pred /tmp/dev --truth tests/data/devset/truth.csv --min-f1 0.95 --min-exact 0.90 \\\n    \
+        --pii-truth tests/data/devset/pii.csv --min-redaction-recall 1 --min-kept 0.95\n\n\
+        Truth CSV: call_id, then any of greeting,self_introduction,thanks,survey_offer,farewell,complaint\n\
+        (true/false), long_pauses,operator_interruptions,customer_interruptions,customer_questions,\n\
+        concrete_answers,vague_answers,unanswered_questions,pii_redactions (integers) and complaint_types\n\
+        (names separated by ;). Empty cells are not scored (an empty complaint_types is no complaint);\n\
+        broken rows are reported with their line number and skipped.\n\
+        PII truth CSV: call_id,idx,kind,value (kind PHONE, CARD, EMAIL, PASSPORT, SNILS, INN, or KEEP for a\n\
+        number that must stay); scored against the predicted utterances/ texts.\n\
         Truth calls missing from the predictions count as errors; extra predicted calls are ignored.\n\
         Exit codes: 0 every element meets the thresholds, 4 some element is below, 1 unreadable input."
     )]

@@ -33,9 +33,48 @@ pub struct PipelineConfig {
     /// `callqa score --calls-meta`: Service Level thresholds and targets per channel.
     #[serde(default)]
     pub service_level: ServiceLevelConfig,
+    /// Personal data taken out of utterances before rules run and anything is written.
+    #[serde(default)]
+    pub redaction: RedactionConfig,
     /// The rule pack (script elements), compiled by `callqa-rules`.
     #[serde(default)]
     pub rules: toml::Table,
+}
+
+/// `[redaction]`: which kinds of personal data `callqa_rules::Redactor` replaces with a
+/// placeholder (`[PHONE]`, …) in every utterance before rules, rows, dumps and reports see
+/// it. Everything is on by default; a kind set to `false` stays in the text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RedactionConfig {
+    /// `false` switches redaction off altogether (`calls.pii_redactions` is then null).
+    pub enabled: bool,
+    /// Phone numbers.
+    pub phone: bool,
+    /// Payment card numbers (13-19 digits, Luhn-valid or announced as a card).
+    pub card: bool,
+    /// E-mail addresses, also spoken ("jane dot miller at gmail dot com").
+    pub email: bool,
+    /// Russian passport series and number (after "паспорт" / "серия").
+    pub passport: bool,
+    /// SNILS (after "СНИЛС").
+    pub snils: bool,
+    /// INN (after "ИНН").
+    pub inn: bool,
+}
+
+impl Default for RedactionConfig {
+    fn default() -> Self {
+        RedactionConfig {
+            enabled: true,
+            phone: true,
+            card: true,
+            email: true,
+            passport: true,
+            snils: true,
+            inn: true,
+        }
+    }
 }
 
 /// `[pipeline]`.

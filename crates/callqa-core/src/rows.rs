@@ -55,6 +55,19 @@ pub struct CallFeatures {
     pub concrete_answers: Option<u32>,
     /// Customer questions whose reply was vague (null without `[rules.answers]`).
     pub vague_answers: Option<u32>,
+    /// Customer questions left open when the customer asked another one or the call
+    /// ended (null without `[rules.answers]`); `customer_questions = concrete_answers +
+    /// vague_answers + unanswered_questions`.
+    pub unanswered_questions: Option<u32>,
+    /// The customer complained (null when the pack has no `[rules.complaints]`).
+    pub complaint: Option<bool>,
+    /// Complaint types found (`service`, `supervisor`, `formal`, `repeat`, `churn`, …:
+    /// the pack's `[rules.complaints.<type>]` names); empty without a complaint, null
+    /// without `[rules.complaints]`.
+    pub complaint_types: Option<Vec<String>>,
+    /// Personal-data placeholders written into this call's utterances (`[PHONE]`, …);
+    /// null when redaction is off (`[redaction] enabled = false`).
+    pub pii_redactions: Option<u32>,
     /// 0–100: the operator's mean probability of positive (friendly) affect.
     pub operator_smile_index: Option<f64>,
     /// Share of the operator's speech windows with a negative top emotion.

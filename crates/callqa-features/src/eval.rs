@@ -1,8 +1,10 @@
 //! Quality metrics of predicted per-call features against labelled truth (`callqa eval`).
 //!
-//! Boolean elements (`greeting`, `thanks`, …) get precision, recall and F1 of the
-//! positive class; counts (`long_pauses`, `concrete_answers`, …) get the exact-match rate
-//! and the mean absolute error. The CLI reads the files; this module only counts, so the
+//! Boolean elements (`greeting`, `thanks`, `complaint`, …) get precision, recall and F1 of
+//! the positive class; counts (`long_pauses`, `concrete_answers`, …) get the exact-match
+//! rate and the mean absolute error; `complaint_types` (a set per call) gets precision,
+//! recall and F1 per type. Personal-data redaction is scored on labelled spans
+//! ([`evaluate_redaction`]). The CLI reads the files; this module only counts, so the
 //! numbers are testable without I/O.
 //!
 //! Conventions:
@@ -24,7 +26,11 @@ pub const BOOL_COLUMNS: &[&str] = &[
     "thanks",
     "survey_offer",
     "farewell",
+    "complaint",
 ];
+
+/// Set-valued columns scored per member (precision / recall / F1 of each value).
+pub const SET_COLUMNS: &[&str] = &["complaint_types"];
 
 /// Count columns scored by exact match / MAE, in report order.
 pub const COUNT_COLUMNS: &[&str] = &[
@@ -34,15 +40,19 @@ pub const COUNT_COLUMNS: &[&str] = &[
     "customer_questions",
     "concrete_answers",
     "vague_answers",
+    "unanswered_questions",
+    "pii_redactions",
 ];
 
 /// One labelled or predicted value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     /// A boolean element.
     Bool(bool),
     /// A count.
     Count(i64),
+    /// A set of names (`complaint_types`).
+    Set(std::collections::BTreeSet<String>),
     /// Null (no value).
     Null,
 }
@@ -128,6 +138,8 @@ pub struct Report {
     pub bools: BTreeMap<String, BoolScore>,
     /// Per count column present in the truth.
     pub counts: BTreeMap<String, CountScore>,
+    /// Per set column present in the truth, per value (`complaint_types` → `churn` → …).
+    pub sets: BTreeMap<String, BTreeMap<String, BoolScore>>,
     /// Truth calls with no prediction (scored as errors).
     pub missing: Vec<String>,
     /// Predicted calls not in the truth (ignored).
@@ -152,17 +164,20 @@ impl Report {
     }
 }
 
-/// Compare `pred` with `truth`, scoring the columns of [`BOOL_COLUMNS`] and
-/// [`COUNT_COLUMNS`] that have a value in the truth.
+/// Compare `pred` with `truth`, scoring the columns of [`BOOL_COLUMNS`],
+/// [`COUNT_COLUMNS`] and [`SET_COLUMNS`] that have a value in the truth.
 pub fn evaluate(truth: &Table, pred: &Table) -> Report {
     let mut r = Report::default();
+    // Set column → (truth, prediction) per call; scored once every value name is known.
+    type Sets = std::collections::BTreeSet<String>;
+    let mut sets: BTreeMap<String, Vec<(Sets, Sets)>> = BTreeMap::new();
     for (id, t) in truth {
         let p = pred.get(id);
         if p.is_none() {
             r.missing.push(id.clone());
         }
         for (col, tv) in t {
-            let pv = p.and_then(|p| p.get(col)).copied().unwrap_or(Value::Null);
+            let pv = p.and_then(|p| p.get(col)).cloned().unwrap_or(Value::Null);
             if BOOL_COLUMNS.contains(&col.as_str()) {
                 let Value::Bool(tb) = *tv else { continue };
                 // A missing or null prediction is the wrong answer.
@@ -170,13 +185,7 @@ pub fn evaluate(truth: &Table, pred: &Table) -> Report {
                     Value::Bool(b) => b,
                     _ => !tb,
                 };
-                let s = r.bools.entry(col.clone()).or_default();
-                match (tb, pb) {
-                    (true, true) => s.tp += 1,
-                    (false, true) => s.fp += 1,
-                    (true, false) => s.fn_ += 1,
-                    (false, false) => s.tn += 1,
-                }
+                r.bools.entry(col.clone()).or_default().add(tb, pb);
             } else if COUNT_COLUMNS.contains(&col.as_str()) {
                 let Value::Count(tc) = *tv else { continue };
                 let s = r.counts.entry(col.clone()).or_default();
@@ -186,6 +195,27 @@ pub fn evaluate(truth: &Table, pred: &Table) -> Report {
                     Value::Count(pc) => s.abs_err += (pc - tc).abs() as f64,
                     _ => s.abs_err += tc.max(1) as f64,
                 }
+            } else if SET_COLUMNS.contains(&col.as_str()) {
+                let Value::Set(ts) = tv else { continue };
+                let ps = match pv {
+                    Value::Set(ps) => ps,
+                    _ => Default::default(),
+                };
+                sets.entry(col.clone()).or_default().push((ts.clone(), ps));
+            }
+        }
+    }
+    for (col, calls) in sets {
+        let names: Sets = calls
+            .iter()
+            .flat_map(|(t, p)| t.union(p))
+            .cloned()
+            .collect();
+        let per = r.sets.entry(col).or_default();
+        for name in names {
+            let s = per.entry(name.clone()).or_default();
+            for (t, p) in &calls {
+                s.add(t.contains(&name), p.contains(&name));
             }
         }
     }
@@ -197,12 +227,206 @@ pub fn evaluate(truth: &Table, pred: &Table) -> Report {
     r
 }
 
+impl BoolScore {
+    /// Count one call: truth `t`, prediction `p`.
+    pub fn add(&mut self, t: bool, p: bool) {
+        match (t, p) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fn_ += 1,
+            (false, false) => self.tn += 1,
+        }
+    }
+}
+
+/// Kind of a labelled span of the redaction truth that must stay in the text.
+pub const KEEP: &str = "KEEP";
+
+/// Whether `kind` is a kind of the redaction truth: a placeholder name (`PHONE`, `CARD`,
+/// `EMAIL`, `PASSPORT`, `SNILS`, `INN`) or [`KEEP`].
+pub fn known_pii_kind(kind: &str) -> bool {
+    kind == KEEP || callqa_rules::RedactionKind::from_name(kind).is_some()
+}
+
+/// One labelled span of personal data (or a number that must stay) in an utterance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PiiSpan {
+    /// Call key.
+    pub call_id: String,
+    /// The utterance's position on the call timeline (`utterances.idx`).
+    pub idx: u32,
+    /// `PHONE`, `CARD`, `EMAIL`, `PASSPORT`, `SNILS`, `INN`, or [`KEEP`].
+    pub kind: String,
+    /// The text as it was in the input.
+    pub value: String,
+}
+
+/// Redaction quality: per kind, spans found (TP), placeholders with no such span (FP),
+/// spans missed or leaked (FN); and how many numbers that must stay stayed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RedactionReport {
+    /// Per placeholder kind (`PHONE`, …).
+    pub kinds: BTreeMap<String, BoolScore>,
+    /// [`KEEP`] spans still in the text.
+    pub kept: u32,
+    /// [`KEEP`] spans labelled.
+    pub keep_total: u32,
+    /// Readable descriptions of the misses: leaked data, numbers that were taken out.
+    pub misses: Vec<String>,
+}
+
+impl RedactionReport {
+    /// All kinds together.
+    pub fn total(&self) -> BoolScore {
+        self.kinds
+            .values()
+            .fold(BoolScore::default(), |a, s| BoolScore {
+                tp: a.tp + s.tp,
+                fp: a.fp + s.fp,
+                fn_: a.fn_ + s.fn_,
+                tn: 0,
+            })
+    }
+
+    /// Share of the numbers that must stay that stayed; 1.0 when none is labelled.
+    pub fn kept_rate(&self) -> f64 {
+        ratio(self.kept, self.keep_total)
+    }
+}
+
+/// The placeholders of `text`: `[PHONE]` → `PHONE`.
+fn placeholders(text: &str) -> Vec<&str> {
+    text.split('[')
+        .skip(1)
+        .filter_map(|s| s.split_once(']').map(|(k, _)| k))
+        .filter(|k| (2..=12).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_uppercase()))
+        .collect()
+}
+
+/// Whether a labelled value survived in `text`: verbatim, or any of its words of three
+/// or more characters (digit groups, e-mail parts) outside placeholders.
+fn leaked(value: &str, text: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "номер",
+        "серия",
+        "dot",
+        "точка",
+        "собака",
+        "com",
+        "net",
+        "org",
+    ];
+    let lower = text.to_lowercase();
+    if lower.contains(&value.to_lowercase()) {
+        return true;
+    }
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    value
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
+        .any(|w| words.contains(&w))
+}
+
+/// Score redaction. `texts` are the predicted utterance texts by (call_id, idx);
+/// `calls` the labelled calls: a placeholder in any of their utterances that matches no
+/// labelled span is a false positive.
+pub fn evaluate_redaction(
+    spans: &[PiiSpan],
+    texts: &BTreeMap<(String, u32), String>,
+    calls: &std::collections::BTreeSet<String>,
+) -> RedactionReport {
+    let mut r = RedactionReport::default();
+    let mut by_utt: BTreeMap<(String, u32), Vec<&PiiSpan>> = BTreeMap::new();
+    for s in spans {
+        by_utt
+            .entry((s.call_id.clone(), s.idx))
+            .or_default()
+            .push(s);
+        if s.kind != KEEP {
+            r.kinds.entry(s.kind.clone()).or_default();
+        }
+    }
+    for (key, text) in texts.iter().filter(|((c, _), _)| calls.contains(c)) {
+        if !by_utt.contains_key(key) {
+            for k in placeholders(text) {
+                r.kinds.entry(k.to_string()).or_default().fp += 1;
+                r.misses.push(format!(
+                    "{} #{}: [{k}] where nothing is labelled: {text:?}",
+                    key.0, key.1
+                ));
+            }
+        }
+    }
+    for (key, labelled) in &by_utt {
+        let text = texts.get(key).map_or("", String::as_str);
+        let found = placeholders(text);
+        for s in labelled.iter().filter(|s| s.kind == KEEP) {
+            r.keep_total += 1;
+            if text.contains(&s.value) {
+                r.kept += 1;
+            } else {
+                r.misses.push(format!(
+                    "{} #{}: {:?} was taken out: {text:?}",
+                    key.0, key.1, s.value
+                ));
+            }
+        }
+        let mut kinds: Vec<&str> = labelled
+            .iter()
+            .map(|s| s.kind.as_str())
+            .filter(|k| *k != KEEP)
+            .collect();
+        kinds.extend(found.iter().copied());
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let want: Vec<&&PiiSpan> = labelled.iter().filter(|s| s.kind == kind).collect();
+            let got = found.iter().filter(|k| **k == kind).count() as u32;
+            let n = want.len() as u32;
+            let score = r.kinds.entry(kind.to_string()).or_default();
+            let mut tp = got.min(n);
+            score.fp += got - tp;
+            if got > n {
+                r.misses.push(format!(
+                    "{} #{}: {got} [{kind}] for {n} labelled: {text:?}",
+                    key.0, key.1
+                ));
+            }
+            for s in &want {
+                if leaked(&s.value, text) && tp > 0 {
+                    tp -= 1;
+                    r.misses.push(format!(
+                        "{} #{}: {kind} {:?} leaked: {text:?}",
+                        key.0, key.1, s.value
+                    ));
+                }
+            }
+            if got < n {
+                r.misses.push(format!(
+                    "{} #{}: {} of {n} {kind} found: {text:?}",
+                    key.0, key.1, got
+                ));
+            }
+            score.tp += tp;
+            score.fn_ += n - tp;
+        }
+    }
+    r
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn row(cells: &[(&str, Value)]) -> BTreeMap<String, Value> {
-        cells.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+        cells
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -264,6 +488,83 @@ mod tests {
         let f = r.failures(0.95, 0.9);
         assert_eq!(f.len(), 2, "{f:?}");
         assert!(f[0].starts_with("greeting: F1 0.667"), "{f:?}");
+    }
+
+    #[test]
+    fn set_columns_score_each_value_over_every_call() {
+        use std::collections::BTreeSet;
+        let set = |v: &[&str]| Value::Set(v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
+        let table = |rows: &[(&str, Value)]| -> Table {
+            rows.iter()
+                .map(|(id, v)| (id.to_string(), row(&[("complaint_types", v.clone())])))
+                .collect()
+        };
+        let truth = table(&[
+            ("a", set(&["churn"])),
+            ("b", set(&[])),
+            ("c", set(&["churn", "formal"])),
+        ]);
+        let pred = table(&[
+            ("a", set(&["churn"])),
+            ("b", set(&["formal"])),
+            ("c", set(&["churn"])),
+        ]);
+        let r = evaluate(&truth, &pred);
+        let per = &r.sets["complaint_types"];
+        assert_eq!(
+            (per["churn"].tp, per["churn"].tn, per["churn"].n()),
+            (2, 1, 3)
+        );
+        let f = per["formal"];
+        assert_eq!((f.tp, f.fp, f.fn_, f.tn), (0, 1, 1, 1));
+    }
+
+    fn span(call: &str, idx: u32, kind: &str, value: &str) -> PiiSpan {
+        PiiSpan {
+            call_id: call.into(),
+            idx,
+            kind: kind.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn redaction_counts_found_leaked_extra_and_kept() {
+        let spans = [
+            span("a", 1, "PHONE", "8 916 555 12 34"),
+            span("a", 1, "KEEP", "350"),
+            span("a", 2, "EMAIL", "ivan@mail.ru"),
+            span("a", 3, "CARD", "4276 3800 1234 5679"),
+            span("a", 3, "KEEP", "731205"),
+        ];
+        let texts: BTreeMap<(String, u32), String> = [
+            (1, "звоните [PHONE], тариф 350 рублей"),
+            // Replaced, but part of the address stayed: a leak, not a hit.
+            (2, "почта [EMAIL] ivan"),
+            // The card was missed and the order number taken out.
+            (3, "карта 4276 3800 1234 5679, заказ [PHONE]"),
+            // A placeholder where nothing was labelled.
+            (4, "в [PHONE] часов"),
+        ]
+        .into_iter()
+        .map(|(i, t)| (("a".to_string(), i), t.to_string()))
+        .collect();
+        let calls = ["a".to_string()].into_iter().collect();
+        let r = evaluate_redaction(&spans, &texts, &calls);
+        let p = r.kinds["PHONE"];
+        assert_eq!((p.tp, p.fp, p.fn_), (1, 2, 0));
+        let e = r.kinds["EMAIL"];
+        assert_eq!((e.tp, e.fn_), (0, 1), "leaked");
+        assert_eq!(r.kinds["CARD"].fn_, 1);
+        assert_eq!((r.kept, r.keep_total), (1, 2));
+        let t = r.total();
+        assert_eq!((t.tp, t.fp, t.fn_), (1, 2, 2));
+        assert!((r.kept_rate() - 0.5).abs() < 1e-12);
+        assert_eq!(r.misses.len(), 5, "{:?}", r.misses);
+        assert_eq!(
+            placeholders("x [PHONE] [a] [EMAIL]"),
+            vec!["PHONE", "EMAIL"]
+        );
     }
 
     #[test]

@@ -205,13 +205,26 @@ pub fn timing(utterances: &[Utterance], duration_s: f64, cfg: &TimingConfig) -> 
     }
 }
 
+/// Take personal data out of a call's utterances as the pipeline file asks
+/// (`[redaction]`, every kind on by default): phone and card numbers, e-mails, passport,
+/// SNILS and INN numbers become `[PHONE]`, `[CARD]`, … (see `callqa_rules::redact`).
+/// Call it once, right after the utterances are assembled and before rules, rows or a
+/// transcript dump see them. Returns `calls.pii_redactions` for [`build_rows`]: the
+/// number of placeholders, `None` when redaction is switched off.
+pub fn redact(utterances: &mut [Utterance], cfg: &PipelineConfig) -> Option<u32> {
+    cfg.redaction
+        .enabled
+        .then(|| callqa_rules::Redactor::from_config(&cfg.redaction).redact_utterances(utterances))
+}
+
 /// Build the `calls/` row and the `utterances/` rows of one call.
 ///
 /// Utterances are sorted by start (then end) and numbered from 0 in that order. Tags of
 /// an utterance: the rule-pack tags (`greeting:здравствуйте`, …), then
 /// [`TAG_INTERRUPTION`], then `long_pause_before:<gap>`. `call_date` is the UTC date of
 /// `meta.started_at`; an empty `operator_id` is written as null. With
-/// [`ChannelLayout::Mono`], talk times and interruptions are null.
+/// [`ChannelLayout::Mono`], talk times and interruptions are null. `pii_redactions` is
+/// what [`redact`] returned for these utterances.
 #[allow(clippy::too_many_arguments)]
 pub fn build_rows(
     meta: &CallMeta,
@@ -219,6 +232,7 @@ pub fn build_rows(
     layout: ChannelLayout,
     language: Option<&str>,
     utterances: &[Utterance],
+    pii_redactions: Option<u32>,
     rules: &RulePack,
     cfg: &PipelineConfig,
     asr_model: Option<&str>,
@@ -313,6 +327,10 @@ pub fn build_rows(
         customer_questions: script.customer_questions,
         concrete_answers: script.concrete_answers,
         vague_answers: script.vague_answers,
+        unanswered_questions: script.unanswered_questions,
+        complaint: script.complaint,
+        complaint_types: script.complaint_types,
+        pii_redactions,
         operator_smile_index: ca.and_then(|c| c.operator_smile_index),
         operator_negative_share: ca.and_then(|c| c.operator_negative_share),
         customer_anger_share: ca.and_then(|c| c.customer_anger_share),

@@ -92,6 +92,14 @@ pub fn calls_schema() -> SchemaRef {
         f("customer_questions", Int32, true),
         f("concrete_answers", Int32, true),
         f("vague_answers", Int32, true),
+        f("unanswered_questions", Int32, true),
+        f("complaint", Boolean, true),
+        f(
+            "complaint_types",
+            List(Arc::new(Field::new("item", Utf8, true))),
+            true,
+        ),
+        f("pii_redactions", Int32, true),
         f("operator_smile_index", Float64, true),
         f("operator_negative_share", Float64, true),
         f("customer_anger_share", Float64, true),
@@ -221,6 +229,10 @@ fn calls_batch(rows: &[&CallFeatures]) -> Result<RecordBatch, arrow::error::Arro
             i32c(&|r| r.customer_questions),
             i32c(&|r| r.concrete_answers),
             i32c(&|r| r.vague_answers),
+            i32c(&|r| r.unanswered_questions),
+            Arc::new(rows.iter().map(|r| r.complaint).collect::<BooleanArray>()),
+            string_list(rows.iter().map(|r| r.complaint_types.as_deref())),
+            i32c(&|r| r.pii_redactions),
             f64c(&|r| r.operator_smile_index),
             f64c(&|r| r.operator_negative_share),
             f64c(&|r| r.customer_anger_share),
@@ -237,6 +249,23 @@ fn calls_batch(rows: &[&CallFeatures]) -> Result<RecordBatch, arrow::error::Arro
             ts(&|r| r.processed_at),
         ],
     )
+}
+
+/// A `LIST<VARCHAR>` column; `None` is a null list.
+fn string_list<'a>(items: impl Iterator<Item = Option<&'a [String]>>) -> ArrayRef {
+    let mut b = ListBuilder::new(StringBuilder::new());
+    for item in items {
+        match item {
+            Some(list) => {
+                for s in list {
+                    b.values().append_value(s);
+                }
+                b.append(true);
+            }
+            None => b.append(false),
+        }
+    }
+    Arc::new(b.finish())
 }
 
 fn utterances_batch(rows: &[&UtteranceRow]) -> Result<RecordBatch, arrow::error::ArrowError> {
@@ -666,11 +695,17 @@ pub fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, SinkError> {
 /// Read every row of `<out>/calls/` back, column name → value (the `call_date` partition
 /// column is not in the files and not returned). Used by `callqa eval`.
 pub fn read_calls(out: &Path) -> Result<Vec<BTreeMap<String, Cell>>, SinkError> {
+    read_table(out, "calls")
+}
+
+/// Read every row of `<out>/<table>/` back like [`read_calls`] (a LIST column reads as its
+/// display string, `[a, b]`). Used by `callqa eval` for `utterances/`.
+pub fn read_table(out: &Path, table: &str) -> Result<Vec<BTreeMap<String, Cell>>, SinkError> {
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let mut rows = Vec::new();
-    for p in parquet_files(&out.join("calls"))? {
+    for p in parquet_files(&out.join(table))? {
         let bad = |message: String| SinkError::Encode {
             path: p.display().to_string(),
             message,

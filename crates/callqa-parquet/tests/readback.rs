@@ -31,6 +31,15 @@ fn call(id: &str, day: u32) -> CallFeatures {
         customer_questions: None,
         concrete_answers: None,
         vague_answers: None,
+        unanswered_questions: Some(1),
+        // a: two complaint types; b: no complaint; c: a pack without complaint rules.
+        complaint: (id != "c").then_some(id == "a"),
+        complaint_types: match id {
+            "a" => Some(vec!["service".into(), "supervisor".into()]),
+            "c" => None,
+            _ => Some(Vec::new()),
+        },
+        pii_redactions: Some(2),
         operator_smile_index: Some(62.5),
         operator_negative_share: Some(0.1),
         customer_anger_share: None,
@@ -117,6 +126,8 @@ u = q(f"select text, tags from read_parquet('{out}/utterances/**/*.parquet', hiv
 assert u == [('Здравствуйте, ёлка', ['greeting:здравствуйте'])], u
 m = q(f"select emotion, emotion_probs['happiness'], typeof(emotion_probs), arousal, f0_range_hz from read_parquet('{out}/utterances/**/*.parquet', hive_partitioning=true)")
 assert m == [('happiness', 0.75, 'MAP(VARCHAR, FLOAT)', 0.4, None)], m
+k = q(f"select call_id, complaint, complaint_types, typeof(complaint_types), unanswered_questions, pii_redactions from read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true) order by call_id")
+assert k == [('a', True, ['service', 'supervisor'], 'VARCHAR[]', 1, 2), ('b', False, [], 'VARCHAR[]', 1, 2), ('c', None, None, 'VARCHAR[]', 1, 2)], k
 a = q(f"select operator_smile_index, customer_anger_share, typeof(calm_under_pressure), emotion_model from read_parquet('{out}/calls/**/*.parquet', hive_partitioning=true) where call_id = 'a'")
 assert a == [(62.5, None, 'DOUBLE', 'emotion@38e57667+arousal@d5a50bb5')], a
 e = q(f"select call_id, call_date from read_parquet('{out}/errors/**/*.parquet', hive_partitioning=true) order by call_id")

@@ -1,6 +1,8 @@
-//! The [`Assembler`]: a [`TranscribedCall`] becomes its rows. It applies the rule pack,
-//! the timing features and the acoustic scorer, and is shared by `callqa run` and
-//! `callqa analyze`, so a transcript and a recording of the same call give the same rows.
+//! The [`Assembler`]: a [`TranscribedCall`] becomes its rows. It takes personal data out
+//! of the utterances first (`[redaction]`), then applies the rule pack, the timing
+//! features and the acoustic scorer, and is shared by `callqa run` and `callqa analyze`,
+//! so a transcript and a recording of the same call give the same rows, and nothing
+//! after it (rows, tags, dumped transcripts, the report) sees the redacted data.
 
 use crate::call::{operator_of, CallRecord, Failed, Step, TranscribedCall};
 use crate::failure::{contain, CallFailure, Stage};
@@ -25,11 +27,13 @@ impl Assembler {
         Assembler { cfg, rules, scorer }
     }
 
-    /// The rows of one call. Scores and rows are pure computations: a panic met here
-    /// becomes this call's failure (stage `features`).
-    pub fn assemble(&self, call: TranscribedCall) -> Step<CallRecord> {
+    /// The rows of one call. Redaction, scores and rows are pure computations: a panic
+    /// met here becomes this call's failure (stage `features`).
+    pub fn assemble(&self, mut call: TranscribedCall) -> Step<CallRecord> {
         let computed = contain(|| {
             callqa_core::panic_point("features", &call.input.meta.call_id);
+            // Personal data leaves the text before rules, rows and the dump see it.
+            let pii = callqa_features::redact(&mut call.utterances, &self.cfg);
             let acoustics = match (&self.scorer, &call.acoustic) {
                 (Some(s), Some(Ok(channels))) => Some(s.score(channels, &call.utterances)),
                 _ => None,
@@ -40,6 +44,7 @@ impl Assembler {
                 call.layout,
                 call.language.as_deref(),
                 &call.utterances,
+                pii,
                 &self.rules,
                 &self.cfg,
                 call.asr_model.as_deref(),

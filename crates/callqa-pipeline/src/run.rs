@@ -18,7 +18,7 @@ use crate::prepare::Preparer;
 use crate::transcribe::transcribe_all;
 use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
-use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Transcript};
+use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Speaker, Transcript, Utterance};
 use callqa_dataset::{is_remote, Admission, CallResult, InputStat, Output, RemoteReader, Ticket};
 use callqa_emotion::{Analyzer, BaselineStore};
 use std::collections::BTreeMap;
@@ -332,11 +332,10 @@ impl<'a> Sink<'a> {
             Ok(t) => t,
             Err(failed) => return self.commit_failure(*failed),
         };
-        let transcript = self.dump.as_ref().map(|_| transcript_of(&transcribed));
         match assembler.assemble(transcribed) {
             Ok(record) => {
-                if let (Some(dir), Some(t)) = (&self.dump, &transcript) {
-                    write_transcript(dir, t)?;
+                if let Some(dir) = &self.dump {
+                    write_transcript(dir, &transcript_of(&record))?;
                 }
                 self.commit_record(record)
             }
@@ -422,15 +421,26 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// The transcript JSON of a call (the `callqa analyze` input format).
-fn transcript_of(call: &TranscribedCall) -> Transcript {
-    let meta = &call.input.meta;
+/// The transcript JSON of a call (the `callqa analyze` input format), from its rows: the
+/// dump holds what the tables hold, personal data redacted.
+fn transcript_of(record: &CallRecord) -> Transcript {
+    let meta = &record.input.meta;
+    let utterances: Vec<Utterance> = record
+        .utterances
+        .iter()
+        .map(|u| Utterance {
+            speaker: u.speaker.parse().unwrap_or(Speaker::Mixed),
+            start_s: u.start_s,
+            end_s: u.end_s,
+            text: u.text.clone(),
+        })
+        .collect();
     Transcript::from_utterances(
         &meta.call_id,
         meta.operator_id.as_deref(),
         meta.started_at,
-        call.language.as_deref(),
-        &call.utterances,
+        record.call.language.as_deref(),
+        &utterances,
     )
 }
 

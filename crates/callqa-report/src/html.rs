@@ -3,7 +3,7 @@
 //! `<script type="application/json">` block. Nothing refers to a URL outside the file.
 
 use crate::i18n::{self, Lang};
-use crate::model::{CallRow, OpCard, ReportData, ELEMENTS};
+use crate::model::{CallRow, Complaints, OpCard, ReportData, ELEMENTS};
 use crate::svg;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
@@ -240,7 +240,7 @@ pub fn render(d: &ReportData, lang: Lang, title: Option<&str>, generated_at: &st
 </head>
 <body>
 <header><h1 id="report-title">{2}</h1><nav>
-<a href="#overview">{3}</a><a href="#operators">{4}</a><a href="#compliance">{5}</a><a href="#drivers">{6}</a><a href="#service-level">{7}</a><a href="#review">{8}</a><a href="#calls">{9}</a></nav>
+<a href="#overview">{3}</a><a href="#operators">{4}</a><a href="#compliance">{5}</a><a href="#complaints">{14}</a><a href="#drivers">{6}</a><a href="#service-level">{7}</a><a href="#review">{8}</a><a href="#calls">{9}</a></nav>
 <span class="meta">{10}: {11} – {12}</span>{13}</header>
 <main>
 "##,
@@ -264,7 +264,8 @@ pub fn render(d: &ReportData, lang: Lang, title: Option<&str>, generated_at: &st
             )
         } else {
             String::new()
-        }
+        },
+        l.h("nav_complaints")
     );
 
     // Overview.
@@ -374,6 +375,8 @@ pub fn render(d: &ReportData, lang: Lang, title: Option<&str>, generated_at: &st
         svg::heatmap(&l, &rows, &ELEMENTS)
     );
 
+    s.push_str(&complaints_section(&l, d));
+
     // Drivers.
     let drivers = if d.drivers.is_empty() {
         format!(
@@ -449,6 +452,81 @@ pub fn render(d: &ReportData, lang: Lang, title: Option<&str>, generated_at: &st
     s
 }
 
+/// The label of a complaint type: a known one translated, any other as written.
+fn complaint_type(l: &Labels, t: &str) -> String {
+    let key = format!("ct_{t}");
+    if i18n::known(&key) {
+        l.h(&key)
+    } else {
+        esc(t)
+    }
+}
+
+/// One table row of complaint counts: name, calls, complaints, share, then per type.
+fn complaint_row(name: &str, c: &Complaints, types: &[&String]) -> String {
+    let mut row = format!(
+        "<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td>",
+        c.calls,
+        c.complaints,
+        c.share()
+            .map_or("–".into(), |v| format!("{:.1}%", 100.0 * v))
+    );
+    for t in types {
+        let _ = write!(row, "<td>{}</td>", c.by_type.get(*t).copied().unwrap_or(0));
+    }
+    row.push_str("</tr>");
+    row
+}
+
+/// Complaints per operator and per day, with a column per complaint type (most frequent
+/// first), so they can be fed back.
+fn complaints_section(l: &Labels, d: &ReportData) -> String {
+    let mut s = format!(
+        r#"<section id="complaints"><h2>{}</h2><p class="note">{}</p>"#,
+        l.h("complaints_title"),
+        l.h("complaints_note")
+    );
+    if d.complaints.calls == 0 {
+        let _ = write!(
+            s,
+            r#"<p class="empty">{}</p></section>"#,
+            l.h("no_complaints")
+        );
+        s.push('\n');
+        return s;
+    }
+    let mut types: Vec<&String> = d.complaints.by_type.keys().collect();
+    types.sort_by_key(|t| std::cmp::Reverse(d.complaints.by_type[*t]));
+    let head = |first: &str| {
+        let mut h = format!(
+            "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>",
+            l.h(first),
+            l.h("calls"),
+            l.h("complaint_calls"),
+            l.h("complaint_share")
+        );
+        for t in &types {
+            let _ = write!(h, "<th>{}</th>", complaint_type(l, t));
+        }
+        h.push_str("</tr>");
+        h
+    };
+    let _ = write!(
+        s,
+        r#"<table id="complaints-operators">{}"#,
+        head("operator")
+    );
+    for o in d.operators.iter().filter(|o| o.complaints.calls > 0) {
+        s.push_str(&complaint_row(&esc(&op_name(l, o)), &o.complaints, &types));
+    }
+    let _ = write!(s, r#"</table><table id="complaints-days">{}"#, head("date"));
+    for (day, v) in d.days.iter().filter(|(_, v)| v.complaints.calls > 0) {
+        s.push_str(&complaint_row(&esc(day), &v.complaints, &types));
+    }
+    s.push_str("</table></section>\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -465,6 +543,8 @@ mod tests {
             smile_speech: Some(61.25),
             rating: Some(3),
             rating_scale: Some("csat5".into()),
+            complaint: Some(true),
+            complaint_types: vec!["supervisor".into(), "<custom>".into()],
             ..CallRow::default()
         });
         d.transcripts.insert(
@@ -505,5 +585,10 @@ mod tests {
         let ru = render(&sample(), Lang::Ru, Some("Отчёт"), "x");
         assert!(ru.contains("data-lang=\"ru\"") && !ru.contains("id=\"lang-toggle\""));
         assert!(ru.contains("Очередь на прослушивание") && !ru.contains("Review queue"));
+        // Complaints per operator and per day, types translated or escaped.
+        assert!(html.contains(r#"<table id="complaints-operators">"#));
+        assert!(html.contains("<td>op&lt;1&gt;</td><td>1</td><td>1</td><td>100.0%</td>"));
+        assert!(html.contains("<td>2026-11-02</td><td>1</td><td>1</td>"));
+        assert!(ru.contains("Руководитель") && html.contains("&lt;custom&gt;"));
     }
 }

@@ -130,6 +130,40 @@ pub struct CallRow {
     pub nps_class: Option<String>,
     /// Predicted rating (0–10) of an unrated call.
     pub predicted: Option<f64>,
+    /// `complaint` (null when the rule pack has no complaint rules).
+    pub complaint: Option<bool>,
+    /// `complaint_types`.
+    pub complaint_types: Vec<String>,
+}
+
+/// Complaint counts of a group of calls (an operator, a day, everything), so QA can feed
+/// each one back: per call for the fix, per type for the root cause.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Complaints {
+    /// Calls whose `complaint` is known (the pack has complaint rules).
+    pub calls: u64,
+    /// Calls with a complaint.
+    pub complaints: u64,
+    /// Complaint type → calls with that type.
+    pub by_type: BTreeMap<String, u64>,
+}
+
+impl Complaints {
+    /// Count one call.
+    pub fn add(&mut self, complaint: Option<bool>, types: &[String]) {
+        let Some(c) = complaint else {
+            return;
+        };
+        self.calls += 1;
+        self.complaints += u64::from(c);
+        for t in types {
+            *self.by_type.entry(t.clone()).or_default() += 1;
+        }
+    }
+    /// Share of the calls with a complaint, `None` without known calls.
+    pub fn share(&self) -> Option<f64> {
+        (self.calls > 0).then(|| self.complaints as f64 / self.calls as f64)
+    }
 }
 
 /// One utterance of a transcript.
@@ -241,6 +275,8 @@ pub struct OpCard {
     pub elements: [Rate; 8],
     /// Day → (smile, speech) means.
     pub trend: BTreeMap<String, (Mean, Mean)>,
+    /// Complaints of the operator's calls.
+    pub complaints: Complaints,
 }
 
 /// Per-day aggregates.
@@ -252,6 +288,8 @@ pub struct Day {
     pub audio_s: f64,
     /// Mean smile & speech score.
     pub smile_speech: Mean,
+    /// Complaints of the day's calls.
+    pub complaints: Complaints,
 }
 
 /// Everything the page shows.
@@ -279,6 +317,8 @@ pub struct ReportData {
     pub review: Vec<ReviewRow>,
     /// Transcripts of the review queue's calls.
     pub transcripts: HashMap<String, Vec<Utt>>,
+    /// Complaints of every call.
+    pub complaints: Complaints,
 }
 
 impl ReportData {
@@ -338,6 +378,8 @@ pub fn load(
             "concrete_answers",
             "vague_answers",
             "operator_smile_index",
+            "complaint",
+            "complaint_types",
         ],
         None,
     )?;
@@ -387,6 +429,11 @@ pub fn load(
                 concrete,
             ],
             smile: num(&t, "operator_smile_index", r),
+            complaint: t.get("complaint", r).flag(),
+            complaint_types: match t.get("complaint_types", r) {
+                V::List(l) => l.clone(),
+                _ => Vec::new(),
+            },
             ..CallRow::default()
         });
     }
@@ -460,6 +507,8 @@ pub(crate) fn aggregate(d: &mut ReportData) {
         day.calls += 1;
         day.audio_s += c.duration_s;
         day.smile_speech.add(c.smile_speech);
+        day.complaints.add(c.complaint, &c.complaint_types);
+        d.complaints.add(c.complaint, &c.complaint_types);
         d.nps.add(c.nps_class.as_deref());
         d.smile_speech.add(c.smile_speech);
         d.process.add(c.process);
@@ -474,6 +523,7 @@ pub(crate) fn aggregate(d: &mut ReportData) {
         o.smile_speech.add(c.smile_speech);
         o.process.add(c.process);
         o.nps.add(c.nps_class.as_deref());
+        o.complaints.add(c.complaint, &c.complaint_types);
         for (k, e) in c.elements.iter().enumerate() {
             if let Some((n, den)) = e {
                 o.elements[k].add(*n, *den);
@@ -744,5 +794,39 @@ mod tests {
         assert!((d.audio_hours() - 2.0).abs() < 1e-9);
         assert_eq!(d.nps.value(), Some(100.0));
         assert_eq!(d.smile_speech.value(), Some(51.5));
+    }
+
+    #[test]
+    fn complaints_per_operator_and_day() {
+        let mut d = ReportData::default();
+        let calls = [
+            ("a", "2026-11-02", Some(true), vec!["supervisor", "service"]),
+            ("a", "2026-11-02", Some(false), vec![]),
+            ("b", "2026-11-03", Some(true), vec!["churn"]),
+            ("b", "2026-11-03", None, vec![]),
+        ];
+        for (i, (op, day, c, types)) in calls.into_iter().enumerate() {
+            d.calls.push(CallRow {
+                id: format!("c{i}"),
+                date: day.into(),
+                operator: Some(op.into()),
+                complaint: c,
+                complaint_types: types.into_iter().map(str::to_string).collect(),
+                ..CallRow::default()
+            });
+        }
+        aggregate(&mut d);
+        let a = &d.operators[0].complaints;
+        assert_eq!((a.calls, a.complaints, a.share()), (2, 1, Some(0.5)));
+        assert_eq!(a.by_type["service"], 1);
+        let b = &d.operators[1].complaints;
+        assert_eq!(
+            (b.calls, b.complaints),
+            (1, 1),
+            "a call without complaint rules is not counted"
+        );
+        assert_eq!(d.days["2026-11-03"].complaints.by_type["churn"], 1);
+        assert_eq!(d.complaints.complaints, 2);
+        assert_eq!(d.complaints.by_type.len(), 3);
     }
 }

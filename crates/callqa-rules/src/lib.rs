@@ -28,15 +28,23 @@
 //! customer rules). A customer saying "здравствуйте" in a mono call therefore counts as a
 //! greeting; this is the price of having no speaker labels and is documented for BI.
 //!
-//! Customer questions and concrete / vague answers come from two special tables of the
-//! pack, `[rules.questions]` and `[rules.answers]` (module `qa`): with them, the counts of
-//! [`ScriptResult`] are `Some(n)`; a pack without them reports `None`.
+//! Customer questions and concrete / vague / unanswered questions come from two special
+//! tables of the pack, `[rules.questions]` and `[rules.answers]` (module `qa`), and
+//! complaints from `[rules.complaints]` (module `complaints`): with them, the counts and
+//! flags of [`ScriptResult`] are `Some(_)`; a pack without them reports `None`.
+//!
+//! Personal data (phone and card numbers, e-mails, passport, SNILS, INN) is taken out of
+//! utterances by [`Redactor`] (module [`redact`]) before any rule sees them, so neither
+//! texts nor tags ever carry it.
 #![deny(missing_docs)]
 
+mod complaints;
 mod normalize;
 mod pack;
 mod qa;
+pub mod redact;
 
+pub use complaints::{ComplaintRules, ComplaintType};
 pub use normalize::normalize;
 pub use pack::{
     Element, RulePack, RulesError, Scope, SpeakerFilter, DEFAULT_FUZZY_MIN_CHARS, DEFAULT_LAST_S,
@@ -45,6 +53,7 @@ pub use pack::{
 pub use qa::{
     AnswerRules, AnswerVerdict, QuestionRules, DEFAULT_BACKCHANNEL_MAX_S, DEFAULT_START_WORDS,
 };
+pub use redact::{RedactionKind, Redactor};
 
 use callqa_core::{Speaker, Utterance};
 use rust_stemmers::Stemmer;
@@ -52,6 +61,10 @@ use std::collections::BTreeMap;
 
 /// Tolerance for comparing times, seconds.
 const EPS: f64 = 1e-9;
+
+/// Tag on a customer question that no reply answered: the customer asked another one
+/// first, or the call ended.
+pub const TAG_UNANSWERED: &str = "unanswered_question";
 
 /// The outcome of one element on one call.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -86,6 +99,15 @@ pub struct ScriptResult {
     pub concrete_answers: Option<u32>,
     /// Questions whose reply is vague (`None` without `[rules.answers]`).
     pub vague_answers: Option<u32>,
+    /// Questions left open when the customer asked another one or the call ended
+    /// (`None` without `[rules.answers]`). `customer_questions = concrete_answers +
+    /// vague_answers + unanswered_questions`.
+    pub unanswered_questions: Option<u32>,
+    /// The customer complained (`None` when the pack has no `[rules.complaints]`).
+    pub complaint: Option<bool>,
+    /// The complaint types found, by name (`None` without `[rules.complaints]`; empty
+    /// when there is no complaint).
+    pub complaint_types: Option<Vec<String>>,
     /// Every element of the pack (custom ones included) by name.
     pub elements: BTreeMap<String, ElementHit>,
     /// Tags per utterance, parallel to the evaluated slice: `element:cue`, e.g.
@@ -176,7 +198,48 @@ impl RulePack {
         result.survey_offer = found("survey_offer");
         result.farewell = found("farewell");
         self.questions_and_answers(utterances, &order, &prepared, stemmer.as_ref(), &mut result);
+        self.find_complaints(utterances, &order, &prepared, stemmer.as_ref(), &mut result);
         result
+    }
+
+    /// Find the complaint types of `[rules.complaints]` in the customer's utterances; tag
+    /// each utterance `complaint:<type>:<cue>`.
+    fn find_complaints(
+        &self,
+        utterances: &[Utterance],
+        order: &[usize],
+        prepared: &[qa::Prepared<'_>],
+        stemmer: Option<&Stemmer>,
+        result: &mut ScriptResult,
+    ) {
+        let Some(rules) = &self.complaints else {
+            return;
+        };
+        let mut found = vec![false; rules.types().len()];
+        for &i in order {
+            let s = utterances[i].speaker;
+            // On stereo calls the operator's words are never the customer's complaint.
+            if !rules.speaker.accepts(s)
+                || (s == Speaker::Operator && rules.speaker == SpeakerFilter::Customer)
+            {
+                continue;
+            }
+            for (name, cue) in rules.detect(&prepared[i], stemmer) {
+                result.tags[i].push(format!("complaint:{name}:{cue}"));
+                if let Some(k) = rules.types().iter().position(|t| t.name == name) {
+                    found[k] = true;
+                }
+            }
+        }
+        let types: Vec<String> = rules
+            .types()
+            .iter()
+            .zip(&found)
+            .filter(|(_, &f)| f)
+            .map(|(t, _)| t.name.clone())
+            .collect();
+        result.complaint = Some(!types.is_empty());
+        result.complaint_types = Some(types);
     }
 
     /// Whether `text` is a question under `[rules.questions]`: the deciding cue (`?` for a
@@ -200,7 +263,10 @@ impl RulePack {
         ))
     }
 
-    /// Count customer questions and classify the reply to each; tag both utterances.
+    /// Count customer questions and classify the reply to each as a QA listener does
+    /// (module `qa`): a reply answers the latest open question only, a new question or
+    /// the end of the call leaves the open one unanswered. Tags the question, the reply
+    /// and each unanswered question.
     fn questions_and_answers(
         &self,
         utterances: &[Utterance],
@@ -212,62 +278,56 @@ impl RulePack {
         let Some(q) = &self.questions else {
             return;
         };
-        let mut n_questions = 0u32;
-        let (mut concrete, mut vague) = (0u32, 0u32);
-        // Verdict per utterance, computed once.
-        let mut verdicts: Vec<Option<AnswerVerdict>> = vec![None; utterances.len()];
-        let mut tagged = vec![false; utterances.len()];
-        for (k, &i) in order.iter().enumerate() {
+        let (mut n_questions, mut concrete, mut vague, mut unanswered) = (0u32, 0u32, 0u32, 0u32);
+        let mut open: Option<usize> = None;
+        let mut leave_open = |i: usize, tags: &mut Vec<Vec<String>>| {
+            unanswered += 1;
+            tags[i].push(TAG_UNANSWERED.to_string());
+        };
+        for &i in order {
             let u = &utterances[i];
-            if !q.speaker.accepts(u.speaker) {
-                continue;
-            }
             // On stereo calls an operator utterance is never a customer question.
-            if u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer {
+            let may_ask = q.speaker.accepts(u.speaker)
+                && !(u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer);
+            if let Some(cue) = may_ask.then(|| q.detect(&prepared[i], stemmer)).flatten() {
+                n_questions += 1;
+                result.tags[i].push(format!("question:{cue}"));
+                if let Some(prev) = open.replace(i) {
+                    leave_open(prev, &mut result.tags);
+                }
                 continue;
             }
-            let Some(cue) = q.detect(&prepared[i], stemmer) else {
+            let (Some(a), Some(asked)) = (&self.answers, open) else {
                 continue;
             };
-            n_questions += 1;
-            result.tags[i].push(format!("question:{cue}"));
-            let Some(a) = &self.answers else {
+            if !a.speaker.accepts(u.speaker)
+                || u.speaker == Speaker::Customer
+                || u.start_s <= utterances[asked].start_s
+            {
                 continue;
-            };
-            for &j in &order[k + 1..] {
-                let r = &utterances[j];
-                if j == i
-                    || !a.speaker.accepts(r.speaker)
-                    || r.speaker == Speaker::Customer
-                    || r.start_s <= u.start_s
-                {
-                    continue;
-                }
-                let v = verdicts[j].get_or_insert_with(|| {
-                    a.classify(&prepared[j], r.duration_s(), Some(q), stemmer)
-                });
-                let tag = match v {
-                    AnswerVerdict::Skip(_) => continue,
-                    AnswerVerdict::Concrete(c) => {
-                        concrete += 1;
-                        format!("answer:concrete:{c}")
-                    }
-                    AnswerVerdict::Vague(c) => {
-                        vague += 1;
-                        format!("answer:vague:{c}")
-                    }
-                };
-                if !tagged[j] {
-                    tagged[j] = true;
-                    result.tags[j].push(tag);
-                }
-                break;
             }
+            let tag = match a.classify(&prepared[i], u.duration_s(), Some(q), stemmer) {
+                AnswerVerdict::Skip(_) => continue,
+                AnswerVerdict::Concrete(c) => {
+                    concrete += 1;
+                    format!("answer:concrete:{c}")
+                }
+                AnswerVerdict::Vague(c) => {
+                    vague += 1;
+                    format!("answer:vague:{c}")
+                }
+            };
+            result.tags[i].push(tag);
+            open = None;
         }
         result.customer_questions = Some(n_questions);
         if self.answers.is_some() {
+            if let Some(prev) = open {
+                leave_open(prev, &mut result.tags);
+            }
             result.concrete_answers = Some(concrete);
             result.vague_answers = Some(vague);
+            result.unanswered_questions = Some(unanswered);
         }
     }
 }
@@ -708,8 +768,17 @@ mod tests {
         ];
         let r = p.evaluate(&call, 30.0);
         assert_eq!(r.customer_questions, Some(3));
-        assert_eq!((r.concrete_answers, r.vague_answers), (Some(1), Some(2)));
+        // The goodbye answers nothing: the last question is left open when the call ends.
+        assert_eq!(
+            (r.concrete_answers, r.vague_answers, r.unanswered_questions),
+            (Some(1), Some(1), Some(1))
+        );
         assert!(r.farewell);
+        assert_eq!(
+            r.tags[6],
+            vec!["question:а если".to_string(), TAG_UNANSWERED.to_string()]
+        );
+        assert_eq!(r.tags[7], vec!["farewell:до свидания"]);
         assert_eq!(r.tags[1], vec!["question:когда"]);
         assert!(r.tags[2].is_empty(), "hold skipped: {:?}", r.tags[2]);
         assert!(
@@ -725,6 +794,331 @@ mod tests {
         // A pack without question rules reports None.
         let r = pack(RU, "ru").unwrap().evaluate(&call, 30.0);
         assert_eq!((r.customer_questions, r.concrete_answers), (None, None));
+        assert_eq!((r.unanswered_questions, r.complaint), (None, None));
+    }
+
+    /// (questions, concrete, vague, unanswered) of a call.
+    fn qa(r: &ScriptResult) -> (u32, u32, u32, u32) {
+        let n = |v: Option<u32>| v.expect("the shipped packs count questions");
+        (
+            n(r.customer_questions),
+            n(r.concrete_answers),
+            n(r.vague_answers),
+            n(r.unanswered_questions),
+        )
+    }
+
+    #[test]
+    fn two_questions_before_one_answer_count_once() {
+        // The operator only holds; the customer asks a second question; one concrete reply
+        // answers the latest question, the first stays unanswered.
+        let p = shipped("ru");
+        let call = [
+            u(Speaker::Customer, 0.0, 2.0, "Когда починят интернет?"),
+            u(Speaker::Operator, 2.5, 3.5, "Минутку, сейчас посмотрю."),
+            u(Speaker::Customer, 4.0, 6.0, "И перерасчёт сделаете?"),
+            u(
+                Speaker::Operator,
+                6.5,
+                9.0,
+                "Перерасчёт сделаем до конца месяца.",
+            ),
+        ];
+        let r = p.evaluate(&call, 10.0);
+        assert_eq!(qa(&r), (2, 1, 0, 1));
+        assert!(
+            r.tags[0].contains(&TAG_UNANSWERED.to_string()),
+            "{:?}",
+            r.tags[0]
+        );
+        assert!(!r.tags[2].contains(&TAG_UNANSWERED.to_string()));
+        assert!(
+            r.tags[3][0].starts_with("answer:concrete:"),
+            "{:?}",
+            r.tags[3]
+        );
+        // Two customer questions in a row, then a vague reply (English).
+        let p = shipped("en");
+        let call = [
+            u(Speaker::Customer, 0.0, 2.0, "is that dangerous"),
+            u(
+                Speaker::Customer,
+                2.5,
+                4.0,
+                "and who should i call if it gets worse",
+            ),
+            u(
+                Speaker::Operator,
+                4.5,
+                7.0,
+                "we are looking into it someone will get back to you",
+            ),
+        ];
+        assert_eq!(qa(&p.evaluate(&call, 8.0)), (2, 0, 1, 1));
+    }
+
+    #[test]
+    fn question_open_at_the_goodbye_is_unanswered() {
+        for (lang, call) in [
+            (
+                "ru",
+                [
+                    ("c", "добрый день когда дадут горячую воду"),
+                    ("o", "спасибо что сообщили хорошего дня"),
+                    ("c", "подождите а когда дадут"),
+                    ("o", "до свидания"),
+                ],
+            ),
+            (
+                "en",
+                [
+                    ("c", "hi how do i reset my password"),
+                    ("o", "thank you for calling have a great day"),
+                    ("c", "wait when will it work"),
+                    ("o", "goodbye"),
+                ],
+            ),
+        ] {
+            let utts: Vec<Utterance> = call
+                .iter()
+                .enumerate()
+                .map(|(k, (s, text))| {
+                    let sp = if *s == "c" {
+                        Speaker::Customer
+                    } else {
+                        Speaker::Operator
+                    };
+                    u(sp, k as f64 * 3.0, k as f64 * 3.0 + 2.5, text)
+                })
+                .collect();
+            let r = shipped(lang).evaluate(&utts, 12.0);
+            assert_eq!(qa(&r), (2, 0, 0, 2), "{lang}: {:?}", r.tags);
+            assert!(r.thanks && r.farewell, "{lang}");
+        }
+        // A closing formula with a survey offer "from 1 to 5" is still no answer, but a
+        // goodbye with content is.
+        let p = shipped("ru");
+        for (text, verdict) in [
+            (
+                "Спасибо за обращение, оцените, пожалуйста, разговор от 1 до 5. До свидания.",
+                "closing",
+            ),
+            ("Благодарю за звонок, всего доброго!", "closing"),
+        ] {
+            assert_eq!(
+                p.classify_answer(text, 4.0),
+                Some(AnswerVerdict::Skip(verdict)),
+                "{text}"
+            );
+        }
+        assert!(concrete(
+            p.classify_answer("Свет дадут завтра, всего доброго.", 3.0)
+        ));
+        assert!(matches!(
+            p.classify_answer("Информации пока нет, до свидания.", 3.0),
+            Some(AnswerVerdict::Vague(_))
+        ));
+        let p = shipped("en");
+        assert_eq!(
+            p.classify_answer("Thanks for calling City Water, goodbye.", 3.0),
+            Some(AnswerVerdict::Skip("closing"))
+        );
+        assert!(concrete(
+            p.classify_answer("It's fixed by 6 pm today, goodbye.", 3.0)
+        ));
+    }
+
+    #[test]
+    fn indirect_requests_for_information_are_questions() {
+        let ru = shipped("ru");
+        for q in [
+            "хотела бы уточнить насчёт оплаты за ноябрь",
+            "мне нужно узнать почему не пришёл кэшбэк",
+            "хочу выяснить по какой причине выросла плата",
+            "Ещё хотел спросить про тариф.",
+        ] {
+            assert!(ru.question_cue(q).is_some(), "{q}");
+        }
+        for not_q in ["я хочу продлить полис ОСАГО", "хочу оформить возврат"]
+        {
+            assert_eq!(ru.question_cue(not_q), None, "{not_q}");
+        }
+        let en = shipped("en");
+        for q in [
+            "I'd like to double-check a payment I made on Monday.",
+            "i just need to know when the final bill will come",
+            "I was wondering if you could raise my limit.",
+            "i wanted to know why my bill doubled",
+        ] {
+            assert!(en.question_cue(q).is_some(), "{q}");
+        }
+        for not_q in [
+            "Hi, I'd like to renew my policy.",
+            "I want to cancel the order.",
+        ] {
+            assert_eq!(en.question_cue(not_q), None, "{not_q}");
+        }
+    }
+
+    /// The complaint types of one customer utterance under a shipped pack.
+    fn complaint_types(lang: &str, text: &str) -> Vec<String> {
+        let r = shipped(lang).evaluate(&[u(Speaker::Customer, 0.0, 3.0, text)], 3.0);
+        assert_eq!(
+            r.complaint,
+            Some(r.complaint_types.as_ref().is_some_and(|t| !t.is_empty()))
+        );
+        r.complaint_types.unwrap_or_default()
+    }
+
+    #[test]
+    fn complaints_by_type_russian() {
+        for (text, want) in [
+            (
+                "Ваш сотрудник разговаривал со мной по-хамски, я очень недовольна.",
+                &["service"][..],
+            ),
+            ("Соедините меня с руководителем.", &["supervisor"]),
+            (
+                "Я напишу жалобу в Роспотребнадзор и подам в суд.",
+                &["formal"],
+            ),
+            ("Я звоню уже четвёртый раз по поводу протечки.", &["repeat"]),
+            (
+                "Если это повторится, я перейду к другому оператору.",
+                &["churn"],
+            ),
+            (
+                "Это безобразие! Я уже в третий раз звоню.",
+                &["repeat", "service"],
+            ),
+            (
+                "Тогда я подам в суд и закрою все счета в вашем банке.",
+                &["churn", "formal"],
+            ),
+        ] {
+            assert_eq!(complaint_types("ru", text), want, "{text}");
+        }
+        // Negations are not complaints; the rest of the utterance still counts.
+        for text in [
+            "Никаких претензий к вам не имею, всё хорошо.",
+            "Претензий нет, просто хотела узнать про полис.",
+            "Жаловаться не буду, водитель был вежливый.",
+            "Руководителя звать не надо.",
+            "Я не собираюсь уходить, просто спрашиваю.",
+        ] {
+            assert!(complaint_types("ru", text).is_empty(), "{text}");
+        }
+        assert_eq!(
+            complaint_types(
+                "ru",
+                "Претензий к оператору нет, но я напишу в прокуратуру."
+            ),
+            ["formal"]
+        );
+        // Tags name the type and the cue; the operator's words are not the customer's complaint.
+        let p = shipped("ru");
+        let r = p.evaluate(
+            &[
+                u(
+                    Speaker::Operator,
+                    0.0,
+                    2.0,
+                    "Я передам жалобу руководителю.",
+                ),
+                u(Speaker::Customer, 2.0, 4.0, "Позовите начальника!"),
+            ],
+            5.0,
+        );
+        assert_eq!(
+            r.complaint_types.as_deref(),
+            Some(&["supervisor".to_string()][..])
+        );
+        assert!(r.tags[0].is_empty());
+        assert_eq!(r.tags[1], vec!["complaint:supervisor:начальник*"]);
+    }
+
+    #[test]
+    fn complaints_by_type_english() {
+        for (text, want) in [
+            ("The driver was extremely rude to me.", &["service"][..]),
+            ("I want to speak to your manager.", &["supervisor"]),
+            (
+                "I'll file a complaint with the financial ombudsman.",
+                &["formal"],
+            ),
+            (
+                "This is the third time I'm calling about the same fee.",
+                &["repeat"],
+            ),
+            (
+                "Honestly I'm thinking about switching to another provider.",
+                &["churn"],
+            ),
+        ] {
+            assert_eq!(complaint_types("en", text), want, "{text}");
+        }
+        for text in [
+            "I'm not complaining or anything, the crew was great.",
+            "No complaints at all, the delivery was fine.",
+            "I'm not going to cancel, I just want to understand the charges.",
+            "No need to get a manager involved, it's fine.",
+            "I called last week to order a router and it arrived.",
+        ] {
+            assert!(complaint_types("en", text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn complaint_table_errors() {
+        let e = pack(
+            "[complaints]
+speaker='customer'",
+            "ru",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("[rules.complaints]") && e.contains("at least one"),
+            "{e}"
+        );
+        let e = pack(
+            "[complaints.Bad-Name]
+phrases=['x']",
+            "ru",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("complaints.Bad-Name"), "{e}");
+        let e = pack(
+            "[complaints.churn]
+phrase=['x']",
+            "ru",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("[rules.complaints.churn] phrase"), "{e}");
+        let e = pack(
+            "[complaints]
+foo=1
+[complaints.churn]
+phrases=['x']",
+            "ru",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("[rules.complaints] foo"), "{e}");
+        let p = pack(
+            "[complaints.upset]
+phrases=['плохо']",
+            "ru",
+        )
+        .unwrap();
+        let r = p.evaluate(&[u(Speaker::Mixed, 0.0, 1.0, "плохо")], 1.0);
+        assert_eq!(
+            r.complaint_types,
+            Some(vec!["upset".to_string()]),
+            "mono: mixed counts"
+        );
     }
 
     #[test]

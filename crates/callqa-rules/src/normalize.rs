@@ -15,7 +15,23 @@ use rust_stemmers::{Algorithm, Stemmer};
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for ch in text.chars() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, ch)) = chars.next() {
+        if ch == '[' {
+            if let Some(len) = placeholder_len(&text[at..]) {
+                // A redaction placeholder (`[PHONE]`) stays one token, `[phone]`, so rules
+                // can tell it from the word "phone".
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&text[at..at + len].to_ascii_lowercase());
+                pending_space = true;
+                while chars.peek().is_some_and(|&(i, _)| i < at + len) {
+                    chars.next();
+                }
+                continue;
+            }
+        }
         if matches!(
             ch,
             '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`' | '\u{00B4}'
@@ -38,6 +54,13 @@ pub fn normalize(text: &str) -> String {
         }
     }
     out
+}
+
+/// Byte length of a placeholder `[KIND]` (2-12 ASCII capitals) at the start of `s`.
+fn placeholder_len(s: &str) -> Option<usize> {
+    let inner = s.strip_prefix('[')?;
+    let n = inner.bytes().take_while(u8::is_ascii_uppercase).count();
+    ((2..=12).contains(&n) && inner.as_bytes().get(n) == Some(&b']')).then_some(n + 2)
 }
 
 /// One word of normalised text with its stem.
@@ -138,6 +161,10 @@ mod tests {
         assert_eq!(normalize("по-моему,да"), "по моему да");
         assert_eq!(normalize(""), "");
         assert_eq!(normalize("?!"), "");
+        assert_eq!(
+            normalize("Call [PHONE], or [EMAIL]. [x] [A]"),
+            "call [phone] or [email] x a"
+        );
         assert_eq!(normalize("ДОБРЫЙ ДЕНЬ 24/7"), "добрый день 24 7");
     }
 

@@ -15,10 +15,10 @@ pub const KNOWN_ELEMENTS: &[&str] = &[
     "farewell",
 ];
 
-/// Tables of `[rules]` that are not script elements: the customer-question detector and
-/// the concrete / vague answer classifier (see [`crate::QuestionRules`],
-/// [`crate::AnswerRules`]).
-pub const SPECIAL_TABLES: &[&str] = &["questions", "answers"];
+/// Tables of `[rules]` that are not script elements: the customer-question detector, the
+/// concrete / vague answer classifier and the complaint types (see
+/// [`crate::QuestionRules`], [`crate::AnswerRules`], [`crate::ComplaintRules`]).
+pub const SPECIAL_TABLES: &[&str] = &["questions", "answers", "complaints"];
 
 /// Default `window_s` of `scope = "opening"`, seconds.
 pub const DEFAULT_WINDOW_S: f64 = 15.0;
@@ -146,6 +146,42 @@ impl Cue {
 }
 
 impl Cue {
+    /// Every match as a half-open range of token indices (a pattern covers the tokens its
+    /// match overlaps). Used to tell whether an utterance is *only* made of some cues.
+    pub(crate) fn spans(&self, tokens: &[Token], normalized: &str) -> Vec<(usize, usize)> {
+        match self {
+            Cue::Phrase { words, .. } => {
+                if words.is_empty() || words.len() > tokens.len() {
+                    return Vec::new();
+                }
+                tokens
+                    .windows(words.len())
+                    .enumerate()
+                    .filter(|(_, win)| win.iter().zip(words).all(|(t, w)| w.matches(t)))
+                    .map(|(k, _)| (k, k + words.len()))
+                    .collect()
+            }
+            Cue::Pattern { re } => {
+                // Byte range of each token in `normalized` (single spaces between them).
+                let mut ranges = Vec::with_capacity(tokens.len());
+                let mut at = 0;
+                for w in normalized.split(' ').filter(|w| !w.is_empty()) {
+                    let start = normalized[at..].find(w).map_or(at, |i| at + i);
+                    ranges.push((start, start + w.len()));
+                    at = start + w.len();
+                }
+                re.find_iter(normalized)
+                    .filter(|m| !m.as_str().trim().is_empty())
+                    .filter_map(|m| {
+                        let first = ranges.iter().position(|&(_, e)| e > m.start())?;
+                        let last = ranges.iter().rposition(|&(s, _)| s < m.end())?;
+                        (first <= last).then_some((first, last + 1))
+                    })
+                    .collect()
+            }
+        }
+    }
+
     /// Like [`Cue::find`], but the match must begin within the first `max_start` words.
     pub(crate) fn find_starting_within(
         &self,
@@ -210,6 +246,7 @@ pub struct RulePack {
     pub(crate) elements: Vec<Element>,
     pub(crate) questions: Option<crate::qa::QuestionRules>,
     pub(crate) answers: Option<crate::qa::AnswerRules>,
+    pub(crate) complaints: Option<crate::complaints::ComplaintRules>,
 }
 
 const ELEMENT_KEYS: &[&str] = &[
@@ -277,6 +314,7 @@ impl RulePack {
         let stemmer = algorithm.map(Stemmer::create);
         let mut questions = None;
         let mut answers = None;
+        let mut complaints = None;
         let mut elements = Vec::new();
         for (name, t) in element_tables {
             match name {
@@ -289,6 +327,13 @@ impl RulePack {
                 }
                 "answers" => {
                     answers = Some(crate::qa::AnswerRules::compile(
+                        t,
+                        stemmer.as_ref(),
+                        fuzzy_min,
+                    )?)
+                }
+                "complaints" => {
+                    complaints = Some(crate::complaints::ComplaintRules::compile(
                         t,
                         stemmer.as_ref(),
                         fuzzy_min,
@@ -309,6 +354,7 @@ impl RulePack {
             elements,
             questions,
             answers,
+            complaints,
         })
     }
 
@@ -330,6 +376,11 @@ impl RulePack {
     /// The answer classifier, when the pack has `[rules.answers]`.
     pub fn answers(&self) -> Option<&crate::qa::AnswerRules> {
         self.answers.as_ref()
+    }
+
+    /// The complaint types, when the pack has `[rules.complaints]`.
+    pub fn complaints(&self) -> Option<&crate::complaints::ComplaintRules> {
+        self.complaints.as_ref()
     }
 
     /// Whether words are stemmed before matching.

@@ -1,20 +1,25 @@
 //! Customer questions and concrete / vague answers (`[rules.questions]`,
-//! `[rules.answers]`).
+//! `[rules.answers]`), counted as a QA listener counts them.
 //!
 //! A **question** is a customer utterance that has a `?` in a clause that is not only
 //! ignored text, or an interrogative cue: a `start_phrases` cue beginning within the first
-//! `start_words` words, or a `phrases` / `patterns` cue anywhere. `ignore_patterns` spans
-//! ("как только", "где-то", "вы меня слышите") are blanked out first, and
-//! `exclude_*` vetoes the utterance. One utterance is at most one question.
+//! `start_words` words, or a `phrases` / `patterns` cue anywhere (indirect requests such as
+//! "хотела бы уточнить" are cues too). `ignore_patterns` spans ("как только", "где-то",
+//! "вы меня слышите") are blanked out first, and `exclude_*` vetoes the utterance. One
+//! utterance is at most one question.
 //!
-//! The **reply** to a question is the next operator utterance starting after the question
-//! starts that is *substantive*: not a backchannel (only `backchannel_words`, or shorter
-//! than `backchannel_max_s` without any cue), not a hold (`hold_*` without a vague cue),
-//! and not a clarifying question of the operator (question cues, with `skip_questions`).
-//! The reply is **concrete** when any `concrete_*` cue matches it (after blanking
-//! `ignore_patterns`, e.g. "одну минуту"), and **vague** otherwise; the `vague_*` cues
-//! only name the verdict in the tags (`none` when no vague cue matched). A question with
-//! no substantive reply after it is counted in `customer_questions` only.
+//! Walking the call in time order, a question stays **open** until an operator reply
+//! answers it. A reply answers at most one question, the latest open one: when the
+//! customer asks a new question while one is open (say the operator only put them on
+//! hold), the earlier one is **unanswered**, and so is a question still open when the call
+//! ends. A reply is *substantive* unless it is a backchannel (only `backchannel_words`, or
+//! shorter than `backchannel_max_s` without any cue), a hold (`hold_*` without a vague
+//! cue), a clarifying question of the operator (question cues, with `skip_questions`), or
+//! only closing words (`closing_*` spans plus backchannel words: "спасибо за звонок, всего
+//! доброго" answers nothing). A substantive reply is **concrete** when any `concrete_*` cue
+//! matches it (after blanking `ignore_patterns`, e.g. "одну минуту"), and **vague**
+//! otherwise; the `vague_*` cues only name the verdict in the tags (`none` when no vague
+//! cue matched). So `customer_questions = concrete + vague + unanswered`.
 
 use crate::normalize::{self, normalize, Token};
 use crate::pack::{
@@ -51,6 +56,8 @@ const ANSWER_KEYS: &[&str] = &[
     "hold_phrases",
     "hold_patterns",
     "skip_questions",
+    "closing_phrases",
+    "closing_patterns",
     "ignore_patterns",
     "concrete_phrases",
     "concrete_patterns",
@@ -80,6 +87,7 @@ pub struct AnswerRules {
     backchannel_words: HashSet<String>,
     hold: Vec<Cue>,
     skip_questions: bool,
+    closing: Vec<Cue>,
     ignore: Vec<Regex>,
     concrete: Vec<Cue>,
     vague: Vec<Cue>,
@@ -92,7 +100,7 @@ pub enum AnswerVerdict {
     Concrete(String),
     /// Gives none; the vague cue that matched, or `none`.
     Vague(String),
-    /// Not a reply: backchannel, hold or clarifying question (the reason).
+    /// Not a reply: backchannel, hold, clarifying question or closing words (the reason).
     Skip(&'static str),
 }
 
@@ -112,7 +120,7 @@ impl<'a> Prepared<'a> {
 }
 
 /// Remove the spans matched by `ignore` from normalised text (whitespace collapsed).
-fn blank(norm: &str, ignore: &[Regex]) -> String {
+pub(crate) fn blank(norm: &str, ignore: &[Regex]) -> String {
     if ignore.is_empty() {
         return norm.to_string();
     }
@@ -124,7 +132,7 @@ fn blank(norm: &str, ignore: &[Regex]) -> String {
 }
 
 /// The most specific cue of `cues` found in the text (most words; ties: pack order).
-fn best_cue<'c>(
+pub(crate) fn best_cue<'c>(
     cues: impl IntoIterator<Item = &'c Cue>,
     toks: &[Token],
     norm: &str,
@@ -150,7 +158,7 @@ fn check_keys(name: &str, t: &toml::Table, known: &[&str]) -> Result<(), RulesEr
     Ok(())
 }
 
-fn speaker(
+pub(crate) fn speaker(
     name: &str,
     t: &toml::Table,
     default: SpeakerFilter,
@@ -300,6 +308,7 @@ impl AnswerRules {
             backchannel_words,
             hold: compile_cues(N, t, "hold_", stemmer, fuzzy_min)?,
             skip_questions: get_bool(N, t, "skip_questions")?.unwrap_or(true),
+            closing: compile_cues(N, t, "closing_", stemmer, fuzzy_min)?,
             ignore: regexes(N, t, "ignore_patterns")?,
             concrete,
             vague: compile_cues(N, t, "vague_", stemmer, fuzzy_min)?,
@@ -314,6 +323,9 @@ impl AnswerRules {
         questions: Option<&QuestionRules>,
         stemmer: Option<&Stemmer>,
     ) -> AnswerVerdict {
+        if self.only_closing(p) {
+            return AnswerVerdict::Skip("closing");
+        }
         let norm = blank(&p.norm, &self.ignore);
         let toks = normalize::tokens(&norm, stemmer);
         if let Some(cue) = best_cue(&self.concrete, &toks, &norm) {
@@ -338,5 +350,27 @@ impl AnswerRules {
             }
         }
         AnswerVerdict::Vague(vague.unwrap_or_else(|| "none".to_string()))
+    }
+}
+
+impl AnswerRules {
+    /// Whether `p` is only closing words: at least one `closing_*` cue, and every word
+    /// outside the closing spans is a backchannel word ("спасибо за звонок, всего доброго",
+    /// "thank you for calling, have a great day").
+    fn only_closing(&self, p: &Prepared<'_>) -> bool {
+        if self.closing.is_empty() || p.toks.is_empty() {
+            return false;
+        }
+        let mut covered = vec![false; p.toks.len()];
+        for cue in &self.closing {
+            for (a, b) in cue.spans(&p.toks, &p.norm) {
+                covered[a..b].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        covered.iter().any(|&c| c)
+            && p.toks
+                .iter()
+                .zip(&covered)
+                .all(|(t, &c)| c || self.backchannel_words.contains(&t.norm))
     }
 }

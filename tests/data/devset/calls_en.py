@@ -1,4 +1,6 @@
 # English development calls: (call_id, style, labels "g i t s f q c v", turns). See make_devset.py.
+# Relabelled for issue 18: en_dev_11 ("I want to know..." is a question, left open when the
+# customer asks again).
 CALLS = [
 ("en_dev_01_power_outage_concrete", "punct", "1 1 1 1 1 1 1 0", [
  "o|Good morning, City Power, my name is Laura.",
@@ -84,7 +86,7 @@ CALLS = [
  "c|thanks",
  "o|thank you please rate this call after the tone have a nice day",
 ]),
-("en_dev_11_interruptions", "punct", "1 1 1 0 0 1 1 0", [
+("en_dev_11_interruptions", "punct", "1 1 1 0 0 2 1 0", [
  "o|Hello, Wave Mobile, this is Chris speaking.",
  "c|Hi, I was charged for a subscription I never signed up for, I want to know...",
  "o~1.5|I understand. Can I have your phone number, please?",

@@ -1,4 +1,7 @@
 # Russian development calls: (call_id, style, labels "g i t s f q c v", turns). See make_devset.py.
+# Relabelled for issue 18 (questions as a QA listener counts them, complaints): ru_dev_18
+# (complaint: service, repeat), ru_dev_23 ("хотел узнать про роуминг" is a question),
+# ru_dev_30 (one reply answers one question).
 CALLS = [
 ("ru_dev_01_power_outage_vague", "punct", "1 1 1 1 1 1 0 1", [
  "o|Здравствуйте, энергосбытовая компания, меня зовут Ольга.",
@@ -145,7 +148,7 @@ CALLS = [
  "c|Спасибо.",
  "o|Спасибо за звонок, всего доброго!",
 ]),
-("ru_dev_18_customer_interrupts_vague", "punct", "1 1 0 0 1 1 0 1", [
+("ru_dev_18_customer_interrupts_vague", "punct", "1 1 0 0 1 1 0 1 | service,repeat", [
  "o|Здравствуйте, «ДомНет», меня зовут Игорь. Чем могу помочь?",
  "c|Здравствуйте, третий день не работает телевидение, когда почините?",
  "o|Мы знаем о проблеме, специалисты уже работают над её устранением, как только…",
@@ -184,7 +187,7 @@ CALLS = [
  "c|хорошо спасибо",
  "o|спасибо за звонок до свидания",
 ]),
-("ru_dev_23_operator_interrupts", "punct", "1 1 1 0 1 1 1 0", [
+("ru_dev_23_operator_interrupts", "punct", "1 1 1 0 1 2 2 0", [
  "o|Здравствуйте, «Волна», Дмитрий.",
  "c|Здравствуйте, я хотел узнать про роуминг, я еду в Турцию на две недели и мне нужно…",
  "o~1.5|Да, понял вас. Пакет «Турция» стоит тысячу рублей за десять гигабайт.",
@@ -249,7 +252,7 @@ CALLS = [
  "c|Хорошо.",
  "o|Спасибо за обращение, останьтесь на линии для короткого опроса. Всего доброго.",
 ]),
-("ru_dev_30_two_q_one_reply", "asr", "1 1 1 0 1 2 0 2", [
+("ru_dev_30_two_q_one_reply", "asr", "1 1 1 0 1 2 0 1", [
  "o|добрый день электросети оператор игорь",
  "c|добрый день почему нет света",
  "c|и когда его включат",

@@ -11,7 +11,22 @@ Turn syntax: "S|text" with S = o (operator) / c (customer), optionally followed 
   ^    a backchannel: starts 1 s into the previous turn, lasts 0.5 s
   @N   the turn starts at N s (first turn: late greeting)
 Label string: "g i t s f q c v" = greeting self_introduction thanks survey_offer farewell
-customer_questions concrete_answers vague_answers.
+customer_questions concrete_answers vague_answers, optionally followed by "| t1,t2" = the
+complaint types of the call (none: no complaint). unanswered_questions = q - c - v.
+Questions are counted as a QA listener does (issue 18): a reply answers at most one
+question, the latest open one; a reply that only holds, thanks or says goodbye answers
+nothing; a question still open when the customer asks another or the call ends is
+unanswered. Indirect requests for information ("хотела бы уточнить", "I'd like to check")
+are questions; requests for an action ("хочу продлить полис") are not.
+Personal data in a turn is marked [[KIND:value]] (KIND = PHONE, CARD, EMAIL, PASSPORT,
+SNILS, INN) and numbers the rules need are marked [[KEEP:value]]; the marks are removed
+from the text (the value is kept verbatim, lowercased in the "asr" style) and listed in
+pii.csv (call_id, idx = position of the utterance on the call timeline, kind, value).
+Calls of calls_*_heldout1.py were written with the second batch, before any rule was tuned,
+and measured once as a held-out set; the rules were then tuned on them too, and the same
+happened to calls_*_heldout2.py (written after that). Calls of calls_*_heldout3.py were
+written after the second held-out measurement, before any further rule change, and are
+never tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
 Run: python3 tests/data/devset/make_devset.py
 """
@@ -22,6 +37,36 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from calls_ru import CALLS as RU
 from calls_en import CALLS as EN
+from calls_ru_v2 import CALLS as RU2
+from calls_en_v2 import CALLS as EN2
+from calls_ru_heldout1 import CALLS as RU_HELD1
+from calls_en_heldout1 import CALLS as EN_HELD1
+from calls_ru_heldout2 import CALLS as RU_HELD2
+from calls_en_heldout2 import CALLS as EN_HELD2
+from calls_ru_heldout3 import CALLS as RU_HELD3
+from calls_en_heldout3 import CALLS as EN_HELD3
+
+MARK = re.compile(r"\[\[([A-Z]+):(.*?)\]\]")
+PII_KINDS = {"PHONE", "CARD", "EMAIL", "PASSPORT", "SNILS", "INN", "KEEP"}
+
+def unmark(text, style):
+    """Text without the [[KIND:value]] marks, and the (kind, value) marks in order."""
+    marks = []
+    def sub(m):
+        assert m.group(1) in PII_KINDS, m.group(0)
+        marks.append((m.group(1), m.group(2)))
+        return " piimark%s " % "abcdefghijklmnopqrstuvwxyz"[len(marks) - 1]
+    text = MARK.sub(sub, text)
+    if style == "asr":
+        text = asr(text)
+        marks = [(k, v.lower()) for k, v in marks]
+    for j, (_, v) in enumerate(marks):
+        text = re.sub(r"\s*piimark%s\s*" % "abcdefghijklmnopqrstuvwxyz"[j], " %s " % v, text, count=1)
+    text = re.sub(r" +([,.;:!?»)])", r"\1", re.sub(r"\s+", " ", text)).strip()
+    text = re.sub(r"([«(]) +", r"\1", text)
+    for _, v in marks:
+        assert v in text, (v, text)
+    return text, marks
 
 def asr(text):
     t = text.lower().replace("ё", "е").replace("'", "")
@@ -35,14 +80,13 @@ def build(call, lang, rng):
         head, text = spec.split("|", 1)
         spk = {"o": "operator", "c": "customer"}[head[0]]
         mod = head[1:]
-        if style == "asr":
-            text = asr(text)
+        text, marks = unmark(text, style)
         dur = round(0.5 + 0.33 * len(text.split()), 1)
         prev = utts[-1] if utts else None
         end_all = max((u["end"] for u in utts), default=0.0)
         if mod.startswith("^"):
             s = prev["start"] + 1.0
-            utts.append({"speaker": spk, "start": round(s, 1), "end": round(s + 0.5, 1), "text": text})
+            utts.append({"speaker": spk, "start": round(s, 1), "end": round(s + 0.5, 1), "text": text, "marks": marks})
             continue
         if mod.startswith("+"):
             s = end_all + float(mod[1:])
@@ -52,10 +96,15 @@ def build(call, lang, rng):
             s = float(mod[1:])
         else:
             s = end_all + rng.choice([0.4, 0.6, 0.8, 1.0, 1.2, 1.4]) if utts else t
-        utts.append({"speaker": spk, "start": round(s, 1), "end": round(s + dur, 1), "text": text})
+        utts.append({"speaker": spk, "start": round(s, 1), "end": round(s + dur, 1), "text": text, "marks": marks})
+    # The timeline position of each utterance, as callqa numbers them (by start, then end).
+    order = sorted(range(len(utts)), key=lambda k: (utts[k]["start"], utts[k]["end"]))
+    pii = [(idx, kind, v) for idx, k in enumerate(order) for kind, v in utts[k]["marks"]]
+    for u in utts:
+        del u["marks"]
     return {"call_id": cid, "operator_id": "op%03d" % rng.randint(1, 40),
             "started_at": "2026-11-%02dT%02d:%02d:00Z" % (rng.randint(2, 20), rng.randint(8, 19), rng.randint(0, 59)),
-            "language": lang, "utterances": utts}
+            "language": lang, "utterances": utts}, pii
 
 def timing_truth(utts):
     """long pauses (internal gaps >= 5 s) and interruptions by the documented definitions."""
@@ -80,29 +129,50 @@ def timing_truth(utts):
                 break
     return pauses, op, cu
 
+HEADER = ("call_id,greeting,thanks,survey_offer,long_pauses,operator_interruptions,"
+          "customer_interruptions,concrete_answers,vague_answers,farewell,"
+          "self_introduction,customer_questions,unanswered_questions,complaint,"
+          "complaint_types,pii_redactions\n")
+
+def write_csv(name, header, rows):
+    with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+        f.write(header)
+        for r in rows:
+            f.write(",".join(map(str, r)) + "\n")
+
 def main():
     rng = random.Random(20261110)
-    rows = []
-    for lang, calls in (("ru", RU), ("en", EN)):
+    rows, pii_rows, held = [], [], set()
+    batches = [("ru", RU, False), ("en", EN, False), ("ru", RU2, False), ("en", EN2, False),
+               ("ru", RU_HELD1, False), ("en", EN_HELD1, False),
+               ("ru", RU_HELD2, False), ("en", EN_HELD2, False),
+               ("ru", RU_HELD3, True), ("en", EN_HELD3, True)]
+    for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
         for call in calls:
-            j = build(call, lang, rng)
+            j, pii = build(call, lang, rng)
             with open(os.path.join(d, call[0] + ".json"), "w", encoding="utf-8") as f:
                 json.dump(j, f, ensure_ascii=False, indent=1)
                 f.write("\n")
-            g, i, t, s, fw, q, c, v = call[2].split()
+            labels, _, types = call[2].partition("|")
+            types = sorted(t.strip() for t in types.split(",") if t.strip())
+            g, i, t, s, fw, q, c, v = labels.split()
             b = lambda x: "true" if x == "1" else "false"
             p, op, cu = timing_truth(j["utterances"])
             assert int(c) + int(v) <= int(q), call[0]
-            rows.append([call[0], b(g), b(t), b(s), p, op, cu, c, v, b(fw), b(i), q])
-    with open(os.path.join(HERE, "truth.csv"), "w", encoding="utf-8") as f:
-        f.write("call_id,greeting,thanks,survey_offer,long_pauses,operator_interruptions,"
-                "customer_interruptions,concrete_answers,vague_answers,farewell,"
-                "self_introduction,customer_questions\n")
-        for r in rows:
-            f.write(",".join(map(str, r)) + "\n")
-    print(f"{len(rows)} calls", file=sys.stderr)
+            u = int(q) - int(c) - int(v)
+            n_pii = sum(1 for _, kind, _ in pii if kind != "KEEP")
+            rows.append([call[0], b(g), b(t), b(s), p, op, cu, c, v, b(fw), b(i), q, u,
+                         "true" if types else "false", ";".join(types), n_pii])
+            pii_rows += [[call[0], idx, kind, '"%s"' % val.replace('"', '""')] for idx, kind, val in pii]
+            if heldout:
+                held.add(call[0])
+    write_csv("truth.csv", HEADER, rows)
+    write_csv("truth_heldout.csv", HEADER, [r for r in rows if r[0] in held])
+    write_csv("pii.csv", "call_id,idx,kind,value\n", pii_rows)
+    write_csv("pii_heldout.csv", "call_id,idx,kind,value\n", [r for r in pii_rows if r[0] in held])
+    print(f"{len(rows)} calls ({len(held)} held out), {len(pii_rows)} marked spans", file=sys.stderr)
 
 if __name__ == "__main__":
     main()

@@ -1,0 +1,824 @@
+//! Personal data out of the text before anything is written.
+//!
+//! Customers read out phone numbers, card numbers, e-mail addresses, passport, SNILS and
+//! INN numbers. [`Redactor`] replaces each with a typed placeholder (`[PHONE]`, `[CARD]`,
+//! `[EMAIL]`, `[PASSPORT]`, `[SNILS]`, `[INN]`) and counts them; the pipeline runs it on
+//! a call's utterances once, right after they are assembled, so utterance texts, tags,
+//! dumped transcripts and the report never see the originals.
+//!
+//! Why hand-written: PII crates match well-formatted strings (`+7 (916) 555-12-34`,
+//! `4276 3800 1234 5679`), but speech recognition writes numbers the way they were
+//! spoken: in groups with spaces or commas, or as words ("восемь девятьсот двадцать шесть
+//! сто одиннадцать…", "five five five two three…"). So the text is read as *number
+//! runs*: maximal sequences of digit groups and number words joined only by spaces and
+//! `- ( ) . , + /`; number words become digits group by group ("девятьсот двадцать шесть"
+//! → 926), and each run is classified by its digit count and the words just before it:
+//!
+//! * after `паспорт`/`серия`: 10 digits (or 4, "номер", 6) → `[PASSPORT]`;
+//!   after `снилс`: 11 digits → `[SNILS]`; after `инн`: 10 or 12 digits → `[INN]`;
+//! * 13–19 digits, Luhn-valid or after `карт`/`card` → `[CARD]`;
+//! * a phone: `+` and 8–15 digits; 11 digits starting 7, 8, 0 or 1; any 10 digits;
+//!   7–12 digits after a phone word (`телефон`, `номер`, `phone`, `call`…); `NNN-NNNN`.
+//!
+//! Numbers the QA rules need stay: prices, times (`14:00` is two runs), dates, durations
+//! and amounts with `тысяч`/`thousand` (a multiplier word ends a run), and any run right
+//! after an order / contract / ticket word (`заказ 731205`, `order 4471902`) that is not a
+//! card. Case forms of number words ("с двух до пяти") are not number words here: people
+//! dictate digits in the nominative, and prices and times in other cases stay untouched.
+
+use callqa_core::Utterance;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A kind of personal data and its placeholder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RedactionKind {
+    /// Phone number.
+    Phone,
+    /// Payment card number.
+    Card,
+    /// E-mail address.
+    Email,
+    /// Russian passport series and number.
+    Passport,
+    /// Russian SNILS (insurance number), when announced.
+    Snils,
+    /// Russian INN (taxpayer number), when announced.
+    Inn,
+}
+
+impl RedactionKind {
+    /// Every kind, in placeholder order.
+    pub const ALL: [RedactionKind; 6] = [
+        RedactionKind::Phone,
+        RedactionKind::Card,
+        RedactionKind::Email,
+        RedactionKind::Passport,
+        RedactionKind::Snils,
+        RedactionKind::Inn,
+    ];
+
+    /// The placeholder written in place of the data, e.g. `[PHONE]`.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            RedactionKind::Phone => "[PHONE]",
+            RedactionKind::Card => "[CARD]",
+            RedactionKind::Email => "[EMAIL]",
+            RedactionKind::Passport => "[PASSPORT]",
+            RedactionKind::Snils => "[SNILS]",
+            RedactionKind::Inn => "[INN]",
+        }
+    }
+
+    /// The key of the kind in the pipeline file's `[redaction]` table, e.g. `phone`.
+    pub fn key(self) -> &'static str {
+        match self {
+            RedactionKind::Phone => "phone",
+            RedactionKind::Card => "card",
+            RedactionKind::Email => "email",
+            RedactionKind::Passport => "passport",
+            RedactionKind::Snils => "snils",
+            RedactionKind::Inn => "inn",
+        }
+    }
+
+    /// The kind whose placeholder (without brackets, any case) is `name`: `PHONE` → phone.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim().trim_matches(['[', ']']);
+        Self::ALL
+            .into_iter()
+            .find(|k| k.key().eq_ignore_ascii_case(name))
+    }
+
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+}
+
+/// Replaces personal data with typed placeholders. Cheap to build: the patterns are
+/// compiled once per process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Redactor {
+    kinds: u8,
+}
+
+impl Default for Redactor {
+    /// Every kind on.
+    fn default() -> Self {
+        Redactor::new(RedactionKind::ALL)
+    }
+}
+
+/// One redacted text: the new text and the kind of each placeholder, in text order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redacted {
+    /// The text with placeholders.
+    pub text: String,
+    /// The kinds replaced, in text order.
+    pub found: Vec<RedactionKind>,
+}
+
+impl Redactor {
+    /// A redactor for these kinds.
+    pub fn new(kinds: impl IntoIterator<Item = RedactionKind>) -> Self {
+        Redactor {
+            kinds: kinds.into_iter().fold(0, |k, x| k | x.bit()),
+        }
+    }
+
+    /// The redactor the pipeline file asks for (`[redaction]`; every kind on by default).
+    pub fn from_config(cfg: &callqa_core::config::RedactionConfig) -> Self {
+        if !cfg.enabled {
+            return Redactor::new([]);
+        }
+        Redactor::new(RedactionKind::ALL.into_iter().filter(|k| match k {
+            RedactionKind::Phone => cfg.phone,
+            RedactionKind::Card => cfg.card,
+            RedactionKind::Email => cfg.email,
+            RedactionKind::Passport => cfg.passport,
+            RedactionKind::Snils => cfg.snils,
+            RedactionKind::Inn => cfg.inn,
+        }))
+    }
+
+    /// Whether this kind is redacted.
+    pub fn redacts(&self, kind: RedactionKind) -> bool {
+        self.kinds & kind.bit() != 0
+    }
+
+    /// Redact every utterance's text in place; returns the number of placeholders.
+    pub fn redact_utterances(&self, utterances: &mut [Utterance]) -> u32 {
+        let mut n = 0u32;
+        for u in utterances {
+            let r = self.redact(&u.text);
+            if !r.found.is_empty() {
+                n = n.saturating_add(u32::try_from(r.found.len()).unwrap_or(u32::MAX));
+                u.text = r.text;
+            }
+        }
+        n
+    }
+
+    /// Redact one text.
+    pub fn redact(&self, text: &str) -> Redacted {
+        if self.kinds == 0 {
+            return Redacted {
+                text: text.to_string(),
+                found: Vec::new(),
+            };
+        }
+        let mut spans: Vec<(usize, usize, RedactionKind)> = Vec::new();
+        if self.redacts(RedactionKind::Email) {
+            spans.extend(email_spans(text).map(|(a, b)| (a, b, RedactionKind::Email)));
+        }
+        for (a, b, k) in number_spans(text) {
+            let free = spans.iter().all(|&(s, e, _)| b <= s || a >= e);
+            if self.redacts(k) && free {
+                spans.push((a, b, k));
+            }
+        }
+        spans.sort_unstable();
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        let mut found = Vec::with_capacity(spans.len());
+        for (a, b, k) in spans {
+            out.push_str(&text[at..a]);
+            out.push_str(k.placeholder());
+            found.push(k);
+            at = b;
+        }
+        out.push_str(&text[at..]);
+        Redacted { text: out, found }
+    }
+}
+
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[\p{L}\d][\p{L}\d._%+-]*@[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}")
+        .expect("email regex")
+});
+
+/// "jane dot miller at gmail dot com", "иван точка петров собака мейл точка ру".
+static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    let dot = r"(?:\s*\.\s*|\s+(?:dot|точка)\s+)";
+    let tld = r"(?:com|ru|net|org|uk|co|io|de|info|biz|edu|gov|ua|by|kz|рф|ру|ком|нет|орг)";
+    Regex::new(&format!(
+        r"(?i)\b[\p{{L}}\d_+-]+(?:{dot}[\p{{L}}\d_+-]+)*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
+    ))
+    .expect("spoken email regex")
+});
+
+fn email_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut v: Vec<(usize, usize)> = EMAIL
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    for m in SPOKEN_EMAIL.find_iter(text) {
+        if v.iter().all(|&(s, e)| m.end() <= s || m.start() >= e) {
+            v.push((m.start(), m.end()));
+        }
+    }
+    v.into_iter()
+}
+
+/// A word or digit group of the text, or one other non-space character.
+static ATOM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d+|\p{L}+|[^\s\p{L}\d]").expect("atom regex"));
+
+/// Value class of a number word.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Num {
+    /// 0-9 (said digit by digit, or the last digit of a group).
+    Unit(u32),
+    /// 10-19.
+    Teen(u32),
+    /// 20, 30, … 90.
+    Tens(u32),
+    /// 100, 200, … 900.
+    Hundreds(u32),
+    /// English "hundred" after a unit.
+    Hundred,
+    /// English "double" / "triple": the next unit is said two / three times.
+    Repeat(usize),
+}
+
+fn number_word(w: &str) -> Option<Num> {
+    use Num::*;
+    Some(match w {
+        "ноль" | "нуль" | "zero" => Unit(0),
+        "один" | "одна" | "one" => Unit(1),
+        "два" | "две" | "two" => Unit(2),
+        "три" | "three" => Unit(3),
+        "четыре" | "four" => Unit(4),
+        "пять" | "five" => Unit(5),
+        "шесть" | "six" => Unit(6),
+        "семь" | "seven" => Unit(7),
+        "восемь" | "eight" => Unit(8),
+        "девять" | "nine" => Unit(9),
+        "десять" | "ten" => Teen(10),
+        "одиннадцать" | "eleven" => Teen(11),
+        "двенадцать" | "twelve" => Teen(12),
+        "тринадцать" | "thirteen" => Teen(13),
+        "четырнадцать" | "fourteen" => Teen(14),
+        "пятнадцать" | "fifteen" => Teen(15),
+        "шестнадцать" | "sixteen" => Teen(16),
+        "семнадцать" | "seventeen" => Teen(17),
+        "восемнадцать" | "eighteen" => Teen(18),
+        "девятнадцать" | "nineteen" => Teen(19),
+        "двадцать" | "twenty" => Tens(20),
+        "тридцать" | "thirty" => Tens(30),
+        "сорок" | "forty" => Tens(40),
+        "пятьдесят" | "fifty" => Tens(50),
+        "шестьдесят" | "sixty" => Tens(60),
+        "семьдесят" | "seventy" => Tens(70),
+        "восемьдесят" | "eighty" => Tens(80),
+        "девяносто" | "ninety" => Tens(90),
+        "сто" => Hundreds(100),
+        "двести" => Hundreds(200),
+        "триста" => Hundreds(300),
+        "четыреста" => Hundreds(400),
+        "пятьсот" => Hundreds(500),
+        "шестьсот" => Hundreds(600),
+        "семьсот" => Hundreds(700),
+        "восемьсот" => Hundreds(800),
+        "девятьсот" => Hundreds(900),
+        "hundred" => Hundred,
+        "double" => Repeat(2),
+        "triple" => Repeat(3),
+        _ => return None,
+    })
+}
+
+/// The digits of a sequence of number words, group by group: a hundreds word takes a
+/// following tens / teen / unit, a tens word a following unit ("девятьсот двадцать
+/// шесть" → 926, "сорок пять" → 45, "пять пять" → 55). `None` when the words do not
+/// form digits (a dangling "double").
+fn words_to_digits(words: &[Num]) -> Option<String> {
+    use Num::*;
+    let mut out = String::new();
+    let mut group: Option<(u32, Num)> = None; // value so far, last class
+    let flush = |out: &mut String, g: &mut Option<(u32, Num)>| {
+        if let Some((v, _)) = g.take() {
+            out.push_str(&v.to_string());
+        }
+    };
+    let mut repeat = 1usize;
+    for &w in words {
+        match (group, w) {
+            (_, Repeat(n)) => {
+                flush(&mut out, &mut group);
+                repeat = n;
+                continue;
+            }
+            (Some((v, Unit(_))), Hundred) if v < 10 => group = Some((v * 100, Hundreds(0))),
+            (_, Hundred) => return None,
+            (Some((v, Hundreds(_))), Tens(t) | Teen(t) | Unit(t)) => group = Some((v + t, w)),
+            (Some((v, Tens(_))), Unit(u)) if u > 0 => group = Some((v + u, w)),
+            _ => {
+                flush(&mut out, &mut group);
+                if let Unit(u) = w {
+                    if repeat > 1 {
+                        out.push_str(&u.to_string().repeat(repeat - 1));
+                    }
+                }
+                group = Some((value(w), w));
+            }
+        }
+        repeat = 1;
+    }
+    flush(&mut out, &mut group);
+    (repeat == 1).then_some(out)
+}
+
+fn value(n: Num) -> u32 {
+    match n {
+        Num::Unit(v) | Num::Teen(v) | Num::Tens(v) | Num::Hundreds(v) => v,
+        Num::Hundred | Num::Repeat(_) => 0,
+    }
+}
+
+/// A number run: its byte span, digits, and where its parts were separated by a comma,
+/// semicolon or full stop followed by a space (a boundary between two numbers).
+#[derive(Debug, Clone)]
+struct Run {
+    start: usize,
+    end: usize,
+    /// Digit groups with their byte span; `soft_before` marks a ", " / ". " before it.
+    parts: Vec<Part>,
+    plus: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Part {
+    start: usize,
+    end: usize,
+    digits: String,
+    soft_before: bool,
+}
+
+const SEPARATORS: &str = "-().,+/";
+
+/// One atom of the text for number runs.
+enum Atom {
+    Digits,
+    Word(Num),
+    /// A separator; `true` when whitespace follows it.
+    Sep(bool),
+    Other,
+}
+
+/// The number runs of `text` (see the module doc).
+fn runs(text: &str) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut cur: Option<Run> = None;
+    // Number words not yet turned into digits, and their span.
+    let mut words: Vec<Num> = Vec::new();
+    let mut words_span = (0, 0);
+    let mut words_soft = false;
+    // Separators seen since the last number atom: any, and a soft one (", " / ". ").
+    let (mut sep, mut soft) = (false, false);
+    let mut prev_numeric = false;
+    for m in ATOM.find_iter(text) {
+        let a = m.as_str();
+        let lower = a.to_lowercase();
+        let atom = if a.bytes().all(|b| b.is_ascii_digit()) {
+            Atom::Digits
+        } else if let Some(n) = number_word(&lower) {
+            Atom::Word(n)
+        } else if (lower == "oh" || lower == "o") && prev_numeric {
+            Atom::Word(Num::Unit(0))
+        } else if a.chars().count() == 1 && SEPARATORS.contains(a) {
+            Atom::Sep(text[m.end()..].starts_with(char::is_whitespace))
+        } else {
+            Atom::Other
+        };
+        prev_numeric = matches!(atom, Atom::Digits | Atom::Word(_));
+        match atom {
+            Atom::Word(n) => {
+                if !words.is_empty() && sep {
+                    flush_words(&mut cur, &mut words, words_span, words_soft);
+                }
+                if words.is_empty() {
+                    words_span.0 = m.start();
+                    words_soft = soft;
+                }
+                words.push(n);
+                words_span.1 = m.end();
+                (sep, soft) = (false, false);
+            }
+            Atom::Digits => {
+                flush_words(&mut cur, &mut words, words_span, words_soft);
+                push_part(&mut cur, m.start(), m.end(), a.to_string(), soft);
+                (sep, soft) = (false, false);
+            }
+            Atom::Sep(space_after) => {
+                sep = true;
+                soft |= space_after && matches!(a, "," | "." | ";");
+            }
+            Atom::Other => {
+                flush_words(&mut cur, &mut words, words_span, words_soft);
+                close(&mut runs, &mut cur);
+                (sep, soft) = (false, false);
+            }
+        }
+    }
+    flush_words(&mut cur, &mut words, words_span, words_soft);
+    close(&mut runs, &mut cur);
+    // A "+" or "(" written right before the first digit belongs to the run.
+    for r in &mut runs {
+        loop {
+            let before = text[..r.start].trim_end_matches(' ');
+            match before.chars().last() {
+                Some('+') => r.plus = true,
+                Some('(') => {}
+                _ => break,
+            }
+            r.start = before.len() - 1;
+        }
+    }
+    runs
+}
+
+/// Turn the pending number words into one part of the current run.
+fn flush_words(cur: &mut Option<Run>, words: &mut Vec<Num>, span: (usize, usize), soft: bool) {
+    if words.is_empty() {
+        return;
+    }
+    let digits = words_to_digits(words).unwrap_or_default();
+    words.clear();
+    push_part(cur, span.0, span.1, digits, soft);
+}
+
+fn push_part(cur: &mut Option<Run>, start: usize, end: usize, digits: String, soft: bool) {
+    let part = Part {
+        start,
+        end,
+        digits,
+        soft_before: soft,
+    };
+    match cur {
+        Some(r) => {
+            r.end = end;
+            r.parts.push(part);
+        }
+        None => {
+            *cur = Some(Run {
+                start,
+                end,
+                parts: vec![part],
+                plus: false,
+            })
+        }
+    }
+}
+
+fn close(runs: &mut Vec<Run>, cur: &mut Option<Run>) {
+    if let Some(r) = cur.take() {
+        runs.push(r);
+    }
+}
+
+/// The last `n` words (letters only, lowercase) of `text`.
+fn words_before(text: &str, n: usize) -> Vec<String> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\p{L}+").expect("word regex"));
+    let mut w: Vec<String> = WORD
+        .find_iter(text)
+        .map(|m| m.as_str().to_lowercase().replace('ё', "е"))
+        .collect();
+    let k = w.len().saturating_sub(n);
+    w.drain(..k);
+    w
+}
+
+fn any_prefix(words: &[String], prefixes: &[&str]) -> bool {
+    words
+        .iter()
+        .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+}
+
+const PASSPORT_WORDS: &[&str] = &["паспорт", "passport", "серия", "серии"];
+const SNILS_WORDS: &[&str] = &["снилс"];
+const INN_WORDS: &[&str] = &["инн"];
+const CARD_WORDS: &[&str] = &["карт", "card"];
+const PHONE_WORDS: &[&str] = &[
+    "телефон",
+    "номер",
+    "мобильн",
+    "сотов",
+    "позвон",
+    "звонит",
+    "перезвон",
+    "whatsapp",
+    "ватсап",
+    "вотсап",
+    "phone",
+    "number",
+    "mobile",
+    "cell",
+    "call",
+    "reach",
+    "text",
+];
+/// Words after which a number is an order / contract / ticket number and stays.
+const KEEP_WORDS: &[&str] = &[
+    "заказ",
+    "договор",
+    "заявк",
+    "трек",
+    "накладн",
+    "артикул",
+    "полис",
+    "счет",
+    "квитанц",
+    "order",
+    "contract",
+    "ticket",
+    "tracking",
+    "reference",
+    "invoice",
+    "policy",
+    "case",
+    "claim",
+];
+
+fn luhn(digits: &str) -> bool {
+    let mut sum = 0;
+    for (i, c) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(c - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// The kind of a run of `digits` given the words before it; `None` = keep the number.
+fn classify(digits: &str, plus: bool, dash_7: bool, ctx: &[String]) -> Option<RedactionKind> {
+    let n = digits.len();
+    let near: &[String] = &ctx[ctx.len().saturating_sub(3)..];
+    if any_prefix(ctx, PASSPORT_WORDS) && n == 10 {
+        return Some(RedactionKind::Passport);
+    }
+    if ctx.iter().any(|w| SNILS_WORDS.contains(&w.as_str())) && n == 11 {
+        return Some(RedactionKind::Snils);
+    }
+    if ctx.iter().any(|w| INN_WORDS.contains(&w.as_str())) && (n == 10 || n == 12) {
+        return Some(RedactionKind::Inn);
+    }
+    if (13..=19).contains(&n) && (luhn(digits) || any_prefix(near, CARD_WORDS)) {
+        return Some(RedactionKind::Card);
+    }
+    if any_prefix(near, KEEP_WORDS) {
+        return None;
+    }
+    let first = digits.as_bytes().first().copied().unwrap_or(b'x');
+    let phone = (plus && (8..=15).contains(&n))
+        || (n == 11 && matches!(first, b'7' | b'8' | b'0' | b'1'))
+        || n == 10
+        || ((7..=12).contains(&n) && any_prefix(near, PHONE_WORDS))
+        || (n == 7 && dash_7);
+    phone.then_some(RedactionKind::Phone)
+}
+
+/// Spans of personal numbers in `text`: each run whole, else its parts between soft
+/// boundaries (", " / ". "), else a passport series + number split by "номер".
+fn number_spans(text: &str) -> Vec<(usize, usize, RedactionKind)> {
+    let runs = runs(text);
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < runs.len() {
+        let r = &runs[k];
+        let ctx = words_before(&text[..r.start], 6);
+        // Passport: "серия 4510 номер 123456" is two runs joined by a word.
+        if let Some(next) = runs.get(k + 1) {
+            let digits = |r: &Run| {
+                r.parts
+                    .iter()
+                    .map(|p| p.digits.as_str())
+                    .collect::<String>()
+            };
+            let between = text[r.end..next.start]
+                .trim_matches(|c: char| c.is_whitespace() || ",.:;№-".contains(c))
+                .to_lowercase();
+            if any_prefix(&ctx, PASSPORT_WORDS)
+                && digits(r).len() == 4
+                && digits(next).len() == 6
+                && matches!(between.as_str(), "" | "номер" | "number" | "no" | "№")
+            {
+                out.push((r.start, next.end, RedactionKind::Passport));
+                k += 2;
+                continue;
+            }
+        }
+        let all: String = r.parts.iter().map(|p| p.digits.as_str()).collect();
+        let dash_7 = {
+            let t = &text[r.start..r.end];
+            t.len() == 8 && t.as_bytes().get(3) == Some(&b'-')
+        };
+        if let Some(kind) = classify(&all, r.plus, dash_7, &ctx) {
+            out.push((r.start, r.end, kind));
+        } else if r.parts.iter().any(|p| p.soft_before) {
+            // Classify the pieces between soft boundaries separately.
+            let mut piece: Vec<&Part> = Vec::new();
+            let mut pieces: Vec<Vec<&Part>> = Vec::new();
+            for p in &r.parts {
+                if p.soft_before && !piece.is_empty() {
+                    pieces.push(std::mem::take(&mut piece));
+                }
+                piece.push(p);
+            }
+            pieces.push(piece);
+            for (j, pc) in pieces.iter().enumerate() {
+                let (Some(a), Some(b)) = (pc.first(), pc.last()) else {
+                    continue;
+                };
+                let d: String = pc.iter().map(|p| p.digits.as_str()).collect();
+                let ctx = words_before(&text[..a.start], 6);
+                let plus = j == 0 && r.plus;
+                let start = if plus { r.start } else { a.start };
+                if let Some(kind) = classify(&d, plus, false, &ctx) {
+                    out.push((start, b.end, kind));
+                }
+            }
+        }
+        k += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn red(text: &str) -> String {
+        Redactor::default().redact(text).text
+    }
+
+    #[test]
+    fn phone_forms() {
+        for (text, want) in [
+            ("мой номер +7 (916) 555-12-34.", "мой номер [PHONE]."),
+            ("8-903-777-21-09, или рабочий", "[PHONE], или рабочий"),
+            ("звоните 8 916 555 12 34", "звоните [PHONE]"),
+            ("рабочий +7 495 123 45 67", "рабочий [PHONE]"),
+            ("It's (415) 555-0132.", "It's [PHONE]."),
+            ("call me on 07700 900123?", "call me on [PHONE]?"),
+            ("Sure, it's +1 212 555 0198.", "Sure, it's [PHONE]."),
+            ("my mobile is 0 7 7 0 0 9 0 0 4 5 6", "my mobile is [PHONE]"),
+            (
+                "номер 8, 916, 123, 45, 67 запишите",
+                "номер [PHONE] запишите",
+            ),
+            ("dial 555-1234 now", "dial [PHONE] now"),
+            ("9161234567", "[PHONE]"),
+        ] {
+            assert_eq!(red(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn spoken_digits_as_whisper_writes_them() {
+        assert_eq!(
+            red("восемь девятьсот двадцать шесть сто одиннадцать двадцать два тридцать три"),
+            "[PHONE]"
+        );
+        assert_eq!(
+            red("мой номер восемь девятьсот девяносто девять двести тридцать четыре пятьдесят шесть семьдесят восемь пусть позвонит"),
+            "мой номер [PHONE] пусть позвонит"
+        );
+        assert_eq!(
+            red("yes it's five five five two three nine eight seven six one"),
+            "yes it's [PHONE]"
+        );
+        assert_eq!(
+            red("it's four one five double five five oh one three two"),
+            "it's [PHONE]"
+        );
+        assert_eq!(
+            words_to_digits(&[Num::Hundreds(900), Num::Tens(20), Num::Unit(6)]).as_deref(),
+            Some("926")
+        );
+        assert_eq!(words_to_digits(&[Num::Repeat(2)]), None);
+    }
+
+    #[test]
+    fn cards_emails_and_russian_documents() {
+        assert_eq!(
+            red("Номер карты 4276 3800 1234 5679."),
+            "Номер карты [CARD]."
+        );
+        assert_eq!(red("card 3782 822463 10005"), "card [CARD]");
+        // Luhn-invalid 16 digits without a card word stay (an id, not a card) ...
+        assert_eq!(
+            red("ид 4276 3800 1234 5678 ок"),
+            "ид 4276 3800 1234 5678 ок"
+        );
+        // ... but not after the word card.
+        assert_eq!(red("карта 4276 3800 1234 5678"), "карта [CARD]");
+        assert_eq!(
+            red("адрес ivanova.m@mail.ru и petrov_a@yandex.ru"),
+            "адрес [EMAIL] и [EMAIL]"
+        );
+        assert_eq!(
+            red("please use jane dot miller at gmail dot com thanks"),
+            "please use [EMAIL] thanks"
+        );
+        assert_eq!(
+            red("пишите иван точка петров собака мейл точка ру"),
+            "пишите [EMAIL]"
+        );
+        assert_eq!(
+            red("Паспорт: серия 4510 номер 123456, СНИЛС 123-456-789 64."),
+            "Паспорт: серия [PASSPORT], СНИЛС [SNILS]."
+        );
+        assert_eq!(red("паспорт 4612 345678 почта"), "паспорт [PASSPORT] почта");
+        assert_eq!(red("наш инн 7707083893 хотела"), "наш инн [INN] хотела");
+        assert_eq!(red("ИНН 500100732259."), "ИНН [INN].");
+    }
+
+    #[test]
+    fn numbers_the_rules_need_stay() {
+        for text in [
+            "Тариф стоит 350 рублей",
+            "с 14 до 16",
+            "заказ 731205 отгружен",
+            "номер заказа 4500123456",
+            "order 4471902 hasn't arrived",
+            "доставка 28 ноября, в 14:00",
+            "сумма покрытия 1 500 000 рублей",
+            "зачисление 45 300 рублей",
+            "Your balance is $2,340.15.",
+            "It did; $1,450 was received on November 2.",
+            "через 5 минут, кабинет 214, 12.11.2026",
+            "сто двадцать тысяч четыреста рублей",
+            "с девяти до двадцати одного часа",
+            "contract CN-20817",
+            "пятьсот пятьдесят рублей в месяц",
+            "оцените от 1 до 5",
+        ] {
+            assert_eq!(red(text), text, "{text}");
+        }
+    }
+
+    #[test]
+    fn odd_input_never_panics_and_keeps_what_is_not_data() {
+        for text in [
+            "",
+            "+",
+            "(",
+            "+(",
+            "+7",
+            "))) ((( --- ,,, ...",
+            "@",
+            "a@b",
+            "x@y.z",
+            "double",
+            "double double five",
+            "oh oh oh",
+            "сто тысяча миллион",
+            "٣٤٥ ٦٧٨ ٩٠١٢",
+            "𝟗𝟏𝟔 𝟓𝟓𝟓 𝟏𝟐 𝟑𝟒",
+            "ё[PHONE]ё",
+            "1\u{00A0}2\u{2009}3",
+        ] {
+            let r = Redactor::default().redact(text);
+            assert_eq!(
+                r.text.matches('[').count(),
+                text.matches('[').count(),
+                "{text:?} -> {r:?}"
+            );
+        }
+        let long: String = "9".repeat(100_000);
+        let r = Redactor::default().redact(&long);
+        assert!(
+            r.found.is_empty() && r.text == long,
+            "a 100k-digit run is no phone"
+        );
+    }
+
+    #[test]
+    fn kinds_switch_off_and_counts() {
+        let only_email = Redactor::new([RedactionKind::Email]);
+        let r = only_email.redact("a@b.ru, +7 916 555 12 34");
+        assert_eq!(r.text, "[EMAIL], +7 916 555 12 34");
+        assert_eq!(r.found, vec![RedactionKind::Email]);
+        let none = Redactor::new([]);
+        assert_eq!(none.redact("+7 916 555 12 34").text, "+7 916 555 12 34");
+        let mut utts = vec![Utterance {
+            speaker: callqa_core::Speaker::Customer,
+            start_s: 0.0,
+            end_s: 1.0,
+            text: "8 916 555 12 34 и a@b.ru".into(),
+        }];
+        assert_eq!(Redactor::default().redact_utterances(&mut utts), 2);
+        assert_eq!(utts[0].text, "[PHONE] и [EMAIL]");
+        assert_eq!(
+            RedactionKind::from_name("[PHONE]"),
+            Some(RedactionKind::Phone)
+        );
+        assert_eq!(RedactionKind::from_name("inn"), Some(RedactionKind::Inn));
+    }
+}
