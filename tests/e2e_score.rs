@@ -174,7 +174,7 @@ fn score_month_recovers_effects_and_service_level() {
     for (name, truth) in [
         ("vague_answers", -0.8),
         ("operator_interruptions", -0.5),
-        ("operator_smile_index", 0.2),
+        ("operator_smile_index", 0.5),
     ] {
         let d = driver(&r, name);
         eprintln!(

@@ -10,7 +10,7 @@ and prints one JSON line: {"calls", "rated", "bad_lines": {kind: line}, "truth":
 
 Ratings come from known effects on the 0-10 scale, per unit:
   vague_answers -0.8, operator_interruptions -0.5, greeting 0,
-  operator_smile_index +0.2 per 10 points (only calls with acoustic columns record it),
+  operator_smile_index +0.5 per 10 points (only calls with acoustic columns record it),
 plus each operator's own rating level (sd 1.0; operators who rate well also greet more,
 so greeting goes with higher ratings between operators without moving them), -0.3 per
 customer question beyond the average (call complexity), and Gaussian noise (sd 1.0),
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 TRUTH = {"vague_answers": -0.8, "operator_interruptions": -0.5, "greeting": 0.0,
-         "operator_smile_index": 0.2}
+         "operator_smile_index": 0.5}
 
 UTC = dt.timezone.utc
 
