@@ -552,7 +552,7 @@ fn report_renders_in_chromium_without_errors() {
     assert_eq!(num(&d["kpis"]["calls"]), truth["calls"].as_f64().unwrap());
     assert!((num(&d["kpis"]["audio_hours"]) - num(&truth["hours"])).abs() < 0.06);
     assert_eq!(num(&d["kpis"]["rated"]), num(&truth["rated"]));
-    for k in ["smile_speech", "nps", "sl"] {
+    for k in ["smile_speech", "nps", "sl", "expected_detractors"] {
         assert!(num(&d["kpis"][k]).is_finite(), "KPI {k}: {}", d["kpis"][k]);
     }
     let sl = num(&d["kpis"]["sl"]);

@@ -52,6 +52,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("kpi_sl", "Service level", "Уровень сервиса (SL)"),
     ("kpi_operators", "Operators", "Операторов"),
     ("kpi_rated", "Rated calls", "Оценённых звонков"),
+    ("kpi_expected_detractors", "Expected detractors among unrated calls (sum of P)", "Ожидаемо критиков среди неоценённых (сумма вероятностей)"),
     ("kpi_process", "Mean process score", "Средний балл процесса"),
     ("daily_title", "Calls and smile & speech score by day", "Звонки и балл «улыбка и речь» по дням"),
     ("legend_calls", "calls", "звонки"),

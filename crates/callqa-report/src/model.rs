@@ -138,6 +138,8 @@ pub struct CallRow {
     pub nps_class: Option<String>,
     /// Predicted rating (0–10) of an unrated call.
     pub predicted: Option<f64>,
+    /// P(detractor) of an unrated call.
+    pub p_detractor: Option<f64>,
 }
 
 /// One utterance of a transcript.
@@ -304,6 +306,12 @@ impl ReportData {
     pub fn audio_hours(&self) -> f64 {
         self.calls.iter().map(|c| c.duration_s).sum::<f64>() / 3600.0
     }
+    /// Expected detractors among the unrated calls: the sum of their P(detractor);
+    /// `None` when no call has one (no scores, or an older `scores` table).
+    pub fn expected_detractors(&self) -> Option<f64> {
+        let p: Vec<f64> = self.calls.iter().filter_map(|c| c.p_detractor).collect();
+        (!p.is_empty()).then(|| p.iter().sum())
+    }
     /// Overall Service Level over every channel's pooled totals.
     pub fn service_level(&self) -> Option<f64> {
         let (w, d) = self
@@ -431,6 +439,7 @@ pub fn load(
                 "rating_scale",
                 "nps_class",
                 "predicted_rating",
+                "p_detractor",
             ],
             None,
         )?;
@@ -448,6 +457,7 @@ pub fn load(
             c.rating_scale = text(&s, "rating_scale", r);
             c.nps_class = text(&s, "nps_class", r);
             c.predicted = num(&s, "predicted_rating", r);
+            c.p_detractor = num(&s, "p_detractor", r);
         }
         d.drivers = read_drivers(&sd.join("drivers"))?;
         d.review = read_review(&sd.join("review_queue"), &d.calls, &index)?;
@@ -790,5 +800,9 @@ mod tests {
         assert!((d.audio_hours() - 2.0).abs() < 1e-9);
         assert_eq!(d.nps.value(), Some(100.0));
         assert_eq!(d.smile_speech.value(), Some(51.5));
+        assert_eq!(d.expected_detractors(), None);
+        d.calls[0].p_detractor = Some(0.25);
+        d.calls[1].p_detractor = Some(0.5);
+        assert_eq!(d.expected_detractors(), Some(0.75));
     }
 }

@@ -541,7 +541,7 @@ fn observations<'a>(rated: &[(&'a Call, &Rating)]) -> (Vec<Obs<'a>>, Vec<String>
         .filter_map(|(c, r)| {
             let op = *index.get(c.operator_id.as_deref()?)?;
             Some(Obs {
-                call: *c,
+                call: c,
                 y: r.common(),
                 scale: r.scale,
                 op,
@@ -825,7 +825,7 @@ fn decide(rows: &mut [DriverRow], cfg: &ScoresConfig) {
             .map_or(1.0, |p| p.wanted);
         let along = effect * wanted > 0.0;
         let assoc = format!(
-            "associated with {effect:+.2} points of 10 {} ({interval}), net of {}",
+            "associated with {effect:+.2} points of 10 ({}; {interval}), net of {}",
             r.unit, r.controls
         );
         let (rec, note) = match (r.kind, r.verdict, along) {
