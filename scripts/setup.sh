@@ -10,8 +10,22 @@
 #        (onnxruntime, for the ort crate's load-dynamic)
 #   4. checksums of everything fetched and converted
 #
-# Environment: CALLQA_SKIP_APT=1 skips step 1 (machines without root).
+# Environment: CALLQA_SKIP_APT=1 skips step 1 (machines without root); with --prefix,
+# CALLQA_FEATURES=cuda builds the GPU binary.
+#
+#   bash scripts/setup.sh                 # the above, for a development tree
+#   bash scripts/setup.sh --prefix DIR    # the above, then build callqa (release) and install
+#                                         # it with its models and ONNX Runtime into DIR
+#                                         # (scripts/install.sh): DIR/bin/callqa runs anywhere
 set -euo pipefail
+
+PREFIX=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --prefix) PREFIX="${2:?--prefix needs a folder}"; shift 2 ;;
+    *) printf '[setup] unknown argument: %s (use --prefix DIR)\n' "$1" >&2; exit 2 ;;
+  esac
+done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache"
@@ -20,14 +34,16 @@ WHEELS="$CACHE/wheels"
 VENV="$CACHE/venv"
 PY="$VENV/bin/python"
 
-# Pinned inputs and their checksums (sha256).
+# Pinned inputs and their checksums (sha256). The checksums of the files a run loads are in
+# models/CHECKSUMS.sha256, which `callqa doctor` checks against too.
 WHISPER_PARTS_VERSION="1.0.0"
 SILERO_VERSION="6.2.3"
 ORT_VERSION="1.31.1"   # must match the ort crate's API level (ort 2.0.0-rc.15 = ONNX Runtime 1.31)
 SHA_CT2_MODEL="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-SHA_GGML_BASE="f476c5d24c2b8dc8662d04d4660e4cffd9818d4ec2905889634eca81e2fd655c"
-SHA_SILERO_SEQ="9ccdacc4719d8aa7e45a77536bfabec45a03ba1f2fad5e241ab4060b24238a85"
-SHA_ORT_LIB="fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3"
+pinned() { awk -v f="$1" '$2 == f { print $1 }' "$ROOT/models/CHECKSUMS.sha256"; }
+SHA_GGML_BASE="$(pinned ggml-base.bin)"
+SHA_SILERO_SEQ="$(pinned silero_vad_16k_sequence.onnx)"
+SHA_ORT_LIB="$(pinned "libonnxruntime.so.$ORT_VERSION")"
 # moto[server]: the local S3-compatible server of the S3 test (tests/s3.rs).
 PY_PACKAGES=(numpy==2.4.6 duckdb==2.0.0 pyarrow==26.0.1 pytz==2025.2 "moto[server]==5.2.5")
 
@@ -140,3 +156,11 @@ fi
 ln -sfn "libonnxruntime.so.$ORT_VERSION" "$CACHE/onnxruntime/libonnxruntime.so"
 
 log "ready: models in .cache/models, ONNX Runtime in .cache/onnxruntime, Python in .cache/venv"
+
+if [ -n "$PREFIX" ]; then
+  log "building callqa (release) for $PREFIX"
+  # CALLQA_FEATURES=cuda builds the GPU binary (docs/GPU.md).
+  (cd "$ROOT" && cargo build --release --quiet -p callqa-cli ${CALLQA_FEATURES:+--features "$CALLQA_FEATURES"}) \
+    || die "cargo build failed"
+  bash "$ROOT/scripts/install.sh" --prefix "$PREFIX" --bin "$ROOT/target/release/callqa"
+fi

@@ -2,8 +2,7 @@
 //! tests/data/transcripts: the flags read back from Parquet (DuckDB) match
 //! tests/data/transcripts/expected.csv.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::HashMap;
 
 const READ: &str = r#"

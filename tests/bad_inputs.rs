@@ -8,8 +8,7 @@
 //! Each run must finish without a panic, exit 3 (partial), keep every valid call exactly
 //! once and add nothing unexpected. `tests/BAD_INPUTS.md` lists the kinds.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -3,8 +3,7 @@
 //! boolean element and exact match >= 0.90 for every count. Also: eval's failure exit code,
 //! missing calls and broken truth rows.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn analyze(lang: &str, out: &Path) {

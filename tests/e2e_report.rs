@@ -14,9 +14,7 @@
 //! The SQL test runs the script `callqa sql` prints in DuckDB (the venv's Python) and
 //! checks every view against the tables it summarises.
 
-mod common;
-
-use common::{callqa, check, py_json, python, repo};
+use crate::common::{callqa, check, py_json, python, repo};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

@@ -4,8 +4,7 @@
 //! middle (not a survey offer), a 7 s hold, a 1.5 s customer interruption, thanks, a
 //! survey offer and a farewell in the closing part.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const READ: &str = r#"
 import duckdb, json, sys

@@ -2,8 +2,7 @@
 //! a 1.5 s interruption by the customer, thanks and a survey offer) plus broken inputs,
 //! through `callqa run`, read back with DuckDB.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const READ: &str = r#"
 import duckdb, json, sys

@@ -2,9 +2,7 @@
 //! (`tests/data/scores/gen_month.py`), the hand-checked Service Level fixture
 //! (`tests/data/scores/calls_meta.csv`), every output table read back with DuckDB.
 
-mod common;
-
-use common::{callqa, check, py_json, python, repo};
+use crate::common::{callqa, check, py_json, python, repo};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;

@@ -2,8 +2,7 @@
 //! with a calm operator, and the reverse, through an 8 kHz µ-law channel) through
 //! `callqa run`, read back with DuckDB.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const READ: &str = r#"
 import duckdb, json, sys

@@ -8,8 +8,7 @@
 //! everything, a second run on the same output is refused, and `--shard` workers share
 //! one output without overlap.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Stdio};

@@ -5,8 +5,7 @@
 //! request, then finish or discard its batch) giving every call exactly once. The result
 //! is downloaded with boto3 and read with DuckDB.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

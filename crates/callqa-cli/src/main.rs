@@ -6,10 +6,8 @@
 //! `errors/`, the rest were written); 1 = fatal (bad pipeline file, missing model,
 //! unwritable output); 2 = bad command line.
 
-mod analyze;
+mod doctor;
 mod eval;
-mod inputs;
-mod output;
 mod report;
 mod run;
 mod score;
@@ -68,7 +66,7 @@ enum Command {
         Acoustic columns are null; transcripts already analysed (the ledger in <out>/_ledger) are skipped\n\
         unless they changed or --reprocess is given."
     )]
-    Analyze(analyze::AnalyzeArgs),
+    Analyze(run::AnalyzeArgs),
     /// Score predicted calls/ Parquet against a labelled truth CSV (precision / recall / F1, exact match / MAE).
     #[command(
         after_help = "Example:\n  callqa analyze --transcripts tests/data/devset/ru --out /tmp/dev --pipeline pipelines/ru-contact-center.toml\n  \
@@ -109,6 +107,13 @@ enum Command {
         qa_operator_scorecard, qa_element_compliance_trend, qa_drivers, qa_review_queue,\n\
         qa_service_level. See docs/BI.md.")]
     Sql(sql::SqlArgs),
+    /// Check a node: which models, ONNX Runtime and pipeline files are found, from where,
+    /// whether their checksums match and they load; CPU features; GPU build.
+    #[command(after_help = "Example:\n  callqa doctor\n\n\
+        Looks where a run looks: $CALLQA_MODELS_DIR, <binary>/../share/callqa, $XDG_DATA_HOME/callqa\n\
+        (~/.local/share/callqa), then the source tree's .cache/ (development builds).\n\
+        Exit codes: 0 everything found and loads, 1 something is missing or broken.")]
+    Doctor(doctor::DoctorArgs),
 }
 
 fn init_logging(format: LogFormat) {
@@ -127,12 +132,16 @@ fn init_logging(format: LogFormat) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let result: Result<run::Outcome> = match cli.command {
+    let result: Result<Outcome> = match cli.command {
         Command::Run(a) => run::run(a),
-        Command::Analyze(a) => analyze::analyze(a),
+        Command::Analyze(a) => run::analyze(a),
         Command::Score(a) => score::score(a),
         Command::Report(a) => report::report(a),
         Command::Sql(a) => sql::sql(a),
+        Command::Doctor(a) => match doctor::doctor(a) {
+            Ok(o) if o.failed > 0 => return ExitCode::FAILURE,
+            r => r,
+        },
         Command::Eval(a) => {
             return match eval::eval(a) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -154,14 +163,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// What a command did, for the exit code.
+pub struct Outcome {
+    /// Inputs that produced error rows (or warning rows).
+    pub failed: usize,
+}
+
+impl From<callqa_pipeline::RunReport> for Outcome {
+    fn from(r: callqa_pipeline::RunReport) -> Self {
+        Outcome {
+            failed: r.failed + r.warnings,
+        }
+    }
+}
+
 /// Pipeline file: the given one, else the shipped pack for the language (`en` → English,
 /// anything else → Russian).
 pub fn resolve_pipeline(given: Option<PathBuf>, language: Option<&str>) -> PathBuf {
-    given.unwrap_or_else(|| {
-        let name = match language {
-            Some("en") => "en-contact-center.toml",
-            _ => "ru-contact-center.toml",
-        };
-        callqa_core::paths::repo_root().join("pipelines").join(name)
-    })
+    callqa_pipeline::plan::pipeline_for(given, language)
 }

@@ -2,7 +2,7 @@
 //! an output folder and the tables of `callqa score`. Everything is in `callqa-report`;
 //! this only parses arguments and prints what was written.
 
-use crate::run::Outcome;
+use crate::Outcome;
 use anyhow::{Context, Result};
 use callqa_report::{build_report, Lang, Options};
 use clap::Args;

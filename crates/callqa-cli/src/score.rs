@@ -3,7 +3,7 @@
 //! metadata. The CLI only resolves paths and prints; everything else is in
 //! `callqa-scores`.
 
-use crate::run::Outcome;
+use crate::Outcome;
 use anyhow::{Context, Result};
 use callqa_core::PipelineConfig;
 use clap::Args;

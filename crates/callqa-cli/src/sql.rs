@@ -2,7 +2,7 @@
 //! (the source tables and the BI views of the repository's `sql/` folder). The script is
 //! built by `callqa_report::sql`; this resolves paths and prints it.
 
-use crate::run::Outcome;
+use crate::Outcome;
 use anyhow::{Context, Result};
 use clap::Args;
 use std::path::PathBuf;

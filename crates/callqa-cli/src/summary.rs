@@ -1,7 +1,8 @@
 //! What a run prints: a progress bar on a terminal, and at the end a per-call table and
 //! totals (calls ok / failed / skipped, audio hours, real-time factor, peak memory).
 
-use callqa_core::CallFeatures;
+use callqa_core::{CallFeatures, ErrorRow};
+use callqa_pipeline::{CallRecord, Events};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::Path;
 use std::time::Duration;
@@ -48,7 +49,8 @@ impl CallSummary {
     }
 }
 
-/// Totals of a run.
+/// Totals of a run, and its progress bar: the command line's view of the pipeline's
+/// [`Events`].
 pub struct Summary {
     inputs: usize,
     calls: Vec<CallSummary>,
@@ -62,13 +64,15 @@ pub struct Summary {
     audio_s: f64,
     acoustic_windows: u64,
     acoustic_s: f64,
+    /// Shown on a terminal once the calls to process are known.
+    progress: Option<ProgressBar>,
 }
 
 impl Summary {
-    /// A summary for `inputs` inputs.
-    pub fn new(inputs: usize) -> Self {
+    /// An empty summary.
+    pub fn new() -> Self {
         Summary {
-            inputs,
+            inputs: 0,
             calls: Vec::new(),
             failed: 0,
             warnings: 0,
@@ -76,11 +80,12 @@ impl Summary {
             audio_s: 0.0,
             acoustic_windows: 0,
             acoustic_s: 0.0,
+            progress: None,
         }
     }
 
     /// A progress bar on a terminal (hidden otherwise: logs carry progress there).
-    pub fn progress_bar(&self, n: usize) -> ProgressBar {
+    fn progress_bar(n: usize) -> ProgressBar {
         let pb = ProgressBar::new(n as u64);
         pb.set_style(
             ProgressStyle::with_template(
@@ -91,30 +96,17 @@ impl Summary {
         pb
     }
 
-    /// Hours of audio in the calls finished so far.
-    pub fn audio_hours(&self) -> f64 {
-        self.audio_s / 3600.0
-    }
-
-    /// Calls finished so far.
-    pub fn done(&self) -> usize {
-        self.calls.len()
-    }
-
-    /// Record the acoustic stage's work on one call: windows scored, seconds taken.
-    pub fn add_acoustic(&mut self, windows: u32, seconds: f64) {
-        self.acoustic_windows += u64::from(windows);
-        self.acoustic_s += seconds;
-    }
-
-    /// Record a finished call.
-    pub fn add(&mut self, c: CallSummary) {
-        self.audio_s += c.duration_s;
-        self.calls.push(c);
+    fn tick(&self) {
+        if let Some(p) = &self.progress {
+            p.inc(1);
+        }
     }
 
     /// Print the table and totals to stdout.
     pub fn print(&self, out: &Path, wall: Duration, max_rows: usize) {
+        if let Some(p) = &self.progress {
+            p.finish_and_clear();
+        }
         let yn = |b: bool| if b { "yes" } else { "no" };
         if !self.calls.is_empty() && max_rows > 0 {
             println!(
@@ -186,6 +178,42 @@ impl Summary {
             "Parquet: {}/{{calls,utterances,errors}}/call_date=*/",
             out.display()
         );
+    }
+}
+
+impl Events for Summary {
+    fn inputs_found(&mut self, n: usize) {
+        self.inputs = n;
+    }
+
+    fn processing(&mut self, n: usize) {
+        self.progress = Some(Self::progress_bar(n));
+    }
+
+    fn skipped(&mut self, _reason: &str) {
+        self.skipped += 1;
+    }
+
+    fn failed(&mut self, _row: &ErrorRow) {
+        self.failed += 1;
+        self.tick();
+    }
+
+    fn call_done(&mut self, record: &CallRecord) {
+        self.tick();
+        if !record.warnings.is_empty() {
+            self.warnings += 1;
+        }
+        if let Some((windows, seconds)) = record.acoustic_work {
+            self.acoustic_windows += u64::from(windows);
+            self.acoustic_s += seconds;
+        }
+        self.audio_s += record.audio_s;
+        self.calls
+            .push(CallSummary::from_row(&record.call, record.audio_s));
+        if let Some(p) = &self.progress {
+            p.set_message(format!("{:.2} h of audio", self.audio_s / 3600.0));
+        }
     }
 }
 

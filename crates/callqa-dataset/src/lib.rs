@@ -26,6 +26,13 @@
 //! content hash, so a rerun processes only new or changed inputs ([`Dataset::decide`]);
 //! a changed input replaces its earlier rows instead of adding to them.
 //!
+//! **The pipeline's view.** A run sees the dataset through [`Output`]: it *admits* each
+//! input ([`Output::admit`]: the ledger's [`Decision`] plus a [`Ticket`] that remembers
+//! what the ledger record needs — path, size, mtime, content hash, whether earlier rows
+//! are replaced) and later *commits* the input's result with that ticket
+//! ([`Output::commit`]), buffered into batches. Hashing, ledger records and the tracking
+//! of replaced rows stay here.
+//!
 //! **Shards.** `--shard I/N` gives each worker the calls whose stable hash of `call_id`
 //! falls in its bucket ([`Shard`]); workers lock and stage separately and write
 //! differently named files, so N workers can share one output.
@@ -35,12 +42,16 @@ mod dataset;
 mod ledger;
 mod location;
 mod lock;
+mod output;
 mod remote;
 mod shard;
 
 pub use dataset::{Batch, Dataset, Decision, InputStat, OpenOptions, Policy};
 pub use ledger::{InputRecord, LedgerEntry, Outcome};
 pub use location::Location;
+pub use output::{
+    key_without_call_id, sha256_file, stat_file, Admission, CallResult, Output, Ticket,
+};
 pub use remote::{is_remote, RemoteInput, RemoteReader};
 pub use shard::Shard;
 

@@ -116,6 +116,15 @@ impl BaselineStore {
         Ok(())
     }
 
+    /// Fold every operator of `other` (e.g. what one run heard) into this store.
+    pub fn absorb(&mut self, other: &BaselineStore) -> Result<(), EmotionError> {
+        for (id, b) in &other.operators {
+            let add = SpeakerBaseline::from_state(b.n, b.mean.clone(), b.m2.clone(), 0.0)?;
+            self.merge(id, &add)?;
+        }
+        Ok(())
+    }
+
     /// Write the store atomically (temp file + rename), creating its folder.
     pub fn save(&self, path: &Path) -> Result<(), EmotionError> {
         let err = |message: String| EmotionError::Spec {

@@ -1,4 +1,5 @@
-//! ONNX Runtime for the callqa stages that run ONNX models (VAD now, emotion later).
+//! ONNX Runtime for the callqa stages that run ONNX models: Silero VAD and the acoustic
+//! (emotion, arousal) classifiers.
 //!
 //! callqa links ONNX Runtime dynamically (`ort`'s `load-dynamic`): no prebuilt binary can
 //! be downloaded at build time here, so `scripts/setup.sh` takes `libonnxruntime.so` from
@@ -20,7 +21,7 @@ pub enum OnnxError {
     /// The shared library is missing or does not load.
     #[error(
         "cannot load ONNX Runtime from {path}: {message} \
-         (run scripts/setup.sh, or set ORT_DYLIB_PATH to libonnxruntime.so 1.31)"
+         (run scripts/setup.sh or `callqa doctor`, or set ORT_DYLIB_PATH to libonnxruntime.so 1.31)"
     )]
     Runtime {
         /// Library path tried.

@@ -1,0 +1,456 @@
+//! `callqa run`: recordings → decode → VAD → (Whisper on speech only ∥ emotion/arousal
+//! on speech windows) → rules, timing, smile scores → Parquet. This is the one place
+//! where the stages are connected.
+//!
+//! Three stages overlap: the [`Preparer`] thread decodes each call, finds its speech and
+//! runs the acoustic classifiers on it; the Whisper workers ([`transcribe_all`]) each
+//! transcribe one channel at a time with their own decoding state; the calling thread
+//! alone runs the [`Assembler`] and commits each call through [`Output`]. Bounded queues
+//! between them keep memory flat however many calls the input holds: at most workers + 3
+//! calls' audio (one being prepared, two queued, one per worker).
+
+use crate::assemble::Assembler;
+use crate::call::{CallInput, CallRecord, Step, TranscribedCall};
+use crate::events::{Events, RunReport};
+use crate::inputs::{self, Inputs};
+use crate::plan::RunPlan;
+use crate::prepare::Preparer;
+use crate::transcribe::transcribe_all;
+use anyhow::{Context, Result};
+use callqa_asr::AsrEngine;
+use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Transcript};
+use callqa_dataset::{is_remote, Admission, CallResult, InputStat, Output, RemoteReader, Ticket};
+use callqa_emotion::{Analyzer, BaselineStore};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
+
+/// Where the operators' voice baselines are kept in the output.
+pub const BASELINES: &str = "baselines/operators.json";
+
+/// Run the whole pipeline as `plan` says, telling `events` as it goes.
+pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
+    let url = plan.options.out.to_string_lossy().to_string();
+    // Take the output's lock (and repair what a killed run left) before loading models.
+    let out = Output::open(&url, plan.options.flush_every, plan.open_options())
+        .with_context(|| format!("cannot use output {url}"))?;
+    let (listed, remote) = list_inputs(&plan)?;
+    let models = Models::load(&plan, &out)?;
+    log_start(&plan, &out);
+    if let Some(d) = &plan.options.dump_transcripts {
+        std::fs::create_dir_all(d)
+            .with_context(|| format!("cannot create transcript folder {}", d.display()))?;
+    }
+    let mut sink = Sink {
+        out,
+        events,
+        report: RunReport::default(),
+        grown: BaselineStore::default(),
+        dump: plan.options.dump_transcripts.clone(),
+    };
+    let todo = sink.admit_all(listed, &plan, remote.as_ref())?;
+    sink.events.processing(todo.len());
+    let Models {
+        vad,
+        asr,
+        analyzer,
+        baselines,
+    } = models;
+    let assembler = Assembler::new(
+        Arc::clone(&plan.cfg),
+        plan.rules.clone(),
+        analyzer.as_ref().map(|a| a.scorer().clone()),
+    );
+    let baselines = Arc::new(baselines);
+    let preparer = Preparer::new(
+        Arc::clone(&plan.cfg),
+        vad,
+        analyzer,
+        Arc::clone(&baselines),
+        remote,
+    );
+    let (tx, rx) = mpsc::sync_channel::<Step<crate::call::PreparedCall>>(2);
+    let producer = spawn_preparer(preparer, todo, tx)?;
+    transcribe_all(&asr, &plan.workers, rx, |step| {
+        sink.finish_call(step, &assembler)
+    })?;
+    producer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
+    sink.flush()?;
+    sink.save_baselines(&plan, &baselines)?;
+    let report = sink.report;
+    sink.out
+        .finish()
+        .with_context(|| format!("cannot finish writing {url}"))?;
+    Ok(report)
+}
+
+/// The calls `--input` names (after sharding), the inputs broken before they could be
+/// described, and an S3 client when some input is remote.
+fn list_inputs(plan: &RunPlan) -> Result<(Inputs, Option<RemoteReader>)> {
+    let input = &plan.options.input;
+    let input_str = input.to_string_lossy().to_string();
+    let mut remote: Option<RemoteReader> = None;
+    let mut listed = if is_remote(&input_str) {
+        let r = RemoteReader::new()?;
+        let i = inputs::from_remote(&r, &input_str, inputs::AUDIO_EXTENSIONS)?;
+        remote = Some(r);
+        i
+    } else {
+        inputs::collect(input, inputs::AUDIO_EXTENSIONS)?
+    };
+    if remote.is_none() && listed.calls.iter().any(|c| is_remote(&c.path)) {
+        remote = Some(RemoteReader::new()?);
+    }
+    let shard = plan.options.shard.unwrap_or_default();
+    if shard.count > 1 {
+        let before = listed.calls.len();
+        listed.calls.retain(|c| shard.contains(&c.call_id));
+        // Input errors without a call id are reported by the first shard only.
+        listed.errors.retain(|e| {
+            if e.call_id.is_empty() {
+                shard.index == 0
+            } else {
+                shard.contains(&e.call_id)
+            }
+        });
+        tracing::info!(
+            shard = %shard.tag(),
+            calls = listed.calls.len(),
+            of = before,
+            "shard {}/{}: {} of {} calls",
+            shard.index,
+            shard.count,
+            listed.calls.len(),
+            before
+        );
+    }
+    Ok((listed, remote))
+}
+
+/// The models of a run, loaded once.
+struct Models {
+    vad: callqa_vad::Vad,
+    asr: AsrEngine,
+    analyzer: Option<Analyzer>,
+    /// The operators' voice baselines as they are when the run starts.
+    baselines: BaselineStore,
+}
+
+impl Models {
+    fn load(plan: &RunPlan, out: &Output) -> Result<Self> {
+        let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
+        let vad = callqa_vad::Vad::open(env, &plan.vad_model)?;
+        let asr = AsrEngine::load(&plan.model, &plan.cfg.asr)?;
+        let analyzer = if plan.acoustic {
+            Some(open_acoustic(env, &plan.cfg, &plan.pipeline_path)?)
+        } else {
+            None
+        };
+        let baselines = match (&analyzer, &plan.options.baselines) {
+            (None, _) => BaselineStore::default(),
+            (Some(_), Some(p)) => BaselineStore::load(p)?,
+            (Some(_), None) => match out.dataset().get(BASELINES)? {
+                Some(b) => {
+                    BaselineStore::from_json(&format!("{}/{BASELINES}", out.dataset().url()), &b)?
+                }
+                None => BaselineStore::default(),
+            },
+        };
+        Ok(Models {
+            vad,
+            asr,
+            analyzer,
+            baselines,
+        })
+    }
+}
+
+/// Open the emotion and arousal models named by the pipeline (or the shipped ones).
+fn open_acoustic(
+    env: &callqa_onnx::Environment,
+    cfg: &PipelineConfig,
+    pipeline_path: &Path,
+) -> Result<Analyzer> {
+    let base = pipeline_path.parent().unwrap_or_else(|| Path::new("."));
+    let [emotion, arousal] =
+        callqa_emotion::analysis::model_paths(&cfg.acoustic, base, &paths::shipped_models_dir());
+    Analyzer::open(env, &cfg.acoustic, &emotion, &arousal).with_context(|| {
+        format!(
+            "pipeline {}: cannot open the acoustic models (turn the stage off with \
+             `[acoustic] enabled = false` or --no-acoustic)",
+            pipeline_path.display()
+        )
+    })
+}
+
+/// The settings of the run, logged once at its start.
+fn log_start(plan: &RunPlan, out: &Output) {
+    let cfg = &plan.cfg;
+    tracing::info!(
+        pipeline = %plan.pipeline_path.display(),
+        model = %plan.model.display(),
+        threads = plan.threads,
+        asr_workers = plan.workers.workers,
+        threads_per_worker = plan.workers.threads_per_worker,
+        language = plan.workers.default_language.as_deref().unwrap_or("auto"),
+        window_s = cfg.asr.window_s,
+        dynamic_audio_ctx = cfg.asr.dynamic_audio_ctx,
+        beam_size = cfg.asr.beam_size,
+        run_id = out.dataset().run_id(),
+        "callqa run: {}",
+        callqa_asr::system_info().trim()
+    );
+}
+
+/// The preparation thread: prepares the calls in order and queues them for the workers.
+fn spawn_preparer(
+    mut preparer: Preparer,
+    todo: Vec<CallInput>,
+    tx: mpsc::SyncSender<Step<crate::call::PreparedCall>>,
+) -> Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("callqa-prepare".into())
+        .spawn(move || {
+            for input in todo {
+                if tx.send(preparer.prepare(input)).is_err() {
+                    break;
+                }
+            }
+        })
+        .context("cannot start the preparation thread")
+}
+
+/// The calling thread's end of a run: admission, commits, counts, transcripts and the
+/// voice statistics learnt.
+pub(crate) struct Sink<'a> {
+    pub(crate) out: Output,
+    pub(crate) events: &'a mut dyn Events,
+    pub(crate) report: RunReport,
+    grown: BaselineStore,
+    dump: Option<PathBuf>,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(out: Output, events: &'a mut dyn Events) -> Self {
+        Sink {
+            out,
+            events,
+            report: RunReport::default(),
+            grown: BaselineStore::default(),
+            dump: None,
+        }
+    }
+
+    /// Report the broken inputs, ask the ledger about every call, and return those to
+    /// process.
+    fn admit_all(
+        &mut self,
+        listed: Inputs,
+        plan: &RunPlan,
+        remote: Option<&RemoteReader>,
+    ) -> Result<Vec<CallInput>> {
+        self.events
+            .inputs_found(listed.calls.len() + listed.errors.len());
+        for e in listed.errors {
+            self.report_input_problem(e)?;
+        }
+        let mut skip_reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let mut todo = Vec::new();
+        for meta in listed.calls {
+            match self.admit(&meta, plan, remote) {
+                Admission::Process(ticket) => todo.push(CallInput { meta, ticket }),
+                Admission::Skip(reason) => {
+                    tracing::debug!(call_id = %meta.call_id, "skipped: {reason}");
+                    self.skip(&reason);
+                    let short = reason.split(" since run").next().unwrap_or(&reason);
+                    let short = short.split(" as in run").next().unwrap_or(short);
+                    *skip_reasons.entry(short.to_string()).or_default() += 1;
+                }
+            }
+        }
+        for (reason, n) in &skip_reasons {
+            tracing::info!(skipped = n, "{n} input(s) skipped: {reason}");
+        }
+        self.out
+            .index_admitted()
+            .with_context(|| format!("cannot read {}", self.out.dataset().url()))?;
+        Ok(todo)
+    }
+
+    /// The ledger's decision on one call: a local file is hashed only when it changed,
+    /// a remote one is hashed once fetched.
+    fn admit(
+        &mut self,
+        meta: &CallMeta,
+        plan: &RunPlan,
+        remote: Option<&RemoteReader>,
+    ) -> Admission {
+        let policy = plan.options.policy;
+        if !is_remote(&meta.path) {
+            return self
+                .out
+                .admit_file(&meta.call_id, Path::new(&meta.path), policy);
+        }
+        let stat = remote
+            .and_then(|r| r.stat(&meta.path).ok())
+            .map(|r| InputStat {
+                size: Some(r.size),
+                mtime: Some(r.mtime),
+            })
+            .unwrap_or_default();
+        self.out
+            .admit(&meta.call_id, &meta.path, stat, policy, &mut || None)
+    }
+
+    pub(crate) fn skip(&mut self, reason: &str) {
+        self.report.skipped += 1;
+        self.events.skipped(reason);
+    }
+
+    /// An input problem with no call of its own, reported once across runs.
+    pub(crate) fn report_input_problem(&mut self, e: ErrorRow) -> Result<()> {
+        self.report_input_problem_with(e, InputStat::default())
+    }
+
+    pub(crate) fn report_input_problem_with(&mut self, e: ErrorRow, stat: InputStat) -> Result<()> {
+        let reported = self.out.report_input_problem(e.clone(), stat)?;
+        if reported {
+            self.report.failed += 1;
+            self.events.failed(&e);
+        } else {
+            self.skip("input problem already reported in errors/");
+        }
+        Ok(())
+    }
+
+    /// One call back from the Whisper workers: assemble it, commit it, dump its
+    /// transcript, count it.
+    fn finish_call(&mut self, step: Step<TranscribedCall>, assembler: &Assembler) -> Result<()> {
+        let transcribed = match step {
+            Ok(t) => t,
+            Err(failed) => return self.commit_failure(*failed),
+        };
+        let transcript = self.dump.as_ref().map(|_| transcript_of(&transcribed));
+        match assembler.assemble(transcribed) {
+            Ok(record) => {
+                if let (Some(dir), Some(t)) = (&self.dump, &transcript) {
+                    write_transcript(dir, t)?;
+                }
+                self.commit_record(record)
+            }
+            Err(failed) => self.commit_failure(*failed),
+        }
+    }
+
+    pub(crate) fn commit_failure(&mut self, failed: crate::call::Failed) -> Result<()> {
+        let row = failed.row();
+        self.commit_failed_row(failed.input.ticket, row)
+    }
+
+    /// Commit an input's error row (it gets no call row).
+    pub(crate) fn commit_failed_row(&mut self, ticket: Ticket, row: ErrorRow) -> Result<()> {
+        self.report.failed += 1;
+        self.events.failed(&row);
+        self.out
+            .commit(ticket, CallResult::Failed(row))
+            .with_context(|| format!("cannot write to {}", self.out.dataset().url()))
+    }
+
+    pub(crate) fn commit_record(&mut self, mut record: CallRecord) -> Result<()> {
+        tracing::info!(
+            call_id = %record.call.call_id,
+            audio_s = format!("{:.1}", record.audio_s),
+            utterances = record.utterances.len(),
+            done = self.report.written + 1,
+            "call processed"
+        );
+        self.report.written += 1;
+        if !record.warnings.is_empty() {
+            self.report.warnings += 1;
+        }
+        self.events.call_done(&record);
+        let voice = record.operator_voice.take();
+        let result = CallResult::Written {
+            call: Box::new(record.call),
+            utterances: record.utterances,
+            warnings: record.warnings,
+        };
+        self.out
+            .commit(record.input.ticket, result)
+            .with_context(|| format!("cannot write to {}", self.out.dataset().url()))?;
+        if let Some((id, stats)) = voice {
+            for s in &stats {
+                self.grown.merge(&id, s)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn flush(&mut self) -> Result<()> {
+        self.out
+            .flush()
+            .with_context(|| format!("cannot write to {}", self.out.dataset().url()))
+    }
+
+    /// Fold this run's operators into the voice baselines, now that their calls are all
+    /// written, and store them.
+    fn save_baselines(&self, plan: &RunPlan, start: &BaselineStore) -> Result<()> {
+        if self.grown.operators.is_empty() {
+            return Ok(());
+        }
+        let mut store = start.clone();
+        store.absorb(&self.grown)?;
+        let at = match &plan.options.baselines {
+            Some(p) => {
+                store.save(p)?;
+                p.display().to_string()
+            }
+            None => {
+                let ds = self.out.dataset();
+                ds.put(BASELINES, store.to_json())?;
+                format!("{}/{BASELINES}", ds.url())
+            }
+        };
+        tracing::info!(
+            path = %at,
+            operators = self.grown.operators.len(),
+            "operator voice baselines updated"
+        );
+        Ok(())
+    }
+}
+
+/// The transcript JSON of a call (the `callqa analyze` input format).
+fn transcript_of(call: &TranscribedCall) -> Transcript {
+    let meta = &call.input.meta;
+    Transcript::from_utterances(
+        &meta.call_id,
+        meta.operator_id.as_deref(),
+        meta.started_at,
+        call.language.as_deref(),
+        &call.utterances,
+    )
+}
+
+/// Write `<dir>/<call_id>.json` (call ids with path characters are made file-safe).
+pub fn write_transcript(dir: &Path, t: &Transcript) -> Result<()> {
+    let safe: String = t
+        .call_id
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("{safe}.json"));
+    let tmp = dir.join(format!(".{safe}.json.tmp"));
+    let json = serde_json::to_vec_pretty(t)?;
+    std::fs::write(&tmp, json).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
