@@ -165,3 +165,66 @@ pub fn operator_daily(calls: &[ScoredCall], cfg: &ScoresConfig) -> Vec<OperatorD
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calls::Call;
+    use crate::predict::Prediction;
+    use crate::ratings::Rating;
+    use crate::scoring::score;
+
+    fn call(id: &str, questions: f64, concrete: f64) -> Call {
+        Call {
+            call_id: id.into(),
+            operator_id: Some("op".into()),
+            customer_questions: Some(questions),
+            concrete_answers: Some(concrete),
+            vague_answers: Some(0.0),
+            ..Call::default()
+        }
+    }
+
+    fn scored(c: Call, rating: Option<(f64, Scale)>, p: Option<f64>) -> ScoredCall {
+        let cfg = ScoresConfig::default();
+        ScoredCall {
+            scores: score(&c, &cfg),
+            rating: rating.map(|(value, scale)| Rating {
+                call_id: c.call_id.clone(),
+                value,
+                scale,
+                rated_at: None,
+            }),
+            predicted: p.map(|p_detractor| Prediction {
+                rating: 6.0,
+                lo: 2.0,
+                hi: 10.0,
+                p_detractor,
+                p_promoter: 0.1,
+            }),
+            call: c,
+        }
+    }
+
+    /// NPS counts nps10 ratings only; expected detractors add up probabilities; the
+    /// concrete-answer rate divides by the questions asked.
+    #[test]
+    fn nps_expected_detractors_and_compliance_per_day() {
+        let calls = vec![
+            scored(call("a", 5.0, 1.0), Some((10.0, Scale::Nps10)), None),
+            scored(call("b", 1.0, 1.0), Some((3.0, Scale::Nps10)), None),
+            scored(call("c", 2.0, 2.0), Some((1.0, Scale::Csat5)), None),
+            scored(call("d", 2.0, 0.0), None, Some(0.7)),
+            scored(call("e", 0.0, 0.0), None, Some(0.2)),
+        ];
+        let d = &operator_daily(&calls, &ScoresConfig::default())[0];
+        assert_eq!((d.calls, d.rated_calls, d.nps_calls), (5, 3, 2));
+        // nps10: one promoter, one detractor → 0; the csat 1/5 is no part of it.
+        assert_eq!(d.nps, Some(0.0));
+        assert_eq!(d.detractors, 2, "classes still count both scales");
+        assert_eq!(d.predicted_detractors, 1);
+        assert!((d.expected_detractors.unwrap() - 0.9).abs() < 1e-12);
+        // 4 concrete answers of 10 questions asked.
+        assert_eq!(d.concrete_answer_rate, Some(0.4));
+    }
+}
