@@ -677,4 +677,30 @@ mod tests {
             "{e}"
         );
     }
+
+    #[test]
+    fn scores_and_service_level_settings_are_checked() {
+        let head = "[pipeline]\nname='x'\nversion='1'\n";
+        let c = PipelineConfig::from_toml(
+            &format!("{head}[scores]\ntime_zone='Europe/Moscow'\nequivalence_margin=0.5\n"),
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(c.scores.time_zone, "Europe/Moscow");
+        assert_eq!(c.scores.min_operators, 5);
+        for (body, key) in [
+            ("[scores]\nmin_operators=2\n", "min_operators"),
+            ("[scores]\nequivalence_margin=0\n", "equivalence_margin"),
+            ("[scores]\nreview_detractor_probability=1.5\n", "review_detractor_probability"),
+            (
+                "[service_level.channels.Voice]\nthreshold_s=20\ntarget=0.8\n[service_level.channels.voice]\nthreshold_s=20\ntarget=0.8\n",
+                "case-insensitive",
+            ),
+        ] {
+            let e = PipelineConfig::from_toml(&format!("{head}{body}"), "p.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
+    }
 }
