@@ -63,9 +63,10 @@ pub fn reasons(c: &ScoredCall, cfg: &ScoresConfig) -> Vec<(f64, String)> {
             ));
         }
         (None, Some(p)) if p.p_detractor >= cfg.review_detractor_probability => {
-            // 1.5 at the threshold (0.5), 2 for a sure detractor.
+            // 2.5 × P: from P = 0.8 on, a likely detractor is enough on its own (like
+            // a rated 6/10); less likely ones need another reason.
             out.push((
-                1.0 + p.p_detractor,
+                2.5 * p.p_detractor,
                 format!(
                     "unrated, predicted detractor (P = {:.0} %, expected {:.1}/10)",
                     100.0 * p.p_detractor,
@@ -242,6 +243,16 @@ mod tests {
         // A point prediction below 7 is no reason by itself: the probability is.
         let unsure = scored(quiet, None, pred(6.2, 0.45));
         assert!(!reasons(&unsure, &cfg)[0].1.contains("predicted"));
+        // Alone, a likely detractor (P ≥ 0.8) enters the queue, a less likely one not.
+        let plain = Call {
+            call_id: "p".into(),
+            ..Call::default()
+        };
+        let likely = scored(plain.clone(), None, pred(4.0, 0.85));
+        let maybe = scored(plain, None, pred(6.0, 0.6));
+        let q = review_queue(&[likely, maybe], &cfg);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].index, 0);
     }
 
     #[test]
