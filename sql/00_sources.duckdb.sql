@@ -8,7 +8,9 @@
 -- call_date comes from the folder names (hive_partitioning) as a DATE.
 -- Trino / Spark: create external tables with these names over the same folders instead
 -- (docs/BI.md); the qa_* views then run unchanged.
--- Timestamps are UTC; hour() and date_trunc() in the views read them in UTC.
+-- Timestamps are UTC; hour() and date_trunc() in the views read them in UTC. The score
+-- tables' call_date (and service_level's interval_start_local) are the contact centre's
+-- days and clock, from the pipeline's [scores] time_zone; calls.call_date is the UTC day.
 set TimeZone = 'UTC';
 create or replace view calls as select * from read_parquet('{features}/calls/call_date=*/part-*.parquet', hive_partitioning = true);
 create or replace view utterances as select * from read_parquet('{features}/utterances/call_date=*/part-*.parquet', hive_partitioning = true);

@@ -1,7 +1,8 @@
 -- qa_element_compliance_trend: long format, one row per day, operator and element of the
 -- standard, ready for a line chart or a heat map (pivot on element). `observations` are
--- the calls where the element is known; for concrete_answers they are the answered
--- questions (concrete + vague) and `compliant` the concrete ones. rate = compliant /
+-- the calls where the element is known; for concrete_answers they are the questions
+-- asked (the larger of customer_questions and concrete + vague answers, so an
+-- unanswered question counts against it) and `compliant` the concrete answers. rate = compliant /
 -- observations (0-1, null without observations). Sum observations and compliant before
 -- dividing when rolling up to weeks or to the whole team.
 -- requires: calls
@@ -41,7 +42,8 @@ with e as (
     union all
     select call_date, operator_id, 'concrete_answers',
            coalesce(concrete_answers, 0),
-           coalesce(concrete_answers, 0) + coalesce(vague_answers, 0)
+           greatest(coalesce(customer_questions, 0),
+                    coalesce(concrete_answers, 0) + coalesce(vague_answers, 0))
     from calls
 )
 select

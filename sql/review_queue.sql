@@ -1,5 +1,6 @@
 -- qa_review_queue: the calls QA should listen to, ranked per day, with the call's
--- duration and the measures behind the usual reasons.
+-- duration and the measures behind the usual reasons. p_detractor: for an unrated call,
+-- the probability its rating would be a detractor's.
 -- requires: review_queue, calls
 create or replace view qa_review_queue as
 select
@@ -14,6 +15,7 @@ select
     r.rating,
     r.rating_scale,
     r.predicted_rating,
+    r.p_detractor,
     r.process_score,
     r.smile_speech_score,
     c.operator_interruptions,

@@ -61,7 +61,10 @@ fn archive() -> &'static Path {
         let o = Command::new(python())
             .arg(repo().join("tests/data/scores/gen_month.py"))
             .arg(&month)
-            .args(["--days", "10", "--per-day", "12"])
+            // 40 calls a day: with operator fixed effects and clustered intervals, fewer
+            // rated calls leave every driver inconclusive (true, but the chart then has
+            // no proven mark to check).
+            .args(["--days", "10", "--per-day", "40"])
             .output()
             .expect("run gen_month.py");
         check(&o, "gen_month.py");
@@ -467,6 +470,9 @@ const DOM_CHECK: &str = r#"(() => {
     spark_speech: q('.scorecard svg.spark polyline.speech'), spark_shown: shown('.scorecard svg.spark'),
     heat_cells: q('#chart-heatmap rect.cell'), heat_shown: shown('#chart-heatmap'),
     drivers: q('#chart-drivers g.driver'), drivers_proven: q('#chart-drivers g.driver.proven'),
+    drivers_no_effect: q('#chart-drivers g.driver.no-effect'), drivers_inconclusive: q('#chart-drivers g.driver.inconclusive'),
+    drivers_dashed: q('#chart-drivers g.driver.inconclusive line.ci[stroke-dasharray]'),
+    drivers_squares: q('#chart-drivers g.driver.no-effect rect.effect'),
     drivers_ci: q('#chart-drivers line.ci'), drivers_shown: shown('#chart-drivers'),
     sl_charts: q('svg.sl-chart'), sl_bars: q('svg.sl-chart rect.sl-bar'), sl_below: q('svg.sl-chart rect.sl-bar.below'),
     sl_target: q('svg.sl-chart line.target'), sl_shown: shown('svg.sl-chart'),
@@ -495,6 +501,9 @@ res = {
   "review": one(f"select count(*) from {t('review_queue')}"),
   "drivers": one(f"select count(*) from {t('drivers')}"),
   "proven": one(f"select count(*) from {t('drivers')} where verdict = 'proven'"),
+  "no_effect": one(f"select count(*) from {t('drivers')} where verdict = 'no_effect'"),
+  "inconclusive": one(f"select count(*) from {t('drivers')} where verdict = 'inconclusive'"),
+  "inconclusive_ci": one(f"select count(*) from {t('drivers')} where verdict = 'inconclusive' and ci_lo is not null and ci_hi is not null"),
   "hours": one(f"select sum(duration_s) / 3600 from {t('calls')}"),
   "rated": one(f"select count(rating) from {t('scores')}"),
   # A reviewed call with a transcript that shows an interruption and a long pause.
@@ -550,7 +559,7 @@ fn report_renders_in_chromium_without_errors() {
     assert_eq!(num(&d["kpis"]["calls"]), truth["calls"].as_f64().unwrap());
     assert!((num(&d["kpis"]["audio_hours"]) - num(&truth["hours"])).abs() < 0.06);
     assert_eq!(num(&d["kpis"]["rated"]), num(&truth["rated"]));
-    for k in ["smile_speech", "nps", "sl"] {
+    for k in ["smile_speech", "nps", "sl", "expected_detractors"] {
         assert!(num(&d["kpis"][k]).is_finite(), "KPI {k}: {}", d["kpis"][k]);
     }
     let sl = num(&d["kpis"]["sl"]);
@@ -564,6 +573,15 @@ fn report_renders_in_chromium_without_errors() {
     assert_eq!(num(&d["heat_cells"]), 8.0 * num(&truth["operators"]));
     assert_eq!(d["drivers"], truth["drivers"]);
     assert_eq!(d["drivers_proven"], truth["proven"]);
+    // The three verdicts look different: no_effect a square, inconclusive dashed.
+    assert_eq!(d["drivers_no_effect"], truth["no_effect"]);
+    assert_eq!(d["drivers_squares"], truth["no_effect"]);
+    assert_eq!(d["drivers_inconclusive"], truth["inconclusive"]);
+    assert_eq!(d["drivers_dashed"], truth["inconclusive_ci"]);
+    assert!(
+        num(&truth["no_effect"]) >= 1.0 && num(&truth["inconclusive"]) >= 1.0,
+        "the synthetic data has drivers of every verdict"
+    );
     assert!(
         num(&truth["proven"]) >= 1.0,
         "the synthetic data has proven drivers"

@@ -19,6 +19,22 @@ fn gen_month(dir: &Path) -> Value {
 }
 
 fn score(features: &Path, ratings: &Path, meta: Option<&Path>, out: &Path) -> Output {
+    score_with(
+        features,
+        ratings,
+        meta,
+        out,
+        &repo().join("pipelines/ru-contact-center.toml"),
+    )
+}
+
+fn score_with(
+    features: &Path,
+    ratings: &Path,
+    meta: Option<&Path>,
+    out: &Path,
+    pipeline: &Path,
+) -> Output {
     let mut c = callqa();
     c.arg("score")
         .arg("--features")
@@ -28,7 +44,7 @@ fn score(features: &Path, ratings: &Path, meta: Option<&Path>, out: &Path) -> Ou
         .arg("--out")
         .arg(out)
         .arg("--pipeline")
-        .arg(repo().join("pipelines/ru-contact-center.toml"));
+        .arg(pipeline);
     if let Some(m) = meta {
         c.arg("--calls-meta").arg(m);
     }
@@ -47,20 +63,30 @@ t = lambda name: f"read_parquet('{out}/{name}/**/*.parquet', hive_partitioning =
 res = {
   "counts": {n: q(f"select count(*) as n from {t(n)}")[0]["n"] for n in
              ["scores", "operator_daily", "drivers", "review_queue", "service_level", "service_level_daily", "errors"]},
-  "drivers": q(f"select element, kind, n, effect, ci_lo, ci_hi, p_value, p_value_holm, verdict, recommendation from {t('drivers')}"),
+  "drivers": q(f"select element, kind, n, operators, effect, ci_lo, ci_hi, p_value, p_value_holm, verdict, recommendation, note, controls, method from {t('drivers')}"),
   "scores": q(f"""select count(*) as calls, count(rating) as rated,
         count(predicted_rating) as predicted,
         count(*) filter (where rating is not null and predicted_rating is not null) as both,
         count(*) filter (where predicted_rating_lo > predicted_rating or predicted_rating_hi < predicted_rating) as bad_interval,
         count(*) filter (where process_score < 0 or process_score > 100 or smile_speech_score < 0 or smile_speech_score > 100) as out_of_range,
         count(smile_score) as smiled,
-        count(*) filter (where rating_scale = 'csat5' and rating = 5 and nps_class <> 'promoter') as bad_class
+        count(*) filter (where rating_scale = 'csat5' and rating = 5 and nps_class <> 'promoter') as bad_class,
+        count(p_detractor) as with_p,
+        count(*) filter (where p_detractor < 0 or p_detractor > 1 or p_promoter < 0 or p_detractor + p_promoter > 1 + 1e-9) as bad_p,
+        count(*) filter (where predicted_rating < 7) as point_below_7,
+        count(*) filter (where p_detractor >= 0.5) as p_at_least_half,
+        sum(p_detractor) as expected_detractors
       from {t('scores')}"""),
   "nps_check": q(f"""with s as (select call_date, operator_id,
-          100.0 * (count(*) filter (where nps_class = 'promoter') - count(*) filter (where nps_class = 'detractor'))
-            / nullif(count(rating), 0) as nps, count(*) as calls from {t('scores')} group by all)
+          100.0 * (count(*) filter (where rating_scale = 'nps10' and nps_class = 'promoter')
+                 - count(*) filter (where rating_scale = 'nps10' and nps_class = 'detractor'))
+            / nullif(count(*) filter (where rating_scale = 'nps10'), 0) as nps,
+          count(*) as calls, sum(p_detractor) as expected,
+          count(*) filter (where p_detractor >= 0.5) as predicted from {t('scores')} group by all)
       select count(*) as mismatches from s join {t('operator_daily')} d using (call_date, operator_id)
-      where abs(coalesce(s.nps, -999) - coalesce(d.nps, -999)) > 1e-9 or s.calls <> d.calls"""),
+      where abs(coalesce(s.nps, -999) - coalesce(d.nps, -999)) > 1e-9 or s.calls <> d.calls
+         or abs(coalesce(s.expected, -1) - coalesce(d.expected_detractors, -1)) > 1e-9
+         or s.predicted <> d.predicted_detractors"""),
   "review": q(f"""select max(n) as max_per_day, count(*) filter (where top_rank <> 1) as bad_rank,
         count(*) filter (where not ordered) as unordered from (
           select call_date, count(*) as n, min(rank) as top_rank,
@@ -68,10 +94,10 @@ res = {
             select *, priority >= coalesce(lead(priority) over (partition by call_date order by rank), -1) as priority_ok
             from {t('review_queue')}) group by call_date)"""),
   "review_sample": q(f"select reasons from {t('review_queue')} where rank = 1 order by call_date limit 3"),
-  "sl": q(f"""select channel, queue, strftime(interval_start, '%H:%M') as hhmm, offered, answered,
+  "sl": q(f"""select level, channel, queue, strftime(interval_start_local, '%H:%M') as hhmm, offered, answered,
         answered_within_threshold as within, abandoned, abandoned_short as short, service_level as sl, meets_target
       from {t('service_level')} order by channel, queue, interval_start"""),
-  "sl_daily": q(f"select channel, queue, intervals, intervals_measured, intervals_meeting_target, share_meeting_target, service_level from {t('service_level_daily')} order by channel"),
+  "sl_daily": q(f"select level, channel, queue, intervals, intervals_measured, intervals_meeting_target, share_meeting_target, service_level from {t('service_level_daily')} order by channel, level"),
   "errors": q(f"select stage, error_kind, message from {t('errors')} order by stage, message"),
 }
 print(json.dumps(res))
@@ -105,6 +131,10 @@ fn score_month_recovers_effects_and_service_level() {
         "bad CSV rows must give exit 3\n{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    assert!(
+        stdout.contains("95% CI") && stdout.contains("ops"),
+        "{stdout}"
+    );
     let r = py_json(READ_ALL, &[&out]);
 
     // Every table reads back in DuckDB and holds rows.
@@ -124,6 +154,15 @@ fn score_month_recovers_effects_and_service_level() {
     assert_eq!(s["bad_interval"], 0);
     assert_eq!(s["out_of_range"], 0);
     assert_eq!(s["bad_class"], 0);
+    // Predicted detractors are probabilities: each unrated call has one, in 0-1, and the
+    // review threshold (P >= 0.5) flags fewer calls than a point prediction below 7.
+    assert_eq!(s["with_p"].as_i64(), Some(unrated));
+    assert_eq!(s["bad_p"], 0);
+    eprintln!(
+        "unrated {unrated}: point prediction < 7: {}, P(detractor) >= 0.5: {}, expected detractors {:.1}",
+        s["point_below_7"], s["p_at_least_half"], f(&s["expected_detractors"])
+    );
+    assert!(f(&s["expected_detractors"]) > 0.0 && f(&s["expected_detractors"]) < unrated as f64);
     assert!(
         s["smiled"].as_i64().unwrap() < month["calls"].as_i64().unwrap(),
         "smile_score is null without acoustic columns"
@@ -133,7 +172,7 @@ fn score_month_recovers_effects_and_service_level() {
     for (name, truth) in [
         ("vague_answers", -0.8),
         ("operator_interruptions", -0.5),
-        ("operator_smile_index", 0.2),
+        ("operator_smile_index", 0.5),
     ] {
         let d = driver(&r, name);
         eprintln!(
@@ -153,6 +192,24 @@ fn score_month_recovers_effects_and_service_level() {
         assert_eq!(d["verdict"], "proven", "{d}");
     }
     assert_eq!(driver(&r, "vague_answers")["recommendation"], "keep");
+    let v = driver(&r, "vague_answers");
+    assert_eq!(v["operators"], 12, "{v}");
+    assert!(
+        v["note"].as_str().unwrap_or("").contains("associated with"),
+        "{v}"
+    );
+    let controls = v["controls"].as_str().unwrap_or("");
+    for c in ["operator", "customer questions", "survey type"] {
+        assert!(controls.contains(c), "controls {controls:?} lack {c}");
+    }
+    assert!(
+        v["method"]
+            .as_str()
+            .unwrap_or("")
+            .contains("wild cluster bootstrap"),
+        "{v}"
+    );
+    // Greeting: no effect, though the operators who greet more also rate better.
     let g = driver(&r, "greeting");
     eprintln!(
         "greeting: truth +0.00, effect {:+.3} [{:+.3}, {:+.3}], p_holm {:.2}, {}",
@@ -162,16 +219,24 @@ fn score_month_recovers_effects_and_service_level() {
         f(&g["p_value_holm"]),
         g["verdict"]
     );
-    assert_eq!(g["verdict"], "no_evidence", "{g}");
-    assert_eq!(g["recommendation"], "drop", "{g}");
     assert!(f(&g["ci_lo"]) < 0.0 && 0.0 < f(&g["ci_hi"]), "{g}");
+    let pair = (
+        g["verdict"].as_str().unwrap_or(""),
+        g["recommendation"].as_str().unwrap_or(""),
+    );
+    assert!(
+        matches!(
+            pair,
+            ("no_effect", "drop") | ("inconclusive", "collect_more_data")
+        ),
+        "{g}"
+    );
     // No acoustic column the generator left random is called proven.
     for name in ["customer_anger_share", "calm_under_pressure", "mirroring"] {
-        assert_eq!(
-            driver(&r, name)["verdict"],
-            "no_evidence",
-            "{}",
-            driver(&r, name)
+        let d = driver(&r, name);
+        assert!(
+            matches!(d["verdict"].as_str(), Some("no_effect" | "inconclusive")),
+            "{d}"
         );
     }
 
@@ -189,11 +254,12 @@ fn score_month_recovers_effects_and_service_level() {
 
     // Service Level against the hand computation in calls_meta.csv.
     let sl = r["sl"].as_array().unwrap();
-    let row = |ch: &str, hhmm: &str| {
+    let row_at = |level: &str, ch: &str, hhmm: &str| {
         sl.iter()
-            .find(|x| x["channel"] == ch && x["hhmm"] == hhmm)
-            .unwrap_or_else(|| panic!("no {ch} {hhmm}: {sl:?}"))
+            .find(|x| x["level"] == level && x["channel"] == ch && x["hhmm"] == hhmm)
+            .unwrap_or_else(|| panic!("no {level} {ch} {hhmm}: {sl:?}"))
     };
+    let row = |ch: &str, hhmm: &str| row_at("queue", ch, hhmm);
     let v = row("voice", "09:00");
     assert_eq!(
         (
@@ -223,11 +289,23 @@ fn score_month_recovers_effects_and_service_level() {
     assert_eq!(row("voice", "10:30")["meets_target"], true);
     assert_eq!(f(&row("chat", "09:00")["sl"]), 0.5);
     assert_eq!(f(&row("email", "08:00")["sl"]), 0.5);
+    // Channel totals beside the queue rows: one queue per channel here, so equal; the
+    // total's queue is null.
+    let total = row_at("channel", "voice", "09:00");
+    assert_eq!(total["queue"], Value::Null);
+    assert_eq!(
+        (
+            total["offered"].as_i64(),
+            total["within"].as_i64(),
+            f(&total["sl"])
+        ),
+        (Some(5), Some(2), 0.5)
+    );
     let day = r["sl_daily"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["channel"] == "voice")
+        .find(|d| d["channel"] == "voice" && d["level"] == "queue")
         .unwrap();
     assert_eq!(
         (
@@ -288,6 +366,49 @@ print(json.dumps({"scores": con.execute(f"select count(*) from {t('scores')}").f
     let files = |t: &str| callqa_parquet::parquet_files(&out.join(t)).unwrap().len();
     assert_eq!(files("service_level"), 0);
     assert_eq!(files("errors"), 0);
+
+    // A Moscow contact centre ([scores] time_zone): the fixture's UTC timestamps land
+    // three hours later on the local clock; its one naive timestamp (v03,
+    // "2026-11-02 09:10:00") is Moscow time and stays in the 09:00 interval, alone.
+    let msk = dir.path().join("msk.toml");
+    let text = std::fs::read_to_string(repo().join("pipelines/ru-contact-center.toml")).unwrap();
+    assert!(text.contains("time_zone = \"UTC\""));
+    std::fs::write(
+        &msk,
+        text.replace("time_zone = \"UTC\"", "time_zone = \"Europe/Moscow\""),
+    )
+    .unwrap();
+    let out_msk = dir.path().join("msk");
+    let o = score_with(&features, &clean_path, Some(&meta), &out_msk, &msk);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let m = py_json(
+        r#"
+import duckdb, json, sys
+t = lambda n: f"read_parquet('{sys.argv[1]}/{n}/**/*.parquet', hive_partitioning = true)"
+con = duckdb.connect()
+con.execute("set TimeZone = 'UTC'")
+rows = con.execute(f"""select strftime(interval_start_local, '%H:%M'), strftime(interval_start, '%H:%M'), offered
+    from {t('service_level')} where level = 'queue' and channel = 'voice' and offered > 0
+    order by interval_start""").fetchall()
+print(json.dumps({"voice": [list(r) for r in rows]}))
+"#,
+        &[&out_msk],
+    );
+    assert_eq!(
+        m["voice"],
+        serde_json::json!([
+            ["09:00", "06:00", 1],
+            ["12:00", "09:00", 4],
+            ["13:00", "10:00", 2],
+            ["13:30", "10:30", 5]
+        ]),
+        "{m}"
+    );
 }
 
 #[test]

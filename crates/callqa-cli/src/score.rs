@@ -53,9 +53,16 @@ pub fn score(args: ScoreArgs) -> Result<Outcome> {
         args.out.display()
     );
     println!();
+    // The interval's level follows [scores] alpha (0.1: "90% CI", 0.025: "97.5% CI").
+    let pct = 100.0 * (1.0 - cfg.scores.alpha);
+    let level = if (pct - pct.round()).abs() < 1e-9 {
+        format!("{pct:.0}% CI")
+    } else {
+        format!("{pct:.1}% CI")
+    };
     println!(
-        "{:<24} {:>5} {:>8} {:>18} {:>9} {:<13} recommendation",
-        "driver", "n", "effect", "95% CI", "p (Holm)", "verdict"
+        "{:<24} {:>5} {:>4} {:>8} {:>18} {:>9} {:<13} recommendation",
+        "driver", "n", "ops", "effect", level, "p (Holm)", "verdict"
     );
     let num = |v: Option<f64>, prec: usize| v.map_or("-".to_string(), |v| format!("{v:+.prec$}"));
     for r in &summary.drivers {
@@ -64,9 +71,10 @@ pub fn score(args: ScoreArgs) -> Result<Outcome> {
             _ => "-".into(),
         };
         println!(
-            "{:<24} {:>5} {:>8} {:>18} {:>9} {:<13} {}",
+            "{:<24} {:>5} {:>4} {:>8} {:>18} {:>9} {:<13} {}",
             r.element,
             r.n,
+            r.operators,
             num(r.effect, 2),
             ci,
             r.p_value_holm.map_or("-".into(), |p| format!("{p:.4}")),
@@ -74,7 +82,12 @@ pub fn score(args: ScoreArgs) -> Result<Outcome> {
             r.recommendation
         );
     }
-    println!("(effects: points of the 0-10 rating per unit; the standard should keep only `proven` elements)");
+    println!(
+        "(effects: points of the 0-10 rating per unit, within operators (operator fixed effects), net of the other elements, call complexity and survey type; \
+         intervals and p-values: wild cluster bootstrap by operator; proven = associated with ratings (observational data); \
+         no_effect = interval within +-{} points: drop; inconclusive: collect more rated calls)",
+        cfg.scores.equivalence_margin
+    );
     Ok(Outcome {
         failed: summary.errors,
     })

@@ -324,12 +324,24 @@ pub struct ScoresConfig {
     pub smile_weights: SmileWeights,
     /// Weight of `smile_score` in `smile_speech_score` (the rest is `speech_score`), 0–1.
     pub smile_share: f64,
-    /// Bootstrap resamples for the drivers' confidence intervals.
+    /// Wild cluster bootstrap draws for the drivers' p-values and intervals.
     pub bootstrap_samples: usize,
     /// Seed of the bootstrap (fixed: the same input gives the same intervals).
     pub seed: u64,
     /// Significance level of a driver (Holm-adjusted p-value and 1 − confidence level).
     pub alpha: f64,
+    /// Fewer operators with rated calls than this: drivers are `too_few_data` (operators'
+    /// own rating levels cannot be told apart from the elements).
+    pub min_operators: usize,
+    /// A driver whose whole interval lies within ± this many points of the 0–10 rating
+    /// has `no_effect` (an element: recommendation `drop`).
+    pub equivalence_margin: f64,
+    /// An unrated call with at least this probability of a detractor's rating counts in
+    /// `predicted_detractors` and is a review-queue reason.
+    pub review_detractor_probability: f64,
+    /// IANA time zone of the contact centre (`Europe/Moscow`): days, Service Level
+    /// intervals, and timestamps in the CSVs written without an offset.
+    pub time_zone: String,
     /// Fewer rated calls than this: drivers are `too_few_data`, no rating is predicted.
     pub min_rated_calls: usize,
     /// A yes/no element needs at least this many rated calls on each side (a count or a
@@ -354,6 +366,10 @@ impl Default for ScoresConfig {
             bootstrap_samples: 1000,
             seed: 42,
             alpha: 0.05,
+            min_operators: 5,
+            equivalence_margin: 0.3,
+            review_detractor_probability: 0.5,
+            time_zone: "UTC".into(),
             min_rated_calls: 30,
             min_group_calls: 10,
             review_min_priority: 2.0,
@@ -470,6 +486,27 @@ impl ScoresConfig {
                 self.bootstrap_samples
             ));
         }
+        if self.min_operators < 3 {
+            return Err(format!(
+                "[scores] min_operators must be >= 3 (clustered errors need operators), got {}",
+                self.min_operators
+            ));
+        }
+        if !(self.equivalence_margin > 0.0 && self.equivalence_margin.is_finite()) {
+            return Err(format!(
+                "[scores] equivalence_margin must be > 0, got {}",
+                self.equivalence_margin
+            ));
+        }
+        if !(self.review_detractor_probability > 0.0 && self.review_detractor_probability <= 1.0) {
+            return Err(format!(
+                "[scores] review_detractor_probability must be in (0, 1], got {}",
+                self.review_detractor_probability
+            ));
+        }
+        if self.time_zone.trim().is_empty() {
+            return Err("[scores] time_zone must be an IANA name such as \"Europe/Moscow\"".into());
+        }
         if self.min_rated_calls < 3 || self.min_group_calls < 1 {
             return Err("[scores] min_rated_calls must be >= 3 and min_group_calls >= 1".into());
         }
@@ -486,7 +523,8 @@ pub struct ServiceLevelConfig {
     /// Calls abandoned within this many seconds of being offered are left out of the
     /// Service Level denominator, seconds.
     pub short_abandon_s: f64,
-    /// Targets by channel name (as in the metadata CSV's `channel` column).
+    /// Targets by channel name (the metadata CSV's `channel` column, matched without
+    /// regard to case: `[service_level.channels.Voice]` is the `voice` channel).
     pub channels: std::collections::BTreeMap<String, ChannelTarget>,
 }
 
@@ -534,6 +572,14 @@ impl ServiceLevelConfig {
                 "[service_level] short_abandon_s must be >= 0, got {}",
                 self.short_abandon_s
             ));
+        }
+        let mut lower = std::collections::BTreeSet::new();
+        for name in self.channels.keys() {
+            if !lower.insert(name.to_lowercase()) {
+                return Err(format!(
+                    "[service_level.channels] {name} is listed twice (channel names are case-insensitive)"
+                ));
+            }
         }
         for (name, c) in &self.channels {
             if !(c.threshold_s >= 0.0 && c.threshold_s.is_finite()) {
@@ -669,5 +715,31 @@ mod tests {
             e.contains("p.toml") && e.contains("pause_treshold_s"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn scores_and_service_level_settings_are_checked() {
+        let head = "[pipeline]\nname='x'\nversion='1'\n";
+        let c = PipelineConfig::from_toml(
+            &format!("{head}[scores]\ntime_zone='Europe/Moscow'\nequivalence_margin=0.5\n"),
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(c.scores.time_zone, "Europe/Moscow");
+        assert_eq!(c.scores.min_operators, 5);
+        for (body, key) in [
+            ("[scores]\nmin_operators=2\n", "min_operators"),
+            ("[scores]\nequivalence_margin=0\n", "equivalence_margin"),
+            ("[scores]\nreview_detractor_probability=1.5\n", "review_detractor_probability"),
+            (
+                "[service_level.channels.Voice]\nthreshold_s=20\ntarget=0.8\n[service_level.channels.voice]\nthreshold_s=20\ntarget=0.8\n",
+                "case-insensitive",
+            ),
+        ] {
+            let e = PipelineConfig::from_toml(&format!("{head}{body}"), "p.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{key}: {e}");
+        }
     }
 }

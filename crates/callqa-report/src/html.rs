@@ -272,7 +272,7 @@ pub fn render(d: &ReportData, lang: Lang, title: Option<&str>, generated_at: &st
     let sl = d.service_level();
     let _ = write!(
         s,
-        r#"<section id="overview"><h2>{}</h2><div class="kpis" id="kpis">{}{}{}{}{}{}{}</div>"#,
+        r#"<section id="overview"><h2>{}</h2><div class="kpis" id="kpis">{}{}{}{}{}{}{}{}</div>"#,
         l.h("nav_overview"),
         kpi(&l, "calls", "kpi_calls", d.calls.len().to_string()),
         kpi(
@@ -295,6 +295,12 @@ pub fn render(d: &ReportData, lang: Lang, title: Option<&str>, generated_at: &st
             sl.map_or("–".into(), |v| format!("{:.1}%", v * 100.0))
         ),
         kpi(&l, "rated", "kpi_rated", d.nps.rated.to_string()),
+        kpi(
+            &l,
+            "expected_detractors",
+            "kpi_expected_detractors",
+            opt(d.expected_detractors(), 1)
+        ),
         kpi(
             &l,
             "operators",

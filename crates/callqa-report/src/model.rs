@@ -69,22 +69,29 @@ impl Mean {
     }
 }
 
-/// NPS counts.
+/// NPS counts: NPS is a measure of 0–10 "would you recommend" ratings, so only nps10
+/// ratings count in it (`rated` counts every rating).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Nps {
-    /// Promoters.
+    /// nps10 promoters (9–10).
     pub promoters: u64,
-    /// Detractors.
+    /// nps10 detractors (0–6).
     pub detractors: u64,
-    /// Rated calls.
+    /// nps10-rated calls.
+    pub nps_calls: u64,
+    /// Rated calls, both scales.
     pub rated: u64,
 }
 
 impl Nps {
-    /// Count one call's NPS class (`None` = unrated).
-    pub fn add(&mut self, class: Option<&str>) {
+    /// Count one call's NPS class (`None` = unrated); a csat5 rating counts as rated only.
+    pub fn add(&mut self, class: Option<&str>, scale: Option<&str>) {
         if let Some(c) = class {
             self.rated += 1;
+            if scale == Some("csat5") {
+                return;
+            }
+            self.nps_calls += 1;
             match c {
                 "promoter" => self.promoters += 1,
                 "detractor" => self.detractors += 1,
@@ -92,10 +99,11 @@ impl Nps {
             }
         }
     }
-    /// % promoters − % detractors, `None` without ratings.
+    /// % promoters − % detractors of the nps10 ratings, `None` without them.
     pub fn value(&self) -> Option<f64> {
-        (self.rated > 0)
-            .then(|| 100.0 * (self.promoters as f64 - self.detractors as f64) / self.rated as f64)
+        (self.nps_calls > 0).then(|| {
+            100.0 * (self.promoters as f64 - self.detractors as f64) / self.nps_calls as f64
+        })
     }
 }
 
@@ -130,6 +138,8 @@ pub struct CallRow {
     pub nps_class: Option<String>,
     /// Predicted rating (0–10) of an unrated call.
     pub predicted: Option<f64>,
+    /// P(detractor) of an unrated call.
+    pub p_detractor: Option<f64>,
     /// `complaint` (null when the rule pack has no complaint rules).
     pub complaint: Option<bool>,
     /// `complaint_types`.
@@ -227,8 +237,13 @@ pub struct Driver {
     pub ci_hi: Option<f64>,
     /// Holm-adjusted p-value.
     pub p_holm: Option<f64>,
-    /// `proven` / `no_evidence` / `too_few_data`.
+    /// `proven` / `no_effect` / `inconclusive` / `too_few_data` (`no_evidence` in
+    /// outputs of older versions: not proven).
     pub verdict: String,
+    /// The equivalence margin of `no_effect` (± points), when the table has it.
+    pub margin: Option<f64>,
+    /// Operators in the fit, when the table has it.
+    pub operators: Option<i64>,
     /// keep / drop / revise / …
     pub recommendation: String,
     /// A sentence.
@@ -246,10 +261,15 @@ pub struct SlChannel {
     pub threshold_s: f64,
     /// Minute of the day → (answered within threshold, offered − short abandons, offered).
     pub slots: BTreeMap<u32, (f64, f64, f64)>,
-    /// Intervals measured / meeting the target (each day's intervals).
+    /// Intervals measured / meeting the target (each day's intervals; the channel-total
+    /// rows where the table has them, else every queue's).
     pub intervals_measured: u64,
     /// Intervals meeting the target.
     pub intervals_meeting: u64,
+    /// Measured / meeting intervals of the channel-total rows.
+    total_intervals: (u64, u64),
+    /// Whether the table has channel-total rows for this channel.
+    has_totals: bool,
 }
 
 /// Per-operator aggregates.
@@ -325,6 +345,12 @@ impl ReportData {
     /// Total audio hours.
     pub fn audio_hours(&self) -> f64 {
         self.calls.iter().map(|c| c.duration_s).sum::<f64>() / 3600.0
+    }
+    /// Expected detractors among the unrated calls: the sum of their P(detractor);
+    /// `None` when no call has one (no scores, or an older `scores` table).
+    pub fn expected_detractors(&self) -> Option<f64> {
+        let p: Vec<f64> = self.calls.iter().filter_map(|c| c.p_detractor).collect();
+        (!p.is_empty()).then(|| p.iter().sum())
     }
     /// Overall Service Level over every channel's pooled totals.
     pub fn service_level(&self) -> Option<f64> {
@@ -460,6 +486,7 @@ pub fn load(
                 "rating_scale",
                 "nps_class",
                 "predicted_rating",
+                "p_detractor",
             ],
             None,
         )?;
@@ -477,6 +504,7 @@ pub fn load(
             c.rating_scale = text(&s, "rating_scale", r);
             c.nps_class = text(&s, "nps_class", r);
             c.predicted = num(&s, "predicted_rating", r);
+            c.p_detractor = num(&s, "p_detractor", r);
         }
         d.drivers = read_drivers(&sd.join("drivers"))?;
         d.review = read_review(&sd.join("review_queue"), &d.calls, &index)?;
@@ -509,7 +537,7 @@ pub(crate) fn aggregate(d: &mut ReportData) {
         day.smile_speech.add(c.smile_speech);
         day.complaints.add(c.complaint, &c.complaint_types);
         d.complaints.add(c.complaint, &c.complaint_types);
-        d.nps.add(c.nps_class.as_deref());
+        d.nps.add(c.nps_class.as_deref(), c.rating_scale.as_deref());
         d.smile_speech.add(c.smile_speech);
         d.process.add(c.process);
         let o = ops.entry(c.operator.clone()).or_insert_with(|| OpCard {
@@ -522,7 +550,7 @@ pub(crate) fn aggregate(d: &mut ReportData) {
         o.speech.add(c.speech);
         o.smile_speech.add(c.smile_speech);
         o.process.add(c.process);
-        o.nps.add(c.nps_class.as_deref());
+        o.nps.add(c.nps_class.as_deref(), c.rating_scale.as_deref());
         o.complaints.add(c.complaint, &c.complaint_types);
         for (k, e) in c.elements.iter().enumerate() {
             if let Some((n, den)) = e {
@@ -555,6 +583,8 @@ fn read_drivers(dir: &Path) -> Result<Vec<Driver>, ReportError> {
             "verdict",
             "recommendation",
             "note",
+            "equivalence_margin",
+            "operators",
         ],
         None,
     )?;
@@ -577,6 +607,8 @@ fn read_drivers(dir: &Path) -> Result<Vec<Driver>, ReportError> {
             ci_hi: num(&t, "ci_hi", r),
             p_holm: num(&t, "p_value_holm", r),
             verdict: text(&t, "verdict", r).unwrap_or_default(),
+            margin: num(&t, "equivalence_margin", r),
+            operators: num(&t, "operators", r).map(|v| v as i64),
             recommendation: text(&t, "recommendation", r).unwrap_or_default(),
             note: text(&t, "note", r).unwrap_or_default(),
         });
@@ -642,6 +674,8 @@ fn read_sl(dir: &Path) -> Result<Vec<SlChannel>, ReportError> {
         dir,
         &[
             "interval_start",
+            "interval_start_local",
+            "level",
             "channel",
             "offered",
             "answered_within_threshold",
@@ -655,9 +689,11 @@ fn read_sl(dir: &Path) -> Result<Vec<SlChannel>, ReportError> {
     )?;
     let mut by: BTreeMap<String, SlChannel> = BTreeMap::new();
     for r in 0..t.rows {
+        // The slot of the day on the contact centre's clock (older outputs: UTC).
         let Some(start) = t
-            .get("interval_start", r)
+            .get("interval_start_local", r)
             .ts()
+            .or_else(|| t.get("interval_start", r).ts())
             .and_then(DateTime::<Utc>::from_timestamp_micros)
         else {
             continue;
@@ -669,6 +705,17 @@ fn read_sl(dir: &Path) -> Result<Vec<SlChannel>, ReportError> {
         });
         c.target = num(&t, "target", r).unwrap_or(c.target);
         c.threshold_s = num(&t, "threshold_s", r).unwrap_or(c.threshold_s);
+        let meets = t.get("meets_target", r).flag();
+        // Channel-total rows (`level = channel`) repeat the queues' counts summed: they
+        // give the channel's intervals meeting target, the queue rows the slots.
+        if text(&t, "level", r).as_deref() == Some("channel") {
+            c.has_totals = true;
+            if let Some(m) = meets {
+                c.total_intervals.0 += 1;
+                c.total_intervals.1 += u64::from(m);
+            }
+            continue;
+        }
         let offered = num(&t, "offered", r).unwrap_or(0.0);
         let within = num(&t, "answered_within_threshold", r).unwrap_or(0.0);
         let short = num(&t, "abandoned_short", r).unwrap_or(0.0);
@@ -677,9 +724,14 @@ fn read_sl(dir: &Path) -> Result<Vec<SlChannel>, ReportError> {
         s.0 += within;
         s.1 += offered - short;
         s.2 += offered;
-        if let Some(m) = t.get("meets_target", r).flag() {
+        if let Some(m) = meets {
             c.intervals_measured += 1;
             c.intervals_meeting += u64::from(m);
+        }
+    }
+    for c in by.values_mut() {
+        if c.has_totals {
+            (c.intervals_measured, c.intervals_meeting) = c.total_intervals;
         }
     }
     Ok(by.into_values().collect())
@@ -753,9 +805,13 @@ mod tests {
             Some("passive"),
             None,
         ] {
-            n.add(c);
+            n.add(c, Some("nps10"));
         }
         assert_eq!(n.rated, 4);
+        assert_eq!(n.value(), Some(25.0));
+        // A csat5 rating is rated, but not part of NPS.
+        n.add(Some("detractor"), Some("csat5"));
+        assert_eq!((n.rated, n.nps_calls), (5, 4));
         assert_eq!(n.value(), Some(25.0));
     }
 
@@ -794,6 +850,10 @@ mod tests {
         assert!((d.audio_hours() - 2.0).abs() < 1e-9);
         assert_eq!(d.nps.value(), Some(100.0));
         assert_eq!(d.smile_speech.value(), Some(51.5));
+        assert_eq!(d.expected_detractors(), None);
+        d.calls[0].p_detractor = Some(0.25);
+        d.calls[1].p_detractor = Some(0.5);
+        assert_eq!(d.expected_detractors(), Some(0.75));
     }
 
     #[test]

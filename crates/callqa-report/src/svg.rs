@@ -230,15 +230,43 @@ pub fn heatmap(l: &Labels, rows: &[(String, Vec<Option<f64>>)], columns: &[&str]
     s
 }
 
-/// Forest plot of the drivers: effect and 95 % interval per element; filled marks are
-/// proven effects, hollow ones are not.
+/// How a driver row is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// Filled circle, solid interval, coloured by direction.
+    Proven,
+    /// Grey filled square, solid grey interval (inside the equivalence band).
+    NoEffect,
+    /// Hollow circle, dashed interval.
+    Inconclusive,
+    /// Label only.
+    TooFewData,
+}
+
+fn mark(verdict: &str) -> (Mark, &'static str, &'static str) {
+    match verdict {
+        "proven" => (Mark::Proven, "proven", "proven"),
+        "no_effect" => (Mark::NoEffect, "no-effect", "no_effect"),
+        "too_few_data" => (Mark::TooFewData, "too-few-data", "too_few_data"),
+        // `no_evidence` of older outputs meant "not proven": shown as inconclusive.
+        "no_evidence" => (Mark::Inconclusive, "inconclusive", "not_proven"),
+        _ => (Mark::Inconclusive, "inconclusive", "inconclusive"),
+    }
+}
+
+/// Forest plot of the drivers: effect and interval per element, drawn by verdict:
+/// `proven` a filled circle (green up, red down), `no_effect` a grey square with its
+/// interval inside the shaded ± equivalence-margin band, `inconclusive` a hollow circle
+/// on a dashed interval, `too_few_data` the label only.
 pub fn drivers(l: &Labels, rows: &[Driver]) -> String {
     let (w, rh, ml, mr, mt) = (900.0, 26.0, 200.0, 150.0, 30.0);
     let h = mt + rh * rows.len() as f64 + 34.0;
+    let margin = rows.iter().find_map(|d| d.margin).filter(|m| *m > 0.0);
     let ext = rows
         .iter()
         .flat_map(|d| [d.effect, d.ci_lo, d.ci_hi])
         .flatten()
+        .chain(margin)
         .map(f64::abs)
         .fold(0.5_f64, f64::max)
         * 1.1;
@@ -247,6 +275,15 @@ pub fn drivers(l: &Labels, rows: &[Driver]) -> String {
     let mut s = format!(
         r#"<svg id="chart-drivers" class="chart" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg">"#
     );
+    if let Some(m) = margin {
+        let _ = write!(
+            s,
+            r##"<rect class="equivalence" x="{}" y="{mt}" width="{}" height="{}" fill="#f0f0f0"><title>±{m}</title></rect>"##,
+            f(x(-m)),
+            f(x(m) - x(-m)),
+            f(h - 30.0 - mt)
+        );
+    }
     // Axis ticks.
     let tick = nice_step(ext * 2.0 / 6.0);
     let mut t = -(ext / tick).floor() * tick;
@@ -256,7 +293,7 @@ pub fn drivers(l: &Labels, rows: &[Driver]) -> String {
             r##"<line x1="{0}" x2="{0}" y1="{mt}" y2="{1}" stroke="{2}"/><text x="{0}" y="{3}" class="ax" text-anchor="middle">{4}</text>"##,
             f(x(t)),
             h - 30.0,
-            if t.abs() < 1e-9 { "#555" } else { "#eeeeee" },
+            if t.abs() < 1e-9 { "#555" } else { "#e4e4e4" },
             h - 16.0,
             format_tick(t)
         );
@@ -264,16 +301,16 @@ pub fn drivers(l: &Labels, rows: &[Driver]) -> String {
     }
     for (i, d) in rows.iter().enumerate() {
         let y = mt + rh * (i as f64 + 0.5);
-        let proven = d.verdict == "proven";
-        let colour = match (proven, d.effect) {
-            (true, Some(e)) if e > 0.0 => GREEN,
-            (true, _) => RED,
+        let (m, class, label) = mark(&d.verdict);
+        let colour = match (m, d.effect) {
+            (Mark::Proven, Some(e)) if e > 0.0 => GREEN,
+            (Mark::Proven, _) => RED,
+            (Mark::Inconclusive, _) => BLUE,
             _ => GREY,
         };
         let _ = write!(
             s,
-            r#"<g class="driver {}" data-element="{}"><text x="{}" y="{}" class="rl" text-anchor="end">{}</text>"#,
-            if proven { "proven" } else { "not-proven" },
+            r#"<g class="driver {class}" data-element="{}"><text x="{}" y="{}" class="rl" text-anchor="end">{}</text>"#,
             esc(&d.element),
             ml - 10.0,
             y + 4.0,
@@ -282,17 +319,19 @@ pub fn drivers(l: &Labels, rows: &[Driver]) -> String {
         if let (Some(lo), Some(hi)) = (d.ci_lo, d.ci_hi) {
             let _ = write!(
                 s,
-                r#"<line class="ci" x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{colour}" stroke-width="2"/>"#,
+                r#"<line class="ci" x1="{}" x2="{}" y1="{y}" y2="{y}" stroke="{colour}" stroke-width="2"{}/>"#,
                 f(x(lo)),
-                f(x(hi))
+                f(x(hi)),
+                if m == Mark::Inconclusive {
+                    r#" stroke-dasharray="4 3""#
+                } else {
+                    ""
+                }
             );
         }
-        if let Some(e) = d.effect {
-            let _ = write!(
-                s,
-                r#"<circle class="effect" cx="{}" cy="{y}" r="5" fill="{}" stroke="{colour}" stroke-width="2"><title>{}: {:+.2} [{}, {}] · {} · {}</title></circle>"#,
-                f(x(e)),
-                if proven { colour } else { "#fff" },
+        if let (Some(e), true) = (d.effect, m != Mark::TooFewData) {
+            let title = format!(
+                "{}: {:+.2} [{}, {}] · {} · {}",
                 esc(&d.element),
                 e,
                 d.ci_lo.map_or("–".into(), |v| format!("{v:+.2}")),
@@ -300,16 +339,26 @@ pub fn drivers(l: &Labels, rows: &[Driver]) -> String {
                 esc(&d.unit),
                 esc(&d.note)
             );
+            let _ = if m == Mark::NoEffect {
+                write!(
+                    s,
+                    r#"<rect class="effect" x="{}" y="{}" width="10" height="10" fill="{colour}"><title>{title}</title></rect>"#,
+                    f(x(e) - 5.0),
+                    f(y - 5.0)
+                )
+            } else {
+                write!(
+                    s,
+                    r#"<circle class="effect" cx="{}" cy="{y}" r="5" fill="{}" stroke="{colour}" stroke-width="2"><title>{title}</title></circle>"#,
+                    f(x(e)),
+                    if m == Mark::Proven { colour } else { "#fff" }
+                )
+            };
         }
-        let verdict_key = match d.verdict.as_str() {
-            "proven" => "proven",
-            "too_few_data" => "too_few_data",
-            _ => "not_proven",
-        };
         s.push_str(&l.svg_text(
             w - mr + 10.0,
             y + 4.0,
-            verdict_key,
+            label,
             &format!("class=\"vd\" fill=\"{colour}\""),
         ));
         s.push_str("</g>");
@@ -450,6 +499,60 @@ mod tests {
         assert_eq!(hm.matches("class=\"cell\"").count(), 2);
         assert!(hm.contains("50%") && hm.contains("#eeeeee"));
         assert_eq!(heat_colour(Some(1.0)), "#00734f");
+    }
+
+    /// The three verdicts look different, and the old `no_evidence` still draws.
+    #[test]
+    fn drivers_chart_distinguishes_the_verdicts() {
+        let l = Labels::new(Lang::En);
+        let row = |el: &str, verdict: &str, e: f64, lo: f64, hi: f64| Driver {
+            element: el.into(),
+            verdict: verdict.into(),
+            effect: Some(e),
+            ci_lo: Some(lo),
+            ci_hi: Some(hi),
+            margin: Some(0.3),
+            ..Driver::default()
+        };
+        let s = drivers(
+            &l,
+            &[
+                row("vague_answers", "proven", -0.9, -1.2, -0.6),
+                row("thanks", "no_effect", 0.02, -0.2, 0.25),
+                row("greeting", "inconclusive", 0.3, -0.4, 1.0),
+                row("farewell", "no_evidence", 0.1, -0.5, 0.7),
+                Driver {
+                    element: "mirroring".into(),
+                    verdict: "too_few_data".into(),
+                    ..Driver::default()
+                },
+            ],
+        );
+        assert!(s.contains(r#"class="driver proven" data-element="vague_answers""#));
+        assert!(s.contains(r#"class="driver no-effect" data-element="thanks""#));
+        assert!(s.contains(r#"class="driver inconclusive" data-element="greeting""#));
+        assert!(s.contains(r#"class="driver inconclusive" data-element="farewell""#));
+        assert!(s.contains(r#"class="driver too-few-data" data-element="mirroring""#));
+        assert!(s.contains(r#"class="equivalence""#));
+        assert_eq!(
+            s.matches("stroke-dasharray").count(),
+            2,
+            "inconclusive intervals dash"
+        );
+        assert_eq!(
+            s.matches(r#"<rect class="effect""#).count(),
+            1,
+            "no_effect is a square"
+        );
+        for label in [
+            "proven",
+            "no effect",
+            "inconclusive",
+            "not proven",
+            "too few data",
+        ] {
+            assert!(s.contains(&format!(">{label}<")), "{label}");
+        }
     }
 
     #[test]

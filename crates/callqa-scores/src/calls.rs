@@ -19,8 +19,11 @@ pub struct Call {
     pub operator_id: Option<String>,
     /// `started_at`, UTC.
     pub started_at: DateTime<Utc>,
-    /// UTC date of `started_at` (the `call_date` partition).
+    /// Day of `started_at`: UTC as read; [`crate::score`] sets it to the day in
+    /// `[scores] time_zone`, the `call_date` of the score tables.
     pub call_date: NaiveDate,
+    /// `duration_s`.
+    pub duration_s: Option<f64>,
     /// Script elements.
     pub greeting: Option<bool>,
     /// The operator introduced themselves.
@@ -39,6 +42,13 @@ pub struct Call {
     pub customer_interruptions: Option<f64>,
     /// Customer questions (count).
     pub customer_questions: Option<f64>,
+    /// Customer questions left without an answer (count; null in outputs that predate
+    /// the column).
+    pub unanswered_questions: Option<f64>,
+    /// The customer complained (null when the column is absent).
+    pub complaint: Option<bool>,
+    /// Where the complaint is escalated (`supervisor`, `regulator`, …), when known.
+    pub complaint_types: Vec<String>,
     /// Concretely answered questions (count).
     pub concrete_answers: Option<f64>,
     /// Vaguely answered questions (count).
@@ -79,6 +89,22 @@ fn flag(r: &Row, k: &str) -> Option<bool> {
     }
 }
 
+/// A list column: read back as text such as `[supervisor, regulator]` (or a plain
+/// comma-separated string).
+fn list(r: &Row, k: &str) -> Vec<String> {
+    match r.get(k) {
+        Some(Cell::Str(s)) => s
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .split(',')
+            .map(|x| x.trim().trim_matches('"').trim_matches('\'').to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn text(r: &Row, k: &str) -> Option<String> {
     match r.get(k)? {
         Cell::Str(s) if !s.is_empty() => Some(s.clone()),
@@ -99,6 +125,7 @@ pub fn call_from_row(r: &Row) -> Option<Call> {
         operator_id: text(r, "operator_id"),
         call_date: started_at.date_naive(),
         started_at,
+        duration_s: num(r, "duration_s"),
         greeting: flag(r, "greeting"),
         self_introduction: flag(r, "self_introduction"),
         thanks: flag(r, "thanks"),
@@ -108,6 +135,9 @@ pub fn call_from_row(r: &Row) -> Option<Call> {
         operator_interruptions: num(r, "operator_interruptions"),
         customer_interruptions: num(r, "customer_interruptions"),
         customer_questions: num(r, "customer_questions"),
+        unanswered_questions: num(r, "unanswered_questions"),
+        complaint: flag(r, "complaint"),
+        complaint_types: list(r, "complaint_types"),
         concrete_answers: num(r, "concrete_answers"),
         vague_answers: num(r, "vague_answers"),
         operator_smile_index: num(r, "operator_smile_index"),
@@ -169,6 +199,17 @@ mod tests {
         assert_eq!(c.vague_answers, Some(2.0));
         assert_eq!(c.operator_smile_index, None);
         assert_eq!(c.customer_anger_share, None);
+        assert_eq!((c.unanswered_questions, c.complaint), (None, None));
+        r.insert("complaint".into(), Cell::Bool(true));
+        r.insert(
+            "complaint_types".into(),
+            Cell::Str("[supervisor, regulator]".into()),
+        );
+        r.insert("unanswered_questions".into(), Cell::Int(3));
+        let c = call_from_row(&r).unwrap();
+        assert_eq!(c.complaint, Some(true));
+        assert_eq!(c.complaint_types, ["supervisor", "regulator"]);
+        assert_eq!(c.unanswered_questions, Some(3.0));
         r.remove("started_at");
         assert!(call_from_row(&r).is_none());
     }

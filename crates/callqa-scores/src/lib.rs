@@ -7,35 +7,48 @@
 //! <out>/operator_daily/call_date=…/  per operator and day
 //! <out>/drivers/call_date=<last day>/ per element and acoustic measure: effect on ratings, verdict
 //! <out>/review_queue/call_date=…/    calls to listen to, ranked, with reasons
-//! <out>/service_level/call_date=…/   per 30-min interval, channel, queue (--calls-meta)
+//! <out>/service_level/call_date=…/   per 30-min interval, channel, queue, and channel totals
 //! <out>/service_level_daily/call_date=…/
 //! <out>/errors/call_date=…/          broken ratings / metadata rows (stage ratings, calls_meta)
 //! ```
 //!
 //! The computations are pure functions in their modules ([`scoring`], [`drivers`],
-//! [`daily`], [`review`], [`service_level`]); [`score`] reads, computes and writes.
-//! Every table is documented in `docs/SCHEMA.md`.
+//! [`predict`], [`daily`], [`review`], [`service_level`]); [`score`] reads, computes and
+//! writes. Every table is documented in `docs/SCHEMA.md`.
+//!
+//! The key design decision is in [`drivers`] and [`inference`]: a manager acts on the
+//! verdicts ("keep this element in the standard, drop that one"), and calls of one
+//! operator are not independent, so effects are estimated within operators (operator
+//! fixed effects), uncertainty is clustered by operator and tested with the wild
+//! cluster bootstrap, and an element is only `drop`ped when its interval shows the
+//! effect is negligible, not merely unproven. A simulation with known truth
+//! (`tests/simulation.rs`) counts how often the verdicts are wrong.
 #![deny(missing_docs)]
 
 pub mod calls;
 pub mod daily;
 pub mod drivers;
+pub mod inference;
+pub mod predict;
 pub mod ratings;
 pub mod review;
 pub mod scoring;
 pub mod service_level;
+pub mod simulate;
 pub mod stats;
 pub mod tables;
 
 use callqa_core::{ErrorRow, PipelineConfig};
 use callqa_parquet::{ParquetSink, SinkError};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tracing::{info, warn};
 
 pub use calls::Call;
 pub use drivers::{DriverRow, Verdict};
+pub use predict::Prediction;
 pub use ratings::{NpsClass, Rating, Scale};
 pub use scoring::Scores;
 
@@ -64,6 +77,9 @@ pub enum ScoreError {
         /// The cause.
         message: String,
     },
+    /// A value of the pipeline file this crate cannot use.
+    #[error("pipeline file: {0}")]
+    Config(String),
     /// Removing an older output file failed.
     #[error("cannot remove {path}: {source}")]
     Io {
@@ -169,6 +185,13 @@ pub(crate) fn error_row(
 
 /// RFC 3339, or `YYYY-MM-DD HH:MM:SS[.fff]` / `YYYY-MM-DDTHH:MM:SS[.fff]` read as UTC.
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    parse_time_in(s, Tz::UTC)
+}
+
+/// RFC 3339 (its offset kept), or a timestamp without offset read as local time in `tz`
+/// (`2026-11-02 09:10:00` in Europe/Moscow is 06:10 UTC). A local time skipped by a
+/// daylight-saving change is `None`; a repeated one is read as the earlier instant.
+pub fn parse_time_in(s: &str, tz: Tz) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
@@ -176,7 +199,22 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .map(|t| t.and_utc())
+        .and_then(|t| tz.from_local_datetime(&t).earliest())
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// The day of `t` in `tz`.
+pub fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
+/// `[scores] time_zone` as a time zone; the error names the key.
+pub fn time_zone(name: &str) -> Result<Tz, ScoreError> {
+    name.trim().parse::<Tz>().map_err(|_| {
+        ScoreError::Config(format!(
+            "[scores] time_zone {name:?} is not an IANA time zone name (e.g. \"Europe/Moscow\", \"UTC\")"
+        ))
+    })
 }
 
 /// A call with its scores, rating and (unrated) predicted rating.
@@ -188,13 +226,13 @@ pub struct ScoredCall {
     pub scores: Scores,
     /// Its rating, if any.
     pub rating: Option<Rating>,
-    /// For an unrated call: predicted 0–10 rating, interval low, high.
-    pub predicted: Option<(f64, f64, f64)>,
+    /// For an unrated call: its predicted rating as a distribution.
+    pub predicted: Option<Prediction>,
 }
 
 impl ScoredCall {
     /// The prediction, only when the call is unrated.
-    pub fn unrated_prediction(&self) -> Option<(f64, f64, f64)> {
+    pub fn unrated_prediction(&self) -> Option<Prediction> {
         self.predicted.filter(|_| self.rating.is_none())
     }
 }
@@ -248,27 +286,39 @@ pub const TABLES: [&str; 6] = [
 /// (and its `errors/` files, `part-score-*`) are replaced once the new files are written.
 pub fn score(o: &Options) -> Result<Summary, ScoreError> {
     let cfg = &o.pipeline.scores;
-    let calls = calls::read_calls(o.features)?;
+    let tz = time_zone(&cfg.time_zone)?;
+    let mut calls = calls::read_calls(o.features)?;
     if calls.is_empty() {
         return Err(ScoreError::NoCalls(o.features.display().to_string()));
+    }
+    for c in &mut calls {
+        c.call_date = local_date(c.started_at, tz);
     }
     let known: HashMap<String, NaiveDate> = calls
         .iter()
         .map(|c| (c.call_id.clone(), c.call_date))
         .collect();
-    let (ratings, mut errors) = ratings::read_ratings(o.ratings, &known)?;
+    let (ratings, mut errors) = ratings::read_ratings(o.ratings, &known, tz)?;
     let mut by_id: HashMap<String, Rating> = ratings
         .into_iter()
         .map(|r| (r.call_id.clone(), r))
         .collect();
-    let rated: Vec<(&Call, f64)> = calls
+    let rated: Vec<(&Call, &Rating)> = calls
         .iter()
-        .filter_map(|c| by_id.get(&c.call_id).map(|r| (c, r.common())))
+        .filter_map(|c| by_id.get(&c.call_id).map(|r| (c, r)))
         .collect();
     let n_rated = rated.len();
     info!(calls = calls.len(), rated = n_rated, "scoring");
     let drv = drivers::drivers(&rated, cfg);
     drop(rated);
+    let fitted = drv.rows.iter().filter(|r| r.p_value.is_some()).count();
+    if fitted > 0 && fitted as f64 / (cfg.bootstrap_samples as f64 + 1.0) >= cfg.alpha {
+        warn!(
+            draws = cfg.bootstrap_samples,
+            fitted,
+            "bootstrap_samples too small: with Holm over {fitted} drivers nothing can be proven; raise it"
+        );
+    }
     if drv.model.is_none() {
         warn!(
             rated = n_rated,
@@ -296,13 +346,14 @@ pub fn score(o: &Options) -> Result<Summary, ScoreError> {
             }
         })
         .collect();
-    let daily = daily::operator_daily(&scored);
+    let daily = daily::operator_daily(&scored, cfg);
     let queue = review::review_queue(&scored, cfg);
     let (sl, sl_days) = match o.calls_meta {
         Some(p) => {
-            let (contacts, errs) = service_level::read_meta(p, &o.pipeline.service_level)?;
+            let sl_cfg = service_level::Targets::new(&o.pipeline.service_level, tz);
+            let (contacts, errs) = service_level::read_meta(p, &sl_cfg)?;
             errors.extend(errs);
-            service_level::service_level(&contacts, &o.pipeline.service_level)
+            service_level::service_level(&contacts, &sl_cfg)
         }
         None => (Vec::new(), Vec::new()),
     };
@@ -324,7 +375,7 @@ pub fn score(o: &Options) -> Result<Summary, ScoreError> {
         ),
         (
             "drivers",
-            tables::drivers(&drv.rows, period, n_rated, now).map_err(arrow("drivers"))?,
+            tables::drivers(&drv.rows, period, n_rated, now, cfg).map_err(arrow("drivers"))?,
         ),
         (
             "review_queue",
@@ -419,5 +470,26 @@ mod tests {
         assert_eq!(parse_time("2026-11-02 09:10:00"), Some(a));
         assert_eq!(parse_time("2026-11-02T12:10:00+03:00"), Some(a));
         assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn naive_times_and_days_in_the_time_zone() {
+        let msk = time_zone("Europe/Moscow").unwrap();
+        let a = parse_time("2026-11-02T06:10:00Z").unwrap();
+        // A timestamp without offset is Moscow time; one with an offset keeps it.
+        assert_eq!(parse_time_in("2026-11-02 09:10:00", msk), Some(a));
+        assert_eq!(parse_time_in("2026-11-02T06:10:00Z", msk), Some(a));
+        // 00:00 local is the new day; 23:59 local is still the old one (20:59 UTC).
+        let midnight = parse_time_in("2026-11-03 00:00:00", msk).unwrap();
+        assert_eq!(midnight, parse_time("2026-11-02T21:00:00Z").unwrap());
+        assert_eq!(local_date(midnight, msk).to_string(), "2026-11-03");
+        assert_eq!(local_date(midnight, Tz::UTC).to_string(), "2026-11-02");
+        let before = midnight - chrono::Duration::seconds(1);
+        assert_eq!(local_date(before, msk).to_string(), "2026-11-02");
+        // A local time skipped by a daylight-saving change does not exist.
+        let berlin = time_zone("Europe/Berlin").unwrap();
+        assert_eq!(parse_time_in("2026-03-29 02:30:00", berlin), None);
+        let e = time_zone("Moscow").unwrap_err().to_string();
+        assert!(e.contains("time_zone") && e.contains("Moscow"), "{e}");
     }
 }

@@ -1,9 +1,10 @@
 //! The ratings CSV: `call_id,rating,scale[,rated_at]` (extra columns ignored), and the
 //! two rating scales with their common 0–10 scale and NPS classes.
 
-use crate::{error_row, open_csv, parse_time, CsvHeader, ScoreError};
+use crate::{error_row, open_csv, parse_time_in, CsvHeader, ScoreError};
 use callqa_core::ErrorRow;
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -66,7 +67,8 @@ pub enum NpsClass {
 impl NpsClass {
     /// Class of a rating on the common 0–10 scale: ≥ 9 promoter, ≥ 7 passive, else
     /// detractor. For nps10 that is the usual NPS split; csat5 maps through
-    /// [`Scale::to_common`] to 5 → promoter, 4 → passive, 1–3 → detractor.
+    /// [`Scale::to_common`] to 5 → promoter, 4 → passive, 1–3 → detractor (a class on
+    /// the common scale, not NPS: `operator_daily.nps` counts nps10 ratings only).
     pub fn of_common(v: f64) -> NpsClass {
         if v >= 9.0 {
             NpsClass::Promoter
@@ -121,10 +123,12 @@ impl Rating {
 /// unknown call id, a duplicate call id, a missing or unknown scale, an unparsable or
 /// out-of-range rating or a bad `rated_at` become [`ErrorRow`]s (stage `ratings`, the
 /// message names the file and line); the valid rows are returned. A file without the
-/// required header columns is an error.
+/// required header columns is an error. A `rated_at` without offset is local time in
+/// `tz`.
 pub fn read_ratings(
     path: &Path,
     calls: &HashMap<String, NaiveDate>,
+    tz: Tz,
 ) -> Result<(Vec<Rating>, Vec<ErrorRow>), ScoreError> {
     let (header, records) = open_csv(path, &["call_id", "rating", "scale"])?;
     let label = path.display().to_string();
@@ -139,7 +143,7 @@ pub fn read_ratings(
                 continue;
             }
         };
-        match parse_rating(&record, &header, calls, &mut seen) {
+        match parse_rating(&record, &header, calls, &mut seen, tz) {
             Ok(r) => ratings.push(r),
             Err((id, kind, cause)) => {
                 let date = calls.get(&id).copied();
@@ -157,6 +161,7 @@ fn parse_rating(
     header: &CsvHeader,
     calls: &HashMap<String, NaiveDate>,
     seen: &mut HashSet<String>,
+    tz: Tz,
 ) -> Result<Rating, RowError> {
     let id = header.get(record, "call_id").unwrap_or("").to_string();
     let fail = |kind: &'static str, cause: String| Err((id.clone(), kind, cause));
@@ -184,7 +189,7 @@ fn parse_rating(
     }
     let rated_at = match header.get(record, "rated_at").unwrap_or("") {
         "" => None,
-        s => match parse_time(s) {
+        s => match parse_time_in(s, tz) {
             Some(t) => Some(t),
             None => return fail("bad_date", format!("rated_at {s:?} is not a timestamp")),
         },
@@ -259,7 +264,7 @@ mod tests {
             .iter()
             .map(|s| (s.to_string(), d))
             .collect();
-        let (ok, errs) = read_ratings(&p, &calls).unwrap();
+        let (ok, errs) = read_ratings(&p, &calls, Tz::UTC).unwrap();
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[0].call_id, "a");
         assert_eq!(ok[1].scale, Scale::Nps10);
@@ -290,7 +295,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.csv");
         std::fs::write(&p, "call_id,score\na,5\n").unwrap();
-        let e = read_ratings(&p, &HashMap::new()).unwrap_err().to_string();
+        let e = read_ratings(&p, &HashMap::new(), Tz::UTC)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("rating") && e.contains("r.csv"), "{e}");
     }
 }

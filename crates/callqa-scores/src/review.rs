@@ -38,10 +38,22 @@ fn plural(n: f64, one: &str, many: &str) -> String {
     }
 }
 
+/// Weight of a complaint: enough on its own to enter the queue with the default
+/// `review_min_priority` (2).
+pub const COMPLAINT_WEIGHT: f64 = 3.0;
+
 /// Why `c` deserves a listen, with each reason's weight.
 pub fn reasons(c: &ScoredCall, cfg: &ScoresConfig) -> Vec<(f64, String)> {
     let mut out = Vec::new();
     let call = &c.call;
+    if call.complaint == Some(true) {
+        let text = if call.complaint_types.is_empty() {
+            "complaint".to_string()
+        } else {
+            format!("complaint ({})", call.complaint_types.join(", "))
+        };
+        out.push((COMPLAINT_WEIGHT, text));
+    }
     match (&c.rating, c.predicted) {
         (Some(r), _) if r.class() == NpsClass::Detractor => {
             // 2 for a 6/10 (or 3/5) up to 4 for the lowest rating.
@@ -50,9 +62,17 @@ pub fn reasons(c: &ScoredCall, cfg: &ScoresConfig) -> Vec<(f64, String)> {
                 format!("rated {}", r.display()),
             ));
         }
-        (None, Some((y, _, hi))) if NpsClass::of_common(y) == NpsClass::Detractor => {
-            let w = if hi < 7.0 { 2.0 } else { 1.5 };
-            out.push((w, format!("unrated, predicted detractor ({y:.1}/10)")));
+        (None, Some(p)) if p.p_detractor >= cfg.review_detractor_probability => {
+            // 2.5 × P: from P = 0.8 on, a likely detractor is enough on its own (like
+            // a rated 6/10); less likely ones need another reason.
+            out.push((
+                2.5 * p.p_detractor,
+                format!(
+                    "unrated, predicted detractor (P = {:.0} %, expected {:.1}/10)",
+                    100.0 * p.p_detractor,
+                    p.rating
+                ),
+            ));
         }
         _ => {}
     }
@@ -155,14 +175,21 @@ pub fn review_queue(calls: &[ScoredCall], cfg: &ScoresConfig) -> Vec<ReviewItem>
 mod tests {
     use super::*;
     use crate::calls::Call;
+    use crate::predict::Prediction;
     use crate::ratings::{Rating, Scale};
     use crate::scoring::score;
 
-    fn scored(
-        call: Call,
-        rating: Option<Rating>,
-        predicted: Option<(f64, f64, f64)>,
-    ) -> ScoredCall {
+    fn pred(rating: f64, p_detractor: f64) -> Option<Prediction> {
+        Some(Prediction {
+            rating,
+            lo: 0.0,
+            hi: 10.0,
+            p_detractor,
+            p_promoter: 0.1,
+        })
+    }
+
+    fn scored(call: Call, rating: Option<Rating>, predicted: Option<Prediction>) -> ScoredCall {
         let cfg = ScoresConfig::default();
         ScoredCall {
             scores: score(&call, &cfg),
@@ -203,15 +230,57 @@ mod tests {
         quiet.operator_interruptions = Some(0.0);
         quiet.vague_answers = Some(0.0);
         quiet.customer_anger_share = Some(0.6);
-        let b = scored(quiet, None, Some((4.2, 2.0, 6.4)));
+        let b = scored(quiet.clone(), None, pred(6.2, 0.64));
         let text: Vec<String> = reasons(&b, &cfg).into_iter().map(|r| r.1).collect();
         assert_eq!(
             text.join("; "),
-            "unrated, predicted detractor (4.2/10); customer anger 60 %"
+            "unrated, predicted detractor (P = 64 %, expected 6.2/10); customer anger 60 %"
         );
         let q = review_queue(&[b, a], &cfg);
         assert_eq!(q.len(), 2);
         assert_eq!((q[0].index, q[0].rank), (1, 1));
         assert_eq!((q[1].index, q[1].rank), (0, 2));
+        // A point prediction below 7 is no reason by itself: the probability is.
+        let unsure = scored(quiet, None, pred(6.2, 0.45));
+        assert!(!reasons(&unsure, &cfg)[0].1.contains("predicted"));
+        // Alone, a likely detractor (P ≥ 0.8) enters the queue, a less likely one not.
+        let plain = Call {
+            call_id: "p".into(),
+            ..Call::default()
+        };
+        let likely = scored(plain.clone(), None, pred(4.0, 0.85));
+        let maybe = scored(plain, None, pred(6.0, 0.6));
+        let q = review_queue(&[likely, maybe], &cfg);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].index, 0);
+    }
+
+    #[test]
+    fn complaints_enter_the_queue_with_their_types() {
+        let cfg = ScoresConfig::default();
+        let mut call = Call {
+            call_id: "c".into(),
+            complaint: Some(true),
+            complaint_types: vec!["supervisor".into(), "regulator".into()],
+            ..Call::default()
+        };
+        let c = scored(call.clone(), None, None);
+        let rs = reasons(&c, &cfg);
+        assert_eq!(rs[0].1, "complaint (supervisor, regulator)");
+        assert_eq!(
+            review_queue(&[c], &cfg).len(),
+            1,
+            "a complaint alone enters"
+        );
+        call.complaint_types.clear();
+        assert_eq!(
+            reasons(&scored(call.clone(), None, None), &cfg)[0].1,
+            "complaint"
+        );
+        // Without the column (older outputs) or without a complaint: no reason.
+        call.complaint = None;
+        assert!(reasons(&scored(call.clone(), None, None), &cfg).is_empty());
+        call.complaint = Some(false);
+        assert!(reasons(&scored(call, None, None), &cfg).is_empty());
     }
 }

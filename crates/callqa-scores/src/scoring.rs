@@ -18,7 +18,7 @@ pub struct Compliance {
     pub no_interruptions: Option<f64>,
     /// No long pause.
     pub no_long_pauses: Option<f64>,
-    /// Concrete answers / answered questions (`None` with no answered question).
+    /// Concrete answers / questions asked ([`questions_asked`]; `None` with no question).
     pub concrete_answers: Option<f64>,
     /// The operator thanked.
     pub thanks: Option<f64>,
@@ -36,11 +36,22 @@ fn zero(v: Option<f64>) -> Option<f64> {
     v.map(|x| if x == 0.0 { 1.0 } else { 0.0 })
 }
 
+/// Questions the customer asked, as the denominator of concrete-answer compliance: the
+/// larger of `customer_questions` and concrete + vague + `unanswered_questions` (either
+/// may be missing in older outputs; the rules' counts can disagree when one question gets
+/// two answers). A question left unanswered counts against the operator: 5 questions with
+/// 1 concrete answer are 20 %, not 100 %. `None` without the answer counts.
+pub fn questions_asked(c: &Call) -> Option<f64> {
+    let answered = c.concrete_answers? + c.vague_answers?;
+    let asked = answered + c.unanswered_questions.unwrap_or(0.0).max(0.0);
+    Some(asked.max(c.customer_questions.unwrap_or(0.0)))
+}
+
 impl Compliance {
     /// Compliance of `c`.
     pub fn of(c: &Call) -> Compliance {
-        let concrete = match (c.concrete_answers, c.vague_answers) {
-            (Some(k), Some(v)) if k + v > 0.0 => Some(k / (k + v)),
+        let concrete = match (c.concrete_answers, questions_asked(c)) {
+            (Some(k), Some(q)) if q > 0.0 => Some((k / q).clamp(0.0, 1.0)),
             _ => None,
         };
         Compliance {
@@ -185,6 +196,34 @@ mod tests {
         c.operator_interruptions = None;
         // 15 + 0 + 10 + 10 + 10 over 15+15+10+10+10 = 45/60
         assert!((score(&c, &cfg).process_score.unwrap() - 75.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unanswered_questions_count_against_compliance() {
+        let cfg = ScoresConfig::default();
+        // 5 questions, 1 concrete answer, 4 ignored: 20 %, not 100 %.
+        let mut c = call();
+        c.concrete_answers = Some(1.0);
+        c.vague_answers = Some(0.0);
+        c.customer_questions = Some(5.0);
+        let s = score(&c, &cfg);
+        assert_eq!(s.compliance.concrete_answers, Some(0.2));
+        // speech: mean(0.2, 1/3, 1)
+        let want = 100.0 * (0.2 + 1.0 / 3.0 + 1.0) / 3.0;
+        assert!((s.speech_score.unwrap() - want).abs() < 1e-9);
+        // The same from unanswered_questions when customer_questions is unknown.
+        c.customer_questions = None;
+        c.unanswered_questions = Some(4.0);
+        assert_eq!(Compliance::of(&c).concrete_answers, Some(0.2));
+        // Older outputs without either column: concrete / (concrete + vague) as before.
+        c.unanswered_questions = None;
+        c.vague_answers = Some(1.0);
+        assert_eq!(Compliance::of(&c).concrete_answers, Some(0.5));
+        // No question at all: not applicable.
+        c.concrete_answers = Some(0.0);
+        c.vague_answers = Some(0.0);
+        c.customer_questions = Some(0.0);
+        assert_eq!(Compliance::of(&c).concrete_answers, None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::daily::OperatorDay;
 use crate::drivers::DriverRow;
 use crate::review::ReviewItem;
-use crate::service_level::{DayRow, IntervalRow};
+use crate::service_level::{Counts, DayRow, IntervalRow};
 use crate::ScoredCall;
 use arrow::array::{
     ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray,
@@ -13,7 +13,8 @@ use arrow::array::{
 };
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::error::ArrowError;
-use chrono::{DateTime, NaiveDate, Utc};
+use callqa_core::ScoresConfig;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -81,6 +82,17 @@ impl Cols {
             name,
             DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             nullable,
+            Arc::new(a),
+        )
+    }
+    fn local(&mut self, name: &str, v: impl Iterator<Item = NaiveDateTime>) -> &mut Self {
+        let a = v
+            .map(|t| Some(t.and_utc().timestamp_micros()))
+            .collect::<TimestampMicrosecondArray>();
+        self.push(
+            name,
+            DataType::Timestamp(TimeUnit::Microsecond, None),
+            false,
             Arc::new(a),
         )
     }
@@ -177,23 +189,31 @@ pub fn scores(calls: &[ScoredCall], scored_at: DateTime<Utc>) -> Result<Parts, A
             )
             .f(
                 "predicted_rating",
-                g.iter().map(|r| r.unrated_prediction().map(|p| p.0)),
+                g.iter().map(|r| r.unrated_prediction().map(|p| p.rating)),
             )
             .f(
                 "predicted_rating_lo",
-                g.iter().map(|r| r.unrated_prediction().map(|p| p.1)),
+                g.iter().map(|r| r.unrated_prediction().map(|p| p.lo)),
             )
             .f(
                 "predicted_rating_hi",
-                g.iter().map(|r| r.unrated_prediction().map(|p| p.2)),
+                g.iter().map(|r| r.unrated_prediction().map(|p| p.hi)),
             )
             .s(
                 "predicted_nps_class",
-                g.iter().map(|r| {
-                    r.unrated_prediction()
-                        .map(|p| crate::ratings::NpsClass::of_common(p.0).name())
-                }),
+                g.iter()
+                    .map(|r| r.unrated_prediction().map(|p| p.class().name())),
                 true,
+            )
+            .f(
+                "p_detractor",
+                g.iter()
+                    .map(|r| r.unrated_prediction().map(|p| p.p_detractor)),
+            )
+            .f(
+                "p_promoter",
+                g.iter()
+                    .map(|r| r.unrated_prediction().map(|p| p.p_promoter)),
             )
             .ts("scored_at", g.iter().map(|_| Some(scored_at)), false);
             c.finish()
@@ -221,15 +241,18 @@ pub fn operator_daily(rows: &[OperatorDay]) -> Result<Parts, ArrowError> {
             .i("promoters", i(|r| r.promoters), false)
             .i("passives", i(|r| r.passives), false)
             .i("detractors", i(|r| r.detractors), false)
+            .i("nps_calls", i(|r| r.nps_calls), false)
             .f("nps", f(|r| r.nps))
             .i("csat_calls", i(|r| r.csat_calls), false)
             .f("csat_mean", f(|r| r.csat_mean))
             .f("csat_pct", f(|r| r.csat_pct))
             .i("predicted_detractors", i(|r| r.predicted_detractors), false)
+            .f("expected_detractors", f(|r| r.expected_detractors))
             .f("mean_process_score", f(|r| r.mean_process_score))
             .f("mean_smile_score", f(|r| r.mean_smile_score))
             .f("mean_speech_score", f(|r| r.mean_speech_score))
             .f("mean_smile_speech_score", f(|r| r.mean_smile_speech_score))
+            .i("smile_speech_calls", i(|r| r.smile_speech_calls), false)
             .f("greeting_rate", f(|r| r.greeting_rate))
             .f("self_introduction_rate", f(|r| r.self_introduction_rate))
             .f("no_interruptions_rate", f(|r| r.no_interruptions_rate))
@@ -243,13 +266,26 @@ pub fn operator_daily(rows: &[OperatorDay]) -> Result<Parts, ArrowError> {
     )
 }
 
+/// How the drivers' uncertainty was computed, in words (the `method` column).
+pub fn drivers_method(cfg: &ScoresConfig) -> String {
+    format!(
+        "least squares with operator fixed effects; standard errors clustered by operator_id (CR1, t(G-1)); p-values and {:.0} % intervals from the restricted wild cluster bootstrap by operator (Webb weights, {} draws, seed {}, interval by test inversion); Holm over the fitted rows; no_effect = interval within +-{} points",
+        100.0 * (1.0 - cfg.alpha),
+        cfg.bootstrap_samples,
+        cfg.seed,
+        cfg.equivalence_margin
+    )
+}
+
 /// `drivers/`: one partition, the last call date of the period.
 pub fn drivers(
     rows: &[DriverRow],
     period: (NaiveDate, NaiveDate),
     rated_calls: usize,
     computed_at: DateTime<Utc>,
+    cfg: &ScoresConfig,
 ) -> Result<Parts, ArrowError> {
+    let method = drivers_method(cfg);
     let n = |v: usize| Some(i32::try_from(v).unwrap_or(i32::MAX));
     let mut c = Cols::default();
     c.s(
@@ -260,12 +296,17 @@ pub fn drivers(
     .s("kind", rows.iter().map(|r| Some(r.kind.name())), false)
     .s("unit", rows.iter().map(|r| Some(r.unit.as_str())), false)
     .i("n", rows.iter().map(|r| n(r.n)), false)
+    .i("operators", rows.iter().map(|r| n(r.operators)), false)
     .f("effect", rows.iter().map(|r| r.effect))
     .f("ci_lo", rows.iter().map(|r| r.ci_lo))
     .f("ci_hi", rows.iter().map(|r| r.ci_hi))
     .f("effect_per_sd", rows.iter().map(|r| r.effect_per_sd))
     .f("std_error", rows.iter().map(|r| r.std_error))
     .f("p_value", rows.iter().map(|r| r.p_value))
+    .f(
+        "p_value_cluster_t",
+        rows.iter().map(|r| r.p_value_cluster_t),
+    )
     .f("p_value_holm", rows.iter().map(|r| r.p_value_holm))
     .s(
         "verdict",
@@ -279,6 +320,17 @@ pub fn drivers(
     )
     .s("note", rows.iter().map(|r| Some(r.note.as_str())), false)
     .f("model_r2", rows.iter().map(|r| r.model_r2))
+    .s(
+        "controls",
+        rows.iter()
+            .map(|r| Some(r.controls.as_str()).filter(|c| !c.is_empty())),
+        true,
+    )
+    .f(
+        "equivalence_margin",
+        rows.iter().map(|_| Some(cfg.equivalence_margin)),
+    )
+    .s("method", rows.iter().map(|_| Some(method.as_str())), false)
     .i("rated_calls", rows.iter().map(|_| n(rated_calls)), false)
     .d("period_start", rows.iter().map(|_| Some(period.0)))
     .d("period_end", rows.iter().map(|_| Some(period.1)))
@@ -326,7 +378,13 @@ pub fn review_queue(items: &[ReviewItem], calls: &[ScoredCall]) -> Result<Parts,
                 )
                 .f(
                     "predicted_rating",
-                    g.iter().map(|r| call(r).unrated_prediction().map(|p| p.0)),
+                    g.iter()
+                        .map(|r| call(r).unrated_prediction().map(|p| p.rating)),
+                )
+                .f(
+                    "p_detractor",
+                    g.iter()
+                        .map(|r| call(r).unrated_prediction().map(|p| p.p_detractor)),
                 )
                 .f(
                     "process_score",
@@ -345,23 +403,28 @@ pub fn review_queue(items: &[ReviewItem], calls: &[ScoredCall]) -> Result<Parts,
 pub fn service_level(rows: &[IntervalRow]) -> Result<Parts, ArrowError> {
     partitioned(rows, IntervalRow::date, |g| {
         let mut c = Cols::default();
-        let i = |k: fn(&IntervalRow) -> i32| g.iter().map(move |r| Some(k(r)));
+        let i = |k: fn(&Counts) -> i32| g.iter().map(move |r| Some(k(&r.counts)));
         c.ts(
             "interval_start",
             g.iter().map(|r| Some(r.interval_start)),
             false,
         )
+        .local(
+            "interval_start_local",
+            g.iter().map(|r| r.interval_start_local),
+        )
+        .s("level", g.iter().map(|r| Some(r.level.name())), false)
         .s("channel", g.iter().map(|r| Some(r.channel.as_str())), false)
-        .s("queue", g.iter().map(|r| Some(r.queue.as_str())), false)
-        .i("offered", i(|r| r.offered), false)
-        .i("answered", i(|r| r.answered), false)
+        .s("queue", g.iter().map(|r| r.queue.as_deref()), true)
+        .i("offered", i(|c| c.offered), false)
+        .i("answered", i(|c| c.answered), false)
         .i(
             "answered_within_threshold",
-            i(|r| r.answered_within_threshold),
+            i(|c| c.answered_within_threshold),
             false,
         )
-        .i("abandoned", i(|r| r.abandoned), false)
-        .i("abandoned_short", i(|r| r.abandoned_short), false)
+        .i("abandoned", i(|c| c.abandoned), false)
+        .i("abandoned_short", i(|c| c.abandoned_short), false)
         .f("service_level", g.iter().map(|r| r.service_level))
         .f("avg_answer_s", g.iter().map(|r| r.avg_answer_s))
         .f("threshold_s", g.iter().map(|r| Some(r.threshold_s)))
@@ -379,8 +442,10 @@ pub fn service_level_daily(rows: &[DayRow]) -> Result<Parts, ArrowError> {
         |g| {
             let mut c = Cols::default();
             let i = |k: fn(&DayRow) -> i32| g.iter().map(move |r| Some(k(r)));
-            c.s("channel", g.iter().map(|r| Some(r.channel.as_str())), false)
-                .s("queue", g.iter().map(|r| Some(r.queue.as_str())), false)
+            let n = |k: fn(&Counts) -> i32| g.iter().map(move |r| Some(k(&r.counts)));
+            c.s("level", g.iter().map(|r| Some(r.level.name())), false)
+                .s("channel", g.iter().map(|r| Some(r.channel.as_str())), false)
+                .s("queue", g.iter().map(|r| r.queue.as_deref()), true)
                 .i("intervals", i(|r| r.intervals), false)
                 .i("intervals_measured", i(|r| r.intervals_measured), false)
                 .i(
@@ -392,15 +457,15 @@ pub fn service_level_daily(rows: &[DayRow]) -> Result<Parts, ArrowError> {
                     "share_meeting_target",
                     g.iter().map(|r| r.share_meeting_target),
                 )
-                .i("offered", i(|r| r.offered), false)
-                .i("answered", i(|r| r.answered), false)
+                .i("offered", n(|c| c.offered), false)
+                .i("answered", n(|c| c.answered), false)
                 .i(
                     "answered_within_threshold",
-                    i(|r| r.answered_within_threshold),
+                    n(|c| c.answered_within_threshold),
                     false,
                 )
-                .i("abandoned", i(|r| r.abandoned), false)
-                .i("abandoned_short", i(|r| r.abandoned_short), false)
+                .i("abandoned", n(|c| c.abandoned), false)
+                .i("abandoned_short", n(|c| c.abandoned_short), false)
                 .f("service_level", g.iter().map(|r| r.service_level))
                 .f("threshold_s", g.iter().map(|r| Some(r.threshold_s)))
                 .f("target", g.iter().map(|r| Some(r.target)));

@@ -10,9 +10,12 @@ and prints one JSON line: {"calls", "rated", "bad_lines": {kind: line}, "truth":
 
 Ratings come from known effects on the 0-10 scale, per unit:
   vague_answers -0.8, operator_interruptions -0.5, greeting 0,
-  operator_smile_index +0.2 per 10 points (only calls with acoustic columns record it),
-plus Gaussian noise (sd 1.0), rounded to integers; 15 % of the rated calls are given on
-the csat5 scale (rating_10 / 2.5 + 1, rounded).
+  operator_smile_index +0.5 per 10 points (only calls with acoustic columns record it),
+plus each operator's own rating level (sd 1.0; operators who rate well also greet more,
+so greeting goes with higher ratings between operators without moving them), -0.3 per
+customer question beyond the average (call complexity), and Gaussian noise (sd 1.0),
+rounded to integers; 15 % of the rated calls are given on the csat5 scale
+(rating_10 / 2.5 + 1, rounded).
 
 Usage: gen_month.py OUT [--seed N] [--days 30] [--per-day 30]
 """
@@ -26,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 TRUTH = {"vague_answers": -0.8, "operator_interruptions": -0.5, "greeting": 0.0,
-         "operator_smile_index": 0.2}
+         "operator_smile_index": 0.5}
 
 UTC = dt.timezone.utc
 
@@ -68,7 +71,10 @@ def main():
     rng = np.random.default_rng(a.seed)
     ops = [f"op{i:02d}" for i in range(12)]
     # Operators differ: habits make the month look like a contact centre, not white noise.
-    greet_p = dict(zip(ops, rng.uniform(0.55, 0.95, len(ops))))
+    # Each has an own rating level, and the better ones greet more (a habit that goes
+    # with quality but does not move ratings: only a model within operators sees that).
+    level = dict(zip(ops, rng.normal(0, 1.0, len(ops))))
+    greet_p = {o: float(np.clip(0.75 + 0.15 * level[o], 0.45, 0.98)) for o in ops}
     intr_l = dict(zip(ops, rng.uniform(0.2, 1.6, len(ops))))
     vague_p = dict(zip(ops, rng.uniform(0.1, 0.5, len(ops))))
     smile_m = dict(zip(ops, rng.uniform(30, 75, len(ops))))
@@ -129,7 +135,8 @@ def main():
     for r in rows:
         if rng.random() < 0.4:
             continue
-        y = (6.5 + TRUTH["greeting"] * r["greeting"]
+        y = (6.5 + level[r["operator_id"]] - 0.3 * (r["customer_questions"] - 2.2)
+             + TRUTH["greeting"] * r["greeting"]
              + TRUTH["vague_answers"] * r["vague_answers"]
              + TRUTH["operator_interruptions"] * r["operator_interruptions"]
              + TRUTH["operator_smile_index"] * (r["_smile_hidden"] - 50) / 10
