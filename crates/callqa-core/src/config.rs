@@ -299,9 +299,9 @@ pub struct DiarizationConfig {
     pub fine_hop_s: f64,
     /// A quieter stretch at least this long inside a VAD segment splits it, seconds.
     pub min_pause_s: f64,
-    /// Two voice clusters less separated than this (mean cosine margin of their windows)
-    /// are one speaker (voicemail, IVR).
-    pub one_speaker_margin: f64,
+    /// Two voice clusters more similar than this (cosine similarity of their cores) are
+    /// one speaker (voicemail, IVR).
+    pub same_voice_similarity: f64,
     /// Detect overlapped speech: where both voices are heard, both speakers talk.
     pub overlap: bool,
     /// How a speaker becomes the operator: `auto` (script phrases, the operator's stored
@@ -339,7 +339,7 @@ impl Default for DiarizationConfig {
             hop_s: 0.5,
             fine_hop_s: 0.1,
             min_pause_s: 0.15,
-            one_speaker_margin: 0.17,
+            same_voice_similarity: 0.78,
             overlap: true,
             roles: RoleRule::Auto,
             ort_threads: 1,
@@ -375,10 +375,10 @@ impl DiarizationConfig {
                 self.min_pause_s
             ));
         }
-        if !(0.0..=1.0).contains(&self.one_speaker_margin) {
+        if !(-1.0..=1.0).contains(&self.same_voice_similarity) {
             return Err(format!(
-                "[diarization] one_speaker_margin must be in 0..=1, got {}",
-                self.one_speaker_margin
+                "[diarization] same_voice_similarity must be in -1..=1, got {}",
+                self.same_voice_similarity
             ));
         }
         if self.ort_threads == 0 {

@@ -1,5 +1,5 @@
 //! Diarize mono recordings and print one JSON line per file (benches/diarization.py
-//! reads them): each speaker's segments, the overlap, the cluster separation and the
+//! reads them): each speaker's segments, the overlap, the similarity of the two main voices and the
 //! CPU-side seconds the stage took (VAD excluded).
 //!
 //!     cargo run --release -p callqa-diarize --example diarize_files -- a.wav b.wav
@@ -39,7 +39,7 @@ fn main() -> anyhow::Result<()> {
             .collect();
         let line = serde_json::json!({
             "file": f, "speakers": speakers, "overlap_s": r.overlap_s,
-            "separation": r.separation, "windows": r.windows_embedded, "diarize_s": secs, "vad_s": vad_s,
+            "voice_similarity": r.voice_similarity, "windows": r.windows_embedded, "diarize_s": secs, "vad_s": vad_s,
             "duration_s": ch.duration_s(),
             "vad": segs.iter().map(|g| [g.start_s, g.end_s]).collect::<Vec<_>>(),
         });

@@ -19,7 +19,8 @@
 //!    end in [`mel`]). A trained encoder separates voices far better than MFCC statistics
 //!    and BIC, and at ~5 ms per window it runs well over 100× faster than real time.
 //! 3. Windows are clustered into speakers ([`cluster`]: spherical k-means, bisected up
-//!    to `max_speakers`; two clusters closer than `one_speaker_margin` are one voice).
+//!    to `max_speakers`; two clusters whose voices are more similar than
+//!    `same_voice_similarity` are one speaker: a voicemail, an IVR).
 //! 4. Overlapped speech: the stage mixes pairs of the call's own clean windows of the two
 //!    main speakers and embeds the mixtures, which gives a third prototype, "both
 //!    talking". Islands whose windows do not all agree are embedded again every 0.1 s and
@@ -86,7 +87,7 @@ pub struct SpeakerTrack {
     /// Where they speak (sorted, disjoint), padded and bridged like a channel's VAD
     /// segments. Overlapped speech is in both speakers' segments.
     pub segments: Vec<SpeechSegment>,
-    /// Their voice: the mean direction of their windows' embeddings.
+    /// Their voice: the mean direction of their clearer windows' embeddings.
     pub voice: Embedding,
     /// Total length of `segments`, seconds.
     pub talk_s: f64,
@@ -99,8 +100,9 @@ pub struct Diarization {
     pub speakers: Vec<SpeakerTrack>,
     /// Speech where the two main speakers overlap, seconds.
     pub overlap_s: f64,
-    /// Separation of the two main voice clusters (see [`cluster::margin`]).
-    pub separation: f32,
+    /// How similar the two main voices are (see [`cluster::core_similarity`]; 1 when
+    /// there was nothing to split). Above `same_voice_similarity` they are one speaker.
+    pub voice_similarity: f32,
     /// The speaker encoder, e.g. `resemblyzer_ge2e@38baf38f` (the `diarization` column).
     pub encoder: String,
     /// Windows embedded: every island's, the mixtures, and the fine ones where an island
@@ -131,8 +133,8 @@ const OVERLAP_SWITCH: f32 = 3.0;
 const MIXES: usize = 8;
 /// Windows shorter than this do not shape the clusters (they are still labelled).
 const MIN_CLUSTER_WINDOW_S: f64 = 0.5;
-/// Floor of a class's similarity spread.
-const SD_FLOOR: f32 = 0.02;
+/// Floor of the variance of a similarity (0.03²).
+const VAR_FLOOR: f32 = 0.0009;
 
 /// The diarization stage: a speaker encoder and its front end. One per thread.
 pub struct Diarizer {
@@ -150,12 +152,19 @@ struct Windows {
     emb: Vec<Embedding>,
 }
 
-/// A call's speaker models: centroids, the "both" prototype, and each class's typical
-/// similarity (mean and spread) to its own prototype.
+/// A call's speaker models. Each window is described by its similarities to every
+/// prototype (the speakers' and, when modelled, "both talking"); each class is a
+/// Gaussian over that vector (its own mean, a variance pooled over the classes), learnt
+/// from the speakers' clearest windows and from the mixtures. Using the whole vector
+/// matters: a window where both talk is often as close to the louder voice as that
+/// voice's own windows are, and only its higher similarity to the other voice and to
+/// the mixtures gives it away.
 struct Classes {
     protos: Vec<Embedding>,
-    mu: Vec<f32>,
-    sd: Vec<f32>,
+    /// Mean similarity vector of each class.
+    means: Vec<Vec<f32>>,
+    /// Pooled variance of each similarity.
+    var: Vec<f32>,
     /// Index of the "both talking" class, when modelled.
     both: Option<usize>,
     /// The two speakers "both" stands for.
@@ -163,15 +172,22 @@ struct Classes {
 }
 
 impl Classes {
-    /// Score of each class for an embedding: 0 at or above the class's typical
-    /// similarity, −z²/2 below it.
+    fn sims(&self, e: &Embedding) -> Vec<f32> {
+        self.protos.iter().map(|p| dot(e, p)).collect()
+    }
+
+    /// Log-likelihood (up to a constant) of each class for an embedding.
     fn scores(&self, e: &Embedding) -> Vec<f32> {
-        self.protos
+        let f = self.sims(e);
+        self.means
             .iter()
-            .enumerate()
-            .map(|(k, p)| {
-                let z = ((dot(e, p) - self.mu[k]) / self.sd[k]).min(0.0);
-                -0.5 * z * z
+            .map(|m| {
+                -0.5 * f
+                    .iter()
+                    .zip(m)
+                    .zip(&self.var)
+                    .map(|((x, mu), v)| (x - mu) * (x - mu) / v)
+                    .sum::<f32>()
             })
             .collect()
     }
@@ -181,6 +197,34 @@ impl Classes {
         (0..s.len())
             .max_by(|&a, &b| s[a].total_cmp(&s[b]))
             .unwrap_or(0)
+    }
+
+    /// Fit the class Gaussians: `examples[c]` are class c's embeddings.
+    fn fit(&mut self, examples: &[Vec<Embedding>]) {
+        let d = self.protos.len();
+        let feats: Vec<Vec<Vec<f32>>> = examples
+            .iter()
+            .map(|ex| ex.iter().map(|e| self.sims(e)).collect())
+            .collect();
+        self.means = feats
+            .iter()
+            .map(|f| {
+                (0..d)
+                    .map(|j| f.iter().map(|v| v[j]).sum::<f32>() / f.len().max(1) as f32)
+                    .collect()
+            })
+            .collect();
+        let n: usize = feats.iter().map(Vec::len).sum();
+        self.var = (0..d)
+            .map(|j| {
+                let ss: f32 = feats
+                    .iter()
+                    .zip(&self.means)
+                    .flat_map(|(f, m)| f.iter().map(move |v| (v[j] - m[j]) * (v[j] - m[j])))
+                    .sum();
+                (ss / n.max(1) as f32).max(VAR_FLOOR)
+            })
+            .collect();
     }
 }
 
@@ -257,7 +301,7 @@ impl Diarizer {
         let mut result = Diarization {
             speakers: Vec::new(),
             overlap_s: 0.0,
-            separation: 0.0,
+            voice_similarity: 1.0,
             encoder: self.encoder.tag().to_string(),
             windows_embedded: 0,
         };
@@ -272,14 +316,14 @@ impl Diarizer {
         if members.len() < 2 {
             members = (0..w.spans.len()).collect();
         }
-        let (lab, cents, separation) = cluster::speakers(
+        let (lab, cents, similarity) = cluster::speakers(
             &w.emb,
             &weight,
             &members,
             self.cfg.max_speakers,
-            self.cfg.one_speaker_margin as f32,
+            self.cfg.same_voice_similarity as f32,
         );
-        result.separation = separation;
+        result.voice_similarity = similarity;
         if cents.len() < 2 {
             let voice = cluster::centroid(&w.emb, &weight, 0..w.emb.len());
             result.speakers.push(SpeakerTrack {
@@ -297,7 +341,7 @@ impl Diarizer {
                 SpeakerTrack {
                     talk_s: segs.iter().map(|s| s.duration_s()).sum(),
                     segments: segs,
-                    voice: cents[k],
+                    voice: classes.protos[k],
                 }
             })
             .filter(|t| !t.segments.is_empty())
@@ -306,7 +350,7 @@ impl Diarizer {
         if tracks.len() >= 2 {
             let (a, b) = (classes.pair.0, classes.pair.1);
             let find = |c: &Embedding| tracks.iter().position(|t| t.voice == *c);
-            if let (Some(i), Some(j)) = (find(&cents[a]), find(&cents[b])) {
+            if let (Some(i), Some(j)) = (find(&classes.protos[a]), find(&classes.protos[b])) {
                 result.overlap_s = timeline::overlap_s(&tracks[i].segments, &tracks[j].segments);
             }
         }
@@ -339,87 +383,103 @@ impl Diarizer {
         cents: &[Embedding],
     ) -> Result<Classes, DiarizeError> {
         let k = cents.len();
-        let weight_of = |c: usize| -> f64 {
+        let weights: Vec<f32> = w.spans.iter().map(|s| (s.1 - s.0) as f32).collect();
+        let mine = |c: usize| -> Vec<usize> {
             members
                 .iter()
                 .zip(lab)
                 .filter(|(_, &l)| l == c)
-                .map(|(&i, _)| w.spans[i].1 - w.spans[i].0)
-                .sum()
+                .map(|(&i, _)| i)
+                .collect()
         };
         let mut by_weight: Vec<usize> = (0..k).collect();
+        let weight_of = |c: usize| -> f32 { mine(c).iter().map(|&i| weights[i]).sum() };
         by_weight.sort_by(|&a, &b| weight_of(b).total_cmp(&weight_of(a)));
         let pair = (by_weight[0], by_weight[1]);
-        let mut mu = Vec::with_capacity(k + 1);
-        let mut sd = Vec::with_capacity(k + 1);
-        for (c, cent) in cents.iter().enumerate() {
-            let sims: Vec<f32> = members
-                .iter()
-                .zip(lab)
-                .filter(|(_, &l)| l == c)
-                .map(|(&i, _)| dot(&w.emb[i], cent))
-                .collect();
-            let (m, s) = median_sd(&sims);
-            mu.push(m);
-            sd.push(s);
-        }
+        // How much closer a window is to its own centroid than to the nearest other.
+        let margin = |i: usize, c: usize| {
+            let other = (0..k)
+                .filter(|&o| o != c)
+                .map(|o| dot(&w.emb[i], &cents[o]))
+                .fold(f32::NEG_INFINITY, f32::max);
+            dot(&w.emb[i], &cents[c]) - other
+        };
+        // Each speaker's clearer half: windows where both voices are heard join the
+        // louder voice's cluster, and must not shape its prototype.
+        let cores: Vec<Vec<usize>> = (0..k)
+            .map(|c| {
+                let mut v = mine(c);
+                v.sort_by(|&a, &b| margin(b, c).total_cmp(&margin(a, c)));
+                v.truncate(v.len().div_ceil(2));
+                v
+            })
+            .collect();
         let mut classes = Classes {
-            protos: cents.to_vec(),
-            mu,
-            sd,
+            protos: cores
+                .iter()
+                .map(|core| cluster::centroid(&w.emb, &weights, core.iter().copied()))
+                .collect(),
+            means: Vec::new(),
+            var: Vec::new(),
             both: None,
             pair,
         };
-        if !self.cfg.overlap {
-            return Ok(classes);
+        let mut examples: Vec<Vec<Embedding>> = cores
+            .iter()
+            .map(|core| core.iter().map(|&i| w.emb[i]).collect())
+            .collect();
+        let full = |i: &usize| w.spans[*i].1 - w.spans[*i].0 >= self.cfg.window_s - 1e-6;
+        let ia: Vec<usize> = cores[pair.0]
+            .iter()
+            .copied()
+            .filter(full)
+            .take(MIXES)
+            .collect();
+        let ib: Vec<usize> = cores[pair.1]
+            .iter()
+            .copied()
+            .filter(full)
+            .take(MIXES)
+            .collect();
+        if self.cfg.overlap && !ia.is_empty() && !ib.is_empty() {
+            let mixes = self.mixtures(x, &w.spans, &ia, &ib)?;
+            let ones = vec![1.0f32; mixes.len()];
+            classes.both = Some(k);
+            classes
+                .protos
+                .push(cluster::centroid(&mixes, &ones, 0..mixes.len()));
+            examples.push(mixes);
         }
-        // The clearest full-length windows of each main speaker.
-        let clearest = |c: usize, other: usize| -> Vec<usize> {
-            let mut v: Vec<usize> = members
-                .iter()
-                .zip(lab)
-                .filter(|(&i, &l)| {
-                    l == c && w.spans[i].1 - w.spans[i].0 >= self.cfg.window_s - 1e-6
-                })
-                .map(|(&i, _)| i)
-                .collect();
-            let margin = |i: usize| dot(&w.emb[i], &cents[c]) - dot(&w.emb[i], &cents[other]);
-            v.sort_by(|&a, &b| margin(b).total_cmp(&margin(a)));
-            v.truncate(MIXES);
-            v
-        };
-        let (ia, ib) = (clearest(pair.0, pair.1), clearest(pair.1, pair.0));
-        let n = ia.len().min(ib.len());
-        if n == 0 {
-            return Ok(classes);
-        }
+        classes.fit(&examples);
+        Ok(classes)
+    }
+
+    /// Embeddings of the sums of pairs of windows `ia[m]` + `ib[m]`, at relative levels
+    /// from −12 to +12 dB: in a real overlap either voice may be the louder.
+    fn mixtures(
+        &mut self,
+        x: &[f32],
+        spans: &[(f64, f64)],
+        ia: &[usize],
+        ib: &[usize],
+    ) -> Result<Vec<Embedding>, DiarizeError> {
         let sr = f64::from(SAMPLE_RATE);
-        // Relative levels from −12 to +12 dB: in a real overlap either voice may dominate.
         let db = [-6.0f32, 6.0, -3.0, 3.0, 0.0, -4.5, 4.5, -1.5];
-        let mut mix_audio: Vec<f32> = Vec::new();
-        let mut spans = Vec::new();
-        for (m, (&a, &b)) in ia.iter().zip(&ib).take(n).enumerate() {
+        let mut audio: Vec<f32> = Vec::new();
+        let mut out = Vec::new();
+        for (m, (&a, &b)) in ia.iter().zip(ib).enumerate() {
             let g = 10f32.powf(db[m % db.len()] / 20.0);
-            let at = |i: usize| ((w.spans[i].0 * sr) as usize).min(x.len());
+            let at = |i: usize| ((spans[i].0 * sr) as usize).min(x.len());
             let len = ((self.cfg.window_s * sr) as usize)
                 .min(x.len() - at(a))
                 .min(x.len() - at(b));
-            let start = mix_audio.len() as f64 / sr;
-            mix_audio.extend((0..len).map(|t| x[at(a) + t] * g + x[at(b) + t] / g));
-            spans.push((start, mix_audio.len() as f64 / sr));
-            // Separate the mixtures so no frame straddles two.
-            mix_audio.extend(std::iter::repeat_n(0.0, 400));
+            let start = audio.len() as f64 / sr;
+            audio.extend((0..len).map(|t| x[at(a) + t] * g + x[at(b) + t] / g));
+            out.push((start, audio.len() as f64 / sr));
+            // Silence between mixtures, so no frame straddles two.
+            audio.extend(std::iter::repeat_n(0.0, 400));
         }
-        let mixes = self.embed_spans(&mix_audio, &spans)?;
-        let weights = vec![1.0f32; mixes.len()];
-        let proto = cluster::centroid(&mixes, &weights, 0..mixes.len());
-        let sims: Vec<f32> = mixes.iter().map(|e| dot(e, &proto)).collect();
-        let (m, s) = median_sd(&sims);
-        classes.both = Some(classes.protos.len());
-        classes.protos.push(proto);
-        classes.mu.push(m);
-        classes.sd.push(s);
-        Ok(classes)
+        self.embed_spans(&audio, &out)
     }
 
     /// Pieces of speech of each speaker (padding included). Islands whose coarse windows
@@ -479,12 +539,40 @@ impl Diarizer {
         let mut at = 0;
         for (k, wins) in fine {
             let isl = &islands[k];
-            let scores: Vec<Vec<f32>> = emb[at..at + wins.len()]
+            let mut scores: Vec<Vec<f32>> = emb[at..at + wins.len()]
                 .iter()
                 .map(|e| classes.scores(e))
                 .collect();
+            // Two voices starting together after silence (or stopping together before
+            // it) is no interruption and rare: speech does not start or end with both
+            // talking. (At a pause inside a VAD segment it can: one speaker stops where
+            // the other pauses.)
+            if let Some(b) = classes.both {
+                let last = scores.len() - 1;
+                if isl.starts_segment {
+                    scores[0][b] = f32::NEG_INFINITY;
+                }
+                if isl.ends_segment {
+                    scores[last][b] = f32::NEG_INFINITY;
+                }
+            }
             at += wins.len();
-            let path = timeline::viterbi(&scores, &switch);
+            let mut path = timeline::viterbi(&scores, &switch);
+            if let Some(b) = classes.both {
+                // "Both talking" is where one speaker takes over from the other: the
+                // island must hold both speakers too, or continue past a pause where the
+                // overlap runs. Otherwise it was a voice that fits neither prototype well.
+                let has = |k: usize| path.contains(&k);
+                let last = path.len() - 1;
+                let at_pause =
+                    (path[0] == b && !isl.starts_segment) || (path[last] == b && !isl.ends_segment);
+                if has(b) && !(has(classes.pair.0) && has(classes.pair.1)) && !at_pause {
+                    for s in &mut scores {
+                        s[b] = f32::NEG_INFINITY;
+                    }
+                    path = timeline::viterbi(&scores, &switch);
+                }
+            }
             let parts = timeline::pieces(isl.start_s, isl.end_s, &wins);
             let last = parts.len().saturating_sub(1);
             for (j, (&(mut a, mut b), &state)) in parts.iter().zip(&path).enumerate() {
@@ -504,17 +592,4 @@ impl Diarizer {
         }
         Ok(pieces)
     }
-}
-
-/// Median and standard deviation (floored at [`SD_FLOOR`]) of similarities.
-fn median_sd(v: &[f32]) -> (f32, f32) {
-    if v.is_empty() {
-        return (0.9, SD_FLOOR);
-    }
-    let mut s = v.to_vec();
-    s.sort_by(f32::total_cmp);
-    let med = s[s.len() / 2];
-    let mean = v.iter().sum::<f32>() / v.len() as f32;
-    let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>() / v.len() as f32;
-    (med, var.sqrt().max(SD_FLOOR))
 }

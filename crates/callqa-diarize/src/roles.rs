@@ -188,7 +188,7 @@ mod tests {
         Diarization {
             speakers: vec![track(0.5, 0), track(3.0, 1)],
             overlap_s: 0.0,
-            separation: 0.3,
+            voice_similarity: 0.6,
             encoder: "test".into(),
             windows_embedded: 0,
         }

@@ -20,6 +20,10 @@ pub struct Island {
     pub pad_before: f64,
     /// Padding after `end_s`, likewise.
     pub pad_after: f64,
+    /// It starts where its VAD segment starts (after silence, not after a pause).
+    pub starts_segment: bool,
+    /// It ends where its VAD segment ends.
+    pub ends_segment: bool,
 }
 
 /// Frame energies of `samples` in dB, one per 10 ms.
@@ -84,6 +88,7 @@ pub fn islands(
         }
         let mut start = s.start_s;
         let mut pad_before = 0.0;
+        let mut first = true;
         for (q0, q1) in pauses {
             let (p0, p1) = (q0 as f64 / 100.0, q1 as f64 / 100.0);
             let pad = vad_pad_s.min((p1 - p0) / 2.0);
@@ -92,15 +97,20 @@ pub fn islands(
                 end_s: p0,
                 pad_before,
                 pad_after: pad,
+                starts_segment: first,
+                ends_segment: false,
             });
             start = p1;
             pad_before = pad;
+            first = false;
         }
         out.push(Island {
             start_s: start,
             end_s: s.end_s.max(start),
             pad_before,
             pad_after: 0.0,
+            starts_segment: first,
+            ends_segment: true,
         });
     }
     out.retain(|i| i.end_s - i.start_s >= 0.02);
