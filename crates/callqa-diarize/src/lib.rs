@@ -35,11 +35,13 @@
 pub mod cluster;
 pub mod encoder;
 pub mod mel;
+pub mod pipeline;
 pub mod roles;
 pub mod timeline;
 pub mod voices;
 
 pub use encoder::{Embedding, Encoder, DIM};
+pub use pipeline::{annotate, final_roles, split_channel, Split};
 pub use roles::{assign_roles, provisional_roles, RoleAssignment};
 pub use voices::VoiceStore;
 
