@@ -45,7 +45,9 @@ for p in $PAIRS; do
   [ -f "$EMO_MONO/$id.wav" ] || $PY scripts/emodb_call.py --mono --customer "$cu" --operator "$op" \
     --turns 5 "$EMO_MONO/$id.wav"
 done
-sed 's/^roles = "auto"/roles = "first_speaker_customer"/' pipelines/en-contact-center.toml \
+# The copy lives elsewhere: its relative model paths are made absolute.
+sed -e 's/^roles = "auto"/roles = "first_speaker_customer"/' \
+    -e "s|\"\\.\\./models/|\"$ROOT/models/|" pipelines/en-contact-center.toml \
   > "$WORK/first-speaker-customer.toml"
 grep -q '^roles = "first_speaker_customer"' "$WORK/first-speaker-customer.toml"
 
@@ -70,10 +72,11 @@ echo
 echo "| run | wall s | CPU s (user + sys) | × real time | peak RSS |"
 echo "|---|---|---|---|---|"
 for label in stereo mono stereo2 mono2; do
-  read -r wall user sys rss < "$WORK/time-$label"
+  # The last line of /usr/bin/time's output (a failed run adds a line before it).
+  read -r wall user sys rss < <(tail -n 1 "$WORK/time-$label")
   python3 -c "
 w, c, a, r = $wall, $user + $sys, $audio, $rss
-print(f'| $label | {w:.1f} | {c:.1f} | {a / w:.1f} | {r / 1024:.0f} MiB |')"
+print(f'| $label | {w:.1f} | {c:.1f} | {a / w:.1f} | {r / 1024:.0f} MiB |')" || echo "| $label | failed: see $WORK/log-$label | | | |"
 done
 $PY benches/diarization.py "$IN" "$WORK/out-stereo" "$WORK/out-mono"
 cp "$EMO"/*.truth.json "$EMO_MONO/"
