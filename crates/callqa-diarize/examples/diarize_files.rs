@@ -14,7 +14,7 @@ fn main() -> anyhow::Result<()> {
     let env = callqa_onnx::environment(&callqa_core::paths::onnxruntime_lib())?;
     let mut vad = callqa_vad::Vad::open(
         env,
-        &callqa_core::paths::models_dir().join("silero_vad_16k_sequence.onnx"),
+        &callqa_core::paths::model_file("silero_vad_16k_sequence.onnx"),
     )?;
     let mut d =
         callqa_diarize::Diarizer::open(env, &callqa_diarize::default_model(), &cfg.diarization)?;

@@ -114,7 +114,7 @@ pub struct Diarization {
 
 /// Default speaker encoder: `<models>/resemblyzer_ge2e.onnx`.
 pub fn default_model() -> PathBuf {
-    callqa_core::paths::models_dir().join("resemblyzer_ge2e.onnx")
+    callqa_core::paths::model_file("resemblyzer_ge2e.onnx")
 }
 
 /// The speaker encoder named by `[diarization] model` (relative to the pipeline file's

@@ -17,11 +17,8 @@ struct Stage {
 
 fn stage() -> Stage {
     let env = callqa_onnx::environment(&paths::onnxruntime_lib()).unwrap_or_else(|e| panic!("{e}"));
-    let vad = callqa_vad::Vad::open(
-        env,
-        &paths::models_dir().join("silero_vad_16k_sequence.onnx"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let vad = callqa_vad::Vad::open(env, &paths::model_file("silero_vad_16k_sequence.onnx"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let diarizer = Diarizer::open(
         env,
         &callqa_diarize::default_model(),
