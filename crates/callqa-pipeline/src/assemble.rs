@@ -132,10 +132,16 @@ impl Assembler {
         }
         let mut acoustic_work = None;
         let mut operator_voice = None;
+        // A diarized call grows the operator's baseline only when its roles are near
+        // certain: a customer's voice must not become the operator's.
+        let sure = call.diarized.is_none()
+            || roles
+                .as_ref()
+                .is_some_and(|r| r.confidence >= callqa_diarize::voices::MIN_CONFIDENCE);
         match (windows, call.acoustic) {
             (Some(windows), Some(Ok(channels))) => {
                 acoustic_work = Some((windows, call.acoustic_s));
-                operator_voice = operator_of(&call.input.meta).map(|id| {
+                operator_voice = operator_of(&call.input.meta).filter(|_| sure).map(|id| {
                     let stats = channels
                         .into_iter()
                         .filter(|c| c.speaker == Speaker::Operator)
