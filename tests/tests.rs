@@ -8,6 +8,7 @@ mod common;
 mod analyze;
 mod bad_inputs;
 mod devset;
+mod e2e_mono;
 mod e2e_redaction;
 mod e2e_report;
 mod e2e_ru;

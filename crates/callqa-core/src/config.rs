@@ -27,6 +27,9 @@ pub struct PipelineConfig {
     /// Emotion, arousal and intonation ("smile monitoring").
     #[serde(default)]
     pub acoustic: AcousticConfig,
+    /// Who speaks when on a mono recording, and which speaker is the operator.
+    #[serde(default)]
+    pub diarization: DiarizationConfig,
     /// `callqa score`: score weights, driver statistics and review-queue thresholds.
     #[serde(default)]
     pub scores: ScoresConfig,
@@ -308,6 +311,117 @@ impl AcousticConfig {
         }
         if self.threads == 0 || self.ort_threads == 0 || self.batch_size == 0 {
             return Err("[acoustic] threads, ort_threads and batch_size must be >= 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// `[diarization]`: mono recordings (and channels marked `mixed`) are split into
+/// speakers between VAD and ASR (`callqa-diarize`), and after ASR each speaker is given
+/// the role of operator or customer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiarizationConfig {
+    /// Diarize mono calls (`false`: they stay one `mixed` channel, as before).
+    pub enabled: bool,
+    /// Speaker encoder (ONNX); relative paths are resolved against the pipeline file's
+    /// folder. Default: `<models>/resemblyzer_ge2e.onnx` from `scripts/setup.sh`.
+    pub model: Option<PathBuf>,
+    /// At most this many speakers per call (2: operator and customer; more for
+    /// transfers and conferences).
+    pub max_speakers: usize,
+    /// Length of the speech windows that are embedded, seconds.
+    pub window_s: f64,
+    /// Hop between windows, seconds (every speech stretch).
+    pub hop_s: f64,
+    /// Hop between windows where a speech stretch changes speaker, seconds.
+    pub fine_hop_s: f64,
+    /// A quieter stretch at least this long inside a VAD segment splits it, seconds.
+    pub min_pause_s: f64,
+    /// Two voice clusters more similar than this (cosine similarity of their cores) are
+    /// one speaker (voicemail, IVR).
+    pub same_voice_similarity: f64,
+    /// Detect overlapped speech: where both voices are heard, both speakers talk.
+    pub overlap: bool,
+    /// How a speaker becomes the operator: `auto` (script phrases, the operator's stored
+    /// voice, who speaks first), `words`, `voice`, `first_speaker_operator`,
+    /// `first_speaker_customer`.
+    pub roles: RoleRule,
+    /// ONNX Runtime intra-op threads of the speaker encoder.
+    pub ort_threads: usize,
+}
+
+/// `[diarization] roles`: how the operator is found among the speakers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleRule {
+    /// Script phrases of the rule pack, the operator's voiceprint when the call names the
+    /// operator, and (weakly) who speaks first.
+    Auto,
+    /// Script phrases only (first speaker on a tie).
+    Words,
+    /// The operator's voiceprint only (first speaker without one).
+    Voice,
+    /// The first speaker is the operator (inbound centres).
+    FirstSpeakerOperator,
+    /// The first speaker is the customer (outbound centres: the customer answers).
+    FirstSpeakerCustomer,
+}
+
+impl Default for DiarizationConfig {
+    fn default() -> Self {
+        DiarizationConfig {
+            enabled: true,
+            model: None,
+            max_speakers: 2,
+            window_s: 1.0,
+            hop_s: 0.5,
+            fine_hop_s: 0.1,
+            min_pause_s: 0.15,
+            same_voice_similarity: 0.78,
+            overlap: true,
+            roles: RoleRule::Auto,
+            ort_threads: 1,
+        }
+    }
+}
+
+impl DiarizationConfig {
+    /// Check values a run cannot work with; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=8).contains(&self.max_speakers) {
+            return Err(format!(
+                "[diarization] max_speakers must be in 1..=8, got {}",
+                self.max_speakers
+            ));
+        }
+        if !(0.3..=5.0).contains(&self.window_s) {
+            return Err(format!(
+                "[diarization] window_s must be in 0.3..=5, got {}",
+                self.window_s
+            ));
+        }
+        for (k, v) in [("hop_s", self.hop_s), ("fine_hop_s", self.fine_hop_s)] {
+            if !(v >= 0.02 && v <= self.window_s) {
+                return Err(format!(
+                    "[diarization] {k} must be in 0.02..=window_s, got {v}"
+                ));
+            }
+        }
+        if !(0.03..=2.0).contains(&self.min_pause_s) {
+            return Err(format!(
+                "[diarization] min_pause_s must be in 0.03..=2, got {}",
+                self.min_pause_s
+            ));
+        }
+        if !(-1.0..=1.0).contains(&self.same_voice_similarity) {
+            return Err(format!(
+                "[diarization] same_voice_similarity must be in -1..=1, got {}",
+                self.same_voice_similarity
+            ));
+        }
+        if self.ort_threads == 0 {
+            return Err("[diarization] ort_threads must be >= 1".into());
         }
         Ok(())
     }
@@ -639,6 +753,7 @@ impl PipelineConfig {
         })?;
         cfg.acoustic
             .validate()
+            .and_then(|()| cfg.diarization.validate())
             .and_then(|()| cfg.scores.validate())
             .and_then(|()| cfg.service_level.validate())
             .map_err(|message| ConfigError::Parse {
@@ -701,6 +816,26 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("greting"), "{e}");
+    }
+
+    #[test]
+    fn diarization_defaults_and_checks() {
+        let c = PipelineConfig::from_toml("[pipeline]\nname='x'\nversion='1'\n", "p.toml").unwrap();
+        assert!(c.diarization.enabled && c.diarization.max_speakers == 2);
+        assert_eq!(c.diarization.roles, RoleRule::Auto);
+        let c = PipelineConfig::from_toml(
+            "[pipeline]\nname='x'\nversion='1'\n[diarization]\nroles='first_speaker_customer'\n",
+            "p.toml",
+        )
+        .unwrap();
+        assert_eq!(c.diarization.roles, RoleRule::FirstSpeakerCustomer);
+        let e = PipelineConfig::from_toml(
+            "[pipeline]\nname='x'\nversion='1'\n[diarization]\nmax_speakers=0\n",
+            "p.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("max_speakers"), "{e}");
     }
 
     #[test]

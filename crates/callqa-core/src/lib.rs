@@ -23,8 +23,8 @@ pub mod types;
 
 pub use acoustic::{AcousticResult, CallAcoustics, UtteranceAcoustics};
 pub use config::{
-    AcousticConfig, ChannelMap, ChannelTarget, PipelineConfig, ProcessWeights, ScoresConfig,
-    ServiceLevelConfig, SmileWeights,
+    AcousticConfig, ChannelMap, ChannelTarget, DiarizationConfig, PipelineConfig, ProcessWeights,
+    RoleRule, ScoresConfig, ServiceLevelConfig, SmileWeights,
 };
 pub use failpoint::{failpoint, panic_point};
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};

@@ -23,9 +23,9 @@ pub struct CallFeatures {
     pub channel_layout: String,
     /// Language code used or detected.
     pub language: Option<String>,
-    /// Operator speech time, seconds (null for mono).
+    /// Operator speech time, seconds (null for mono calls that were not diarized into two speakers).
     pub operator_talk_s: Option<f64>,
-    /// Customer speech time, seconds (null for mono).
+    /// Customer speech time, seconds (null for mono calls that were not diarized into two speakers).
     pub customer_talk_s: Option<f64>,
     /// Time where nobody talks, seconds.
     pub silence_s: f64,
@@ -89,6 +89,16 @@ pub struct CallFeatures {
     pub emotion_model: Option<String>,
     /// `operator_baseline` or `population`: what the operator's voice was compared with.
     pub emotion_normalisation: Option<String>,
+    /// Diarization of a mono call: the speaker encoder that split it, e.g.
+    /// `resemblyzer_ge2e@38baf38f` (null for stereo calls and imported transcripts).
+    pub diarization: Option<String>,
+    /// Speakers the diarization found (null when it did not run).
+    pub speakers: Option<u32>,
+    /// How the operator was told from the customer on a diarized call: `words`, `voice`,
+    /// `words+voice`, `first_speaker` or `fixed` (null when there were not two speakers).
+    pub role_method: Option<String>,
+    /// Probability that the roles are right, 0.5–1 (null with `role_method`).
+    pub role_confidence: Option<f64>,
     /// ASR model file name, or null for imported transcripts.
     pub asr_model: Option<String>,
     /// Pipeline name.

@@ -223,8 +223,9 @@ pub fn redact(utterances: &mut [Utterance], cfg: &PipelineConfig) -> Option<u32>
 /// an utterance: the rule-pack tags (`greeting:здравствуйте`, …), then
 /// [`TAG_INTERRUPTION`], then `long_pause_before:<gap>`. `call_date` is the UTC date of
 /// `meta.started_at`; an empty `operator_id` is written as null. With
-/// [`ChannelLayout::Mono`], talk times and interruptions are null. `pii_redactions` is
-/// what [`redact`] returned for these utterances.
+/// [`ChannelLayout::Mono`], talk times and interruptions are null unless the call was
+/// diarized (its utterances are the operator's and the customer's, not `mixed`).
+/// `pii_redactions` is what [`redact`] returned for these utterances.
 #[allow(clippy::too_many_arguments)]
 pub fn build_rows(
     meta: &CallMeta,
@@ -254,7 +255,10 @@ pub fn build_rows(
             .unwrap_or(&no_acoustics)
     };
     let mut t = timing(&sorted, duration_s, &cfg.timing);
-    if layout == ChannelLayout::Mono {
+    // A mono call diarized into operator and customer has its speaker split; one that
+    // was not (or had no speech) has none.
+    let diarized = sorted.iter().any(|u| u.speaker != Speaker::Mixed);
+    if layout == ChannelLayout::Mono && !diarized {
         t.operator_talk_s = None;
         t.customer_talk_s = None;
         t.operator_interruptions = None;
@@ -341,6 +345,11 @@ pub fn build_rows(
         operator_f0_variability: ca.and_then(|c| c.operator_f0_variability),
         emotion_model: ca.map(|c| c.emotion_model.clone()),
         emotion_normalisation: ca.map(|c| c.emotion_normalisation.clone()),
+        // Filled in by the pipeline for diarized mono calls (`callqa-diarize`).
+        diarization: None,
+        speakers: None,
+        role_method: None,
+        role_confidence: None,
         asr_model: asr_model.map(str::to_string),
         pipeline: cfg.pipeline.name.clone(),
         pipeline_version: cfg.pipeline.version.clone(),

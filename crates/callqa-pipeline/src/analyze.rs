@@ -106,6 +106,9 @@ fn analyze_one(
         return Ok(());
     };
     let call = TranscribedCall {
+        diarized: None,
+        channel_of: Vec::new(),
+        diarization_failure: None,
         layout: t.layout(),
         duration_s: t.duration_s(),
         language: t

@@ -15,6 +15,7 @@ use crate::failure::CallFailure;
 use callqa_core::{CallFeatures, CallMeta, Channel, ChannelLayout, ErrorRow};
 use callqa_core::{SpeechSegment, Utterance, UtteranceRow};
 use callqa_dataset::Ticket;
+use callqa_diarize::Split;
 use callqa_emotion::{ChannelScores, SpeakerBaseline};
 
 /// An input the run will process: what is known of the call, and the ledger's ticket for
@@ -65,6 +66,11 @@ pub struct PreparedCall {
     pub acoustic: Option<Acoustic>,
     /// Seconds the acoustic stage took.
     pub acoustic_s: f64,
+    /// A mono call's diarization: its channels are then one per speaker.
+    pub diarized: Option<Split>,
+    /// Why diarization failed (the call goes on as one `mixed` channel, with this
+    /// warning).
+    pub diarization_failure: Option<CallFailure>,
 }
 
 /// A call with its words: from Whisper (`callqa run`) or from a transcript (`callqa
@@ -87,6 +93,13 @@ pub struct TranscribedCall {
     pub acoustic: Option<Acoustic>,
     /// Seconds the acoustic stage took.
     pub acoustic_s: f64,
+    /// A mono call's diarization (`None` for stereo calls and transcripts).
+    pub diarized: Option<Split>,
+    /// With `diarized`: the channel (speaker) each utterance came from, parallel to
+    /// `utterances`.
+    pub channel_of: Vec<usize>,
+    /// Why diarization failed (a warning: the call is written as one `mixed` channel).
+    pub diarization_failure: Option<CallFailure>,
 }
 
 /// A finished call: its rows, ready to commit, and what the run learns from it.
@@ -107,6 +120,9 @@ pub struct CallRecord {
     /// Voice statistics of the operator named by the call, to fold into their baseline
     /// once the call is committed.
     pub operator_voice: Option<(String, Vec<SpeakerBaseline>)>,
+    /// The operator's voice embedding from a diarized mono call whose roles are near
+    /// certain, to fold into their voiceprint once the call is committed.
+    pub operator_voiceprint: Option<(String, callqa_diarize::Embedding)>,
 }
 
 /// The operator id of a call, when it names one (trimmed, non-empty).

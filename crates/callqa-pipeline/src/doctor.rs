@@ -168,6 +168,19 @@ pub fn check() -> Report {
         });
     }
     items.push(vad);
+    let mut encoder = file_item(
+        "speaker encoder",
+        Asset::Model,
+        callqa_diarize::default_model(),
+    );
+    if let Some(env) = env {
+        try_load(&mut encoder, |p| {
+            callqa_diarize::Encoder::open(env, p, 1)
+                .map(drop)
+                .map_err(|e| e.to_string())
+        });
+    }
+    items.push(encoder);
 
     let shipped = paths::shipped_models_dir();
     for (what, name) in [("emotion model", "emotion"), ("arousal model", "arousal")] {

@@ -17,6 +17,9 @@ pub enum Stage {
     Decode,
     /// Voice activity detection.
     Vad,
+    /// Diarization of a mono call (a warning: the call is written as one `mixed`
+    /// channel).
+    Diarization,
     /// The acoustic stage (a warning: the call is still written).
     Acoustic,
     /// Speech recognition.
@@ -37,6 +40,7 @@ impl Stage {
             Stage::Manifest => "manifest",
             Stage::Decode => "decode",
             Stage::Vad => "vad",
+            Stage::Diarization => "diarization",
             Stage::Acoustic => "acoustic",
             Stage::Asr => "asr",
             Stage::Transcript => "transcript",

@@ -1,12 +1,15 @@
 //! The [`Preparer`]: everything a call needs before speech recognition. It fetches a
 //! remote input, hashes what it reads (for the ledger), decodes to 16 kHz channels, finds
-//! the speech on each (VAD) and runs the acoustic stage on it. It runs on its own thread,
-//! ahead of the Whisper workers.
+//! the speech on each (VAD), splits a mono call's channel into one per speaker
+//! (`callqa-diarize`) and runs the acoustic stage on the speech. It runs on its own
+//! thread, ahead of the Whisper workers.
 
 use crate::call::{operator_of, CallInput, Failed, PreparedCall, Step};
 use crate::failure::{contain, CallFailure, Stage};
-use callqa_core::{failpoint, ChannelLayout, PipelineConfig, Speaker};
+use callqa_core::SpeechSegment;
+use callqa_core::{failpoint, CallMeta, Channel, ChannelLayout, PipelineConfig, Speaker};
 use callqa_dataset::{is_remote, sha256_file, RemoteReader};
+use callqa_diarize::{Diarizer, Split, VoiceStore};
 use callqa_emotion::{Analyzer, BaselineStore};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -19,6 +22,8 @@ pub struct Preparer {
     analyzer: Option<Analyzer>,
     baselines: Arc<BaselineStore>,
     remote: Option<RemoteReader>,
+    diarizer: Option<Diarizer>,
+    voices: Arc<VoiceStore>,
 }
 
 impl Preparer {
@@ -38,6 +43,51 @@ impl Preparer {
             analyzer,
             baselines,
             remote,
+            diarizer: None,
+            voices: Arc::new(VoiceStore::new("")),
+        }
+    }
+
+    /// Diarize mono calls with `diarizer`; `voices` are the operators' voiceprints as
+    /// they were when the run started.
+    pub fn with_diarizer(mut self, diarizer: Diarizer, voices: Arc<VoiceStore>) -> Self {
+        self.diarizer = Some(diarizer);
+        self.voices = voices;
+        self
+    }
+
+    /// A mono call's `mixed` channel becomes one channel per speaker (a call with one
+    /// voice stays as it is). A failure is a warning: the call goes on mixed.
+    fn diarize(
+        &mut self,
+        meta: &CallMeta,
+        out: &mut Vec<(Channel, Vec<SpeechSegment>)>,
+    ) -> (Option<Split>, Option<CallFailure>) {
+        let Some(d) = self.diarizer.as_mut() else {
+            return (None, None);
+        };
+        let [(ch, segs)] = out.as_slice() else {
+            return (None, None);
+        };
+        if ch.speaker != Speaker::Mixed {
+            return (None, None);
+        }
+        let voiceprint = operator_of(meta).and_then(|id| self.voices.get(id));
+        let rule = self.cfg.diarization.roles;
+        match callqa_diarize::split_channel(d, ch, segs, &self.cfg.vad, voiceprint.as_ref(), rule) {
+            Ok(mut split) => {
+                if !split.channels.is_empty() {
+                    *out = std::mem::take(&mut split.channels);
+                }
+                (Some(split), None)
+            }
+            Err(e) => {
+                let m = format!("{}: {e} (the call is kept as one mixed channel)", meta.path);
+                (
+                    None,
+                    Some(CallFailure::new(Stage::Diarization, e.kind(), m)),
+                )
+            }
         }
     }
 
@@ -74,6 +124,8 @@ impl Preparer {
                 channels: p.channels,
                 acoustic: p.acoustic,
                 acoustic_s: p.acoustic_s,
+                diarized: p.diarized,
+                diarization_failure: p.diarization_failure,
             }),
             Ok(Err(failure)) => Err(fail(input, failure)),
             Err(msg) => {
@@ -123,6 +175,7 @@ impl Preparer {
             })?;
             out.push((ch, segs));
         }
+        let (diarized, diarization_failure) = self.diarize(meta, &mut out);
         let t_acoustic = Instant::now();
         let baselines = &self.baselines;
         let acoustic = self.analyzer.as_mut().map(|a| {
@@ -145,6 +198,8 @@ impl Preparer {
             channels: out,
             acoustic,
             acoustic_s: t_acoustic.elapsed().as_secs_f64(),
+            diarized,
+            diarization_failure,
         })
     }
 }
@@ -156,4 +211,6 @@ struct Audio {
     channels: Vec<(callqa_core::Channel, Vec<callqa_core::SpeechSegment>)>,
     acoustic: Option<crate::call::Acoustic>,
     acoustic_s: f64,
+    diarized: Option<Split>,
+    diarization_failure: Option<CallFailure>,
 }

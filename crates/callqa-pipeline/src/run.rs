@@ -1,5 +1,6 @@
-//! `callqa run`: recordings → decode → VAD → (Whisper on speech only ∥ emotion/arousal
-//! on speech windows) → rules, timing, smile scores → Parquet. This is the one place
+//! `callqa run`: recordings → decode → VAD → (mono: speakers) → (Whisper on speech only
+//! ∥ emotion/arousal on speech windows) → (mono: roles) → rules, timing, smile scores →
+//! Parquet. This is the one place
 //! where the stages are connected.
 //!
 //! Three stages overlap: the [`Preparer`] thread decodes each call, finds its speech and
@@ -20,6 +21,7 @@ use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
 use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Speaker, Transcript, Utterance};
 use callqa_dataset::{is_remote, Admission, CallResult, InputStat, Output, RemoteReader, Ticket};
+use callqa_diarize::{Diarizer, VoiceStore};
 use callqa_emotion::{Analyzer, BaselineStore};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,9 @@ use std::sync::{mpsc, Arc};
 
 /// Where the operators' voice baselines are kept in the output.
 pub const BASELINES: &str = "baselines/operators.json";
+/// Where the operators' voiceprints (speaker embeddings, for the roles of mono calls)
+/// are kept in the output.
+pub const VOICES: &str = "baselines/voices.json";
 
 /// Run the whole pipeline as `plan` says, telling `events` as it goes.
 pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
@@ -46,6 +51,7 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         events,
         report: RunReport::default(),
         grown: BaselineStore::default(),
+        grown_voices: VoiceStore::new(&models.voices.encoder),
         dump: plan.options.dump_transcripts.clone(),
     };
     let todo = sink.admit_all(listed, &plan, remote.as_ref())?;
@@ -55,20 +61,27 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         asr,
         analyzer,
         baselines,
+        diarizer,
+        voices,
     } = models;
+    let voices = Arc::new(voices);
     let assembler = Assembler::new(
         Arc::clone(&plan.cfg),
         plan.rules.clone(),
         analyzer.as_ref().map(|a| a.scorer().clone()),
-    );
+    )
+    .with_voices(Arc::clone(&voices));
     let baselines = Arc::new(baselines);
-    let preparer = Preparer::new(
+    let mut preparer = Preparer::new(
         Arc::clone(&plan.cfg),
         vad,
         analyzer,
         Arc::clone(&baselines),
         remote,
     );
+    if let Some(d) = diarizer {
+        preparer = preparer.with_diarizer(d, Arc::clone(&voices));
+    }
     let (tx, rx) = mpsc::sync_channel::<Step<crate::call::PreparedCall>>(2);
     let producer = spawn_preparer(preparer, todo, tx)?;
     transcribe_all(&asr, &plan.workers, rx, |step| {
@@ -79,6 +92,7 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
     sink.flush()?;
     sink.save_baselines(&plan, &baselines)?;
+    sink.save_voices(&plan, &voices)?;
     let report = sink.report;
     sink.out
         .finish()
@@ -136,6 +150,10 @@ struct Models {
     analyzer: Option<Analyzer>,
     /// The operators' voice baselines as they are when the run starts.
     baselines: BaselineStore,
+    /// The speaker encoder for mono calls (`None`: `[diarization] enabled = false`).
+    diarizer: Option<Diarizer>,
+    /// The operators' voiceprints as they are when the run starts.
+    voices: VoiceStore,
 }
 
 impl Models {
@@ -158,13 +176,54 @@ impl Models {
                 None => BaselineStore::default(),
             },
         };
+        let diarizer = if plan.cfg.diarization.enabled {
+            let base = plan
+                .pipeline_path
+                .parent()
+                .unwrap_or_else(|| Path::new("."));
+            let model = callqa_diarize::model_path(&plan.cfg.diarization, base);
+            Some(
+                Diarizer::open(env, &model, &plan.cfg.diarization).with_context(|| {
+                    format!(
+                        "pipeline {}: cannot open the speaker encoder for mono calls (turn \
+                         diarization off with `[diarization] enabled = false`)",
+                        plan.pipeline_path.display()
+                    )
+                })?,
+            )
+        } else {
+            None
+        };
+        let encoder = diarizer.as_ref().map_or("", |d| d.encoder_tag());
+        let voices = match (&diarizer, voices_path(plan)) {
+            (None, _) => VoiceStore::new(""),
+            (Some(_), Some(p)) => VoiceStore::load(&p, encoder)?,
+            (Some(_), None) => match out.dataset().get(VOICES)? {
+                Some(b) => VoiceStore::from_json(
+                    &format!("{}/{VOICES}", out.dataset().url()),
+                    &b,
+                    encoder,
+                )?,
+                None => VoiceStore::new(encoder),
+            },
+        };
         Ok(Models {
             vad,
             asr,
             analyzer,
             baselines,
+            diarizer,
+            voices,
         })
     }
+}
+
+/// The voiceprint store: beside `--baselines` when it is given, else in the output.
+fn voices_path(plan: &RunPlan) -> Option<PathBuf> {
+    plan.options
+        .baselines
+        .as_ref()
+        .map(|p| p.with_file_name("voices.json"))
 }
 
 /// Open the emotion and arousal models named by the pipeline (or the shipped ones).
@@ -229,6 +288,7 @@ pub(crate) struct Sink<'a> {
     pub(crate) events: &'a mut dyn Events,
     pub(crate) report: RunReport,
     grown: BaselineStore,
+    grown_voices: VoiceStore,
     dump: Option<PathBuf>,
 }
 
@@ -239,6 +299,7 @@ impl<'a> Sink<'a> {
             events,
             report: RunReport::default(),
             grown: BaselineStore::default(),
+            grown_voices: VoiceStore::new(""),
             dump: None,
         }
     }
@@ -371,6 +432,7 @@ impl<'a> Sink<'a> {
         }
         self.events.call_done(&record);
         let voice = record.operator_voice.take();
+        let voiceprint = record.operator_voiceprint.take();
         let result = CallResult::Written {
             call: Box::new(record.call),
             utterances: record.utterances,
@@ -383,6 +445,9 @@ impl<'a> Sink<'a> {
             for s in &stats {
                 self.grown.merge(&id, s)?;
             }
+        }
+        if let Some((id, v)) = voiceprint {
+            self.grown_voices.add(&id, &v);
         }
         Ok(())
     }
@@ -416,6 +481,27 @@ impl<'a> Sink<'a> {
             path = %at,
             operators = self.grown.operators.len(),
             "operator voice baselines updated"
+        );
+        Ok(())
+    }
+}
+
+impl Sink<'_> {
+    /// Fold this run's confident mono calls into the operators' voiceprints and store
+    /// them (like the voice baselines: read at the start, written once at the end).
+    fn save_voices(&self, plan: &RunPlan, start: &VoiceStore) -> Result<()> {
+        if self.grown_voices.operators.is_empty() {
+            return Ok(());
+        }
+        let mut store = start.clone();
+        store.merge(&self.grown_voices);
+        match voices_path(plan) {
+            Some(p) => store.save(&p)?,
+            None => self.out.dataset().put(VOICES, store.to_json())?,
+        }
+        tracing::info!(
+            operators = self.grown_voices.operators.len(),
+            "operator voiceprints updated"
         );
         Ok(())
     }

@@ -71,6 +71,8 @@ enum Msg {
 /// A call on the calling thread, waiting for its channels.
 struct Waiting {
     input: CallInput,
+    diarized: Option<callqa_diarize::Split>,
+    diarization_failure: Option<CallFailure>,
     layout: ChannelLayout,
     duration_s: f64,
     acoustic: Option<Acoustic>,
@@ -88,9 +90,9 @@ impl Waiting {
     /// for, else the one Whisper detected on the first channel that has one), or the
     /// failure of the first channel that failed.
     fn assemble(self, default_lang: Option<&str>, model: &str) -> Step<TranscribedCall> {
-        let mut utterances: Vec<Utterance> = Vec::new();
+        let mut utterances: Vec<(usize, Utterance)> = Vec::new();
         let mut detected: Option<String> = None;
-        for (r, &speaker) in self.results.into_iter().zip(&self.speakers) {
+        for (k, (r, &speaker)) in self.results.into_iter().zip(&self.speakers).enumerate() {
             let Some(r) = r else { continue };
             let t = match r {
                 Ok(t) => t,
@@ -106,14 +108,18 @@ impl Waiting {
             if detected.is_none() {
                 detected = t.language;
             }
-            utterances.extend(t.pieces.into_iter().map(|piece| Utterance {
-                speaker,
-                start_s: piece.start_s,
-                end_s: piece.end_s,
-                text: piece.text,
+            utterances.extend(t.pieces.into_iter().map(|piece| {
+                let u = Utterance {
+                    speaker,
+                    start_s: piece.start_s,
+                    end_s: piece.end_s,
+                    text: piece.text,
+                };
+                (k, u)
             }));
         }
-        utterances.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        utterances.sort_by(|a, b| a.1.start_s.total_cmp(&b.1.start_s));
+        let (channel_of, utterances) = utterances.into_iter().unzip();
         let language = call_language(&self.input.meta, default_lang).or(detected);
         Ok(TranscribedCall {
             input: self.input,
@@ -124,6 +130,9 @@ impl Waiting {
             asr_model: Some(model.to_string()),
             acoustic: self.acoustic,
             acoustic_s: self.acoustic_s,
+            diarized: self.diarized,
+            channel_of,
+            diarization_failure: self.diarization_failure,
         })
     }
 }
@@ -165,6 +174,8 @@ impl Feed {
                 channels,
                 acoustic,
                 acoustic_s,
+                diarized,
+                diarization_failure,
             } = call;
             let audio = Arc::new(CallAudio {
                 call_id: input.meta.call_id.clone(),
@@ -174,6 +185,8 @@ impl Feed {
             let speakers: Vec<Speaker> = audio.channels.iter().map(|(c, _)| c.speaker).collect();
             let waiting = Waiting {
                 input,
+                diarized,
+                diarization_failure,
                 layout,
                 duration_s,
                 acoustic,
