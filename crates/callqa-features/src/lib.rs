@@ -279,6 +279,7 @@ pub fn build_rows(
                 arousal: a.arousal,
                 f0_mean_hz: a.f0_mean_hz,
                 f0_range_hz: a.f0_range_hz,
+                emotion_confidence: a.emotion_confidence,
             }
         })
         .collect();
@@ -323,6 +324,8 @@ pub fn build_rows(
         operator_f0_variability: ca.and_then(|c| c.operator_f0_variability),
         emotion_model: ca.map(|c| c.emotion_model.clone()),
         emotion_normalisation: ca.map(|c| c.emotion_normalisation.clone()),
+        customer_emotion_normalisation: ca.and_then(|c| c.customer_emotion_normalisation.clone()),
+        emotion_confidence: ca.and_then(|c| c.emotion_confidence),
         asr_model: asr_model.map(str::to_string),
         pipeline: cfg.pipeline.name.clone(),
         pipeline_version: cfg.pipeline.version.clone(),

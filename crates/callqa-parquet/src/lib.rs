@@ -102,6 +102,8 @@ pub fn calls_schema() -> SchemaRef {
         f("operator_f0_variability", Float64, true),
         f("emotion_model", Utf8, true),
         f("emotion_normalisation", Utf8, true),
+        f("customer_emotion_normalisation", Utf8, true),
+        f("emotion_confidence", Float64, true),
         f("asr_model", Utf8, true),
         f("pipeline", Utf8, false),
         f("pipeline_version", Utf8, false),
@@ -129,6 +131,7 @@ pub fn utterances_schema() -> SchemaRef {
         Field::new("arousal", Float64, true),
         Field::new("f0_mean_hz", Float64, true),
         Field::new("f0_range_hz", Float64, true),
+        Field::new("emotion_confidence", Float64, true),
     ]))
 }
 
@@ -231,6 +234,8 @@ fn calls_batch(rows: &[&CallFeatures]) -> Result<RecordBatch, arrow::error::Arro
             f64c(&|r| r.operator_f0_variability),
             s(&|r| r.emotion_model.as_deref()),
             s(&|r| r.emotion_normalisation.as_deref()),
+            s(&|r| r.customer_emotion_normalisation.as_deref()),
+            f64c(&|r| r.emotion_confidence),
             s(&|r| r.asr_model.as_deref()),
             s(&|r| Some(&r.pipeline)),
             s(&|r| Some(&r.pipeline_version)),
@@ -305,6 +310,7 @@ fn utterances_batch(rows: &[&UtteranceRow]) -> Result<RecordBatch, arrow::error:
             f64c(&|r| r.arousal),
             f64c(&|r| r.f0_mean_hz),
             f64c(&|r| r.f0_range_hz),
+            f64c(&|r| r.emotion_confidence),
         ],
     )
 }
