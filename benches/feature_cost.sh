@@ -17,7 +17,8 @@ N="${2:-60}"
 EMODB="${CALLQA_EMODB:-$ROOT/../shared/data/emodb}"
 WORK="$ROOT/out/feature-cost"
 mkdir -p "$WORK/wav16k"
-ls "$EMODB/wav" | sort | head -n "$N" | while read -r f; do
+mapfile -t files < <(ls "$EMODB/wav" | sort)
+for f in "${files[@]:0:$N}"; do
   [ -f "$WORK/wav16k/$f" ] || sox -V1 "$EMODB/wav/$f" -D -b 16 -r 16000 "$WORK/wav16k/$f"
 done
 cargo build --release --quiet -p callqa-emotion --example feature_cost
