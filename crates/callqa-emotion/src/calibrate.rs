@@ -91,7 +91,8 @@ pub struct CalibrationConfig {
     /// An operator's batch statistics are final (and their calls released) at this many
     /// windows.
     pub freeze_windows: u64,
-    /// Most windows held across all operators (memory bound: ~0.8 KB each).
+    /// Most windows held across all operators, all channels of a held call counted, plus
+    /// one per call (memory bound: ~0.8 KB per window).
     pub max_pending_windows: usize,
     /// Windows a customer channel needs to be z-scored by itself (0: never, population).
     pub call_min_windows: u64,
@@ -140,12 +141,10 @@ pub struct BatchCalibrator<T> {
     pending_windows: usize,
 }
 
-fn operator_windows(channels: &[ChannelFeatures]) -> usize {
-    channels
-        .iter()
-        .filter(|c| c.speaker == Speaker::Operator)
-        .map(|c| c.features.len())
-        .sum()
+/// What a held call counts against `max_pending_windows`: its windows on every channel,
+/// plus one (so calls without speech are bounded too).
+fn held_size(channels: &[ChannelFeatures]) -> usize {
+    1 + channels.iter().map(|c| c.features.len()).sum::<usize>()
 }
 
 impl<T> BatchCalibrator<T> {
@@ -223,7 +222,7 @@ impl<T> BatchCalibrator<T> {
                 let _ = state.stats.push(&v);
             }
         }
-        let n = operator_windows(&call.channels);
+        let n = held_size(&call.channels);
         state.held_windows += n;
         state.held.push_back(call);
         self.pending_windows += n;
@@ -450,7 +449,10 @@ mod tests {
         let mut c = BatchCalibrator::new(cfg(), 2);
         assert!(c.push(call(Some("a"), 8, 1), None).is_empty());
         assert!(c.push(call(Some("a"), 8, 2), None).is_empty());
-        assert_eq!((c.pending_calls(), c.pending_windows()), (2, 16));
+        assert_eq!(
+            (c.pending_calls(), c.pending_windows()),
+            (2, 2 * (8 + 4 + 1))
+        );
         let out = c.push(call(Some("a"), 16, 3), None); // 32 >= 30: frozen
         assert_eq!(out.iter().map(|r| r.payload).collect::<Vec<_>>(), [1, 2, 3]);
         for r in &out {

@@ -1,13 +1,14 @@
 //! The [`Preparer`]: everything a call needs before speech recognition. It fetches a
 //! remote input, hashes what it reads (for the ledger), decodes to 16 kHz channels, finds
-//! the speech on each (VAD) and runs the acoustic stage on it. It runs on its own thread,
-//! ahead of the Whisper workers.
+//! the speech on each (VAD) and extracts the acoustic stage's window features from it
+//! (the run scores them later: batch calibration). It runs on its own thread, ahead of
+//! the Whisper workers.
 
-use crate::call::{operator_of, CallInput, Failed, PreparedCall, Step};
+use crate::call::{CallInput, Failed, PreparedCall, Step};
 use crate::failure::{contain, CallFailure, Stage};
-use callqa_core::{failpoint, ChannelLayout, PipelineConfig, Speaker};
+use callqa_core::{failpoint, ChannelLayout, PipelineConfig};
 use callqa_dataset::{is_remote, sha256_file, RemoteReader};
-use callqa_emotion::{Analyzer, BaselineStore};
+use callqa_emotion::Analyzer;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -17,26 +18,22 @@ pub struct Preparer {
     cfg: Arc<PipelineConfig>,
     vad: callqa_vad::Vad,
     analyzer: Option<Analyzer>,
-    baselines: Arc<BaselineStore>,
     remote: Option<RemoteReader>,
 }
 
 impl Preparer {
-    /// A preparer with its VAD, the acoustic models (`None`: the stage is off), the
-    /// operators' voice baselines as they were when the run started, and an S3 client
-    /// for remote inputs.
+    /// A preparer with its VAD, the acoustic feature extractor (`None`: the stage is
+    /// off) and an S3 client for remote inputs.
     pub fn new(
         cfg: Arc<PipelineConfig>,
         vad: callqa_vad::Vad,
         analyzer: Option<Analyzer>,
-        baselines: Arc<BaselineStore>,
         remote: Option<RemoteReader>,
     ) -> Self {
         Preparer {
             cfg,
             vad,
             analyzer,
-            baselines,
             remote,
         }
     }
@@ -124,16 +121,9 @@ impl Preparer {
             out.push((ch, segs));
         }
         let t_acoustic = Instant::now();
-        let baselines = &self.baselines;
         let acoustic = self.analyzer.as_mut().map(|a| {
-            // The operator's own baseline from earlier runs, when the call names the
-            // operator.
-            let own = operator_of(meta).and_then(|id| baselines.get(id, a.std_floor()));
             out.iter()
-                .map(|(ch, segs)| {
-                    let baseline = own.as_ref().filter(|_| ch.speaker == Speaker::Operator);
-                    a.analyze_channel(&ch.samples, segs, ch.speaker, baseline)
-                })
+                .map(|(ch, segs)| a.features(&ch.samples, segs, ch.speaker))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
                     CallFailure::new(Stage::Acoustic, e.kind(), format!("{}: {e}", meta.path))
@@ -154,6 +144,6 @@ struct Audio {
     layout: ChannelLayout,
     duration_s: f64,
     channels: Vec<(callqa_core::Channel, Vec<callqa_core::SpeechSegment>)>,
-    acoustic: Option<crate::call::Acoustic>,
+    acoustic: Option<crate::call::AcousticFeatures>,
     acoustic_s: f64,
 }
