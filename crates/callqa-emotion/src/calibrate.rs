@@ -307,6 +307,8 @@ pub struct Scored<T> {
     pub payload: T,
     /// Scores of each channel.
     pub channels: Result<Vec<ChannelScores>, EmotionError>,
+    /// Seconds the models took on this call.
+    pub seconds: f64,
 }
 
 /// Deferred scoring for a pipeline run: the batch calibrator, the models that score the
@@ -375,14 +377,19 @@ impl<T> DeferredScorer<T> {
     fn score(&mut self, ready: Vec<ReadyCall<T>>) -> Vec<Scored<T>> {
         ready
             .into_iter()
-            .map(|r| Scored {
-                channels: r
+            .map(|r| {
+                let t = std::time::Instant::now();
+                let channels = r
                     .channels
                     .into_iter()
                     .zip(&r.norms)
                     .map(|(ch, n)| self.analyzer.score(ch, n))
-                    .collect(),
-                payload: r.payload,
+                    .collect();
+                Scored {
+                    channels,
+                    payload: r.payload,
+                    seconds: t.elapsed().as_secs_f64(),
+                }
             })
             .collect()
     }

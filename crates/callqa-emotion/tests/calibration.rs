@@ -95,7 +95,16 @@ fn batch_calibration_beats_population_on_unseen_speakers() {
         "held until the batch ends (freeze at 200 windows)"
     );
     assert_eq!(calibrated.pending().1, 12);
+    let t = std::time::Instant::now();
     out_cal.extend(calibrated.finish());
+    let windows: usize = out_cal
+        .iter()
+        .flat_map(|s| s.channels.as_ref().map(|c| c[0].windows.len()))
+        .sum();
+    eprintln!(
+        "scoring {windows} windows (both models): {:.1} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     out_pop.extend(population.finish());
     assert_eq!((out_cal.len(), out_pop.len()), (12, 12));
 

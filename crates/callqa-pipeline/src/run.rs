@@ -382,6 +382,7 @@ impl<'a> Sink<'a> {
         assembler: &Assembler,
     ) -> Result<()> {
         let mut call = scored.payload;
+        call.acoustic_s += scored.seconds;
         let path = call.input.meta.path.clone();
         call.acoustic = Some(scored.channels.map_err(|e| {
             crate::failure::CallFailure::new(
