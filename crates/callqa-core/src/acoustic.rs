@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub struct UtteranceAcoustics {
     /// Most probable emotion label (null when no window overlaps the utterance).
     pub emotion: Option<String>,
+    /// Probability of that label (the overlap-weighted mean of the windows'), 0–1.
+    pub emotion_confidence: Option<f64>,
     /// Emotion probabilities by label, in the model's label order (empty when unscored).
     pub emotion_probs: Vec<(String, f32)>,
     /// Probability of high arousal, 0–1.
@@ -42,9 +44,15 @@ pub struct CallAcoustics {
     pub windows: u32,
     /// Which models scored the call, e.g. `emotion@38e57667+arousal@d5a50bb5`.
     pub emotion_model: String,
-    /// How the operator's features were normalised: `operator_baseline` (their own,
-    /// from earlier runs) or `population`.
+    /// How the operator's features were normalised (the only channel's, for mono):
+    /// `operator_baseline` (their own, from earlier runs), `batch_operator` (their windows
+    /// in this batch), `call` (the channel's own windows) or `population`.
     pub emotion_normalisation: String,
+    /// How the customer's features were normalised (`call` or `population`); `None`
+    /// without a customer channel.
+    pub customer_emotion_normalisation: Option<String>,
+    /// Mean probability of the top emotion over all scored windows, 0–1.
+    pub emotion_confidence: Option<f64>,
 }
 
 /// The acoustic stage's output for one call: per-call scores, and one entry per utterance

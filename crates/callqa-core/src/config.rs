@@ -251,6 +251,18 @@ pub struct AcousticConfig {
     /// After an agitated customer window, the operator's windows starting within this many
     /// seconds are the operator's response (`calm_under_pressure`, `mirroring`).
     pub response_s: f64,
+    /// Cold-start calibration: score an operator without a stored baseline against their
+    /// windows in this batch (deferred scoring), instead of the population statistics.
+    pub batch_calibration: bool,
+    /// An operator's batch statistics are final, and their held calls scored, once they
+    /// hold this many windows.
+    pub batch_freeze_windows: u64,
+    /// Most windows held for deferred scoring across all operators (memory bound, about
+    /// 1 KB each); beyond it the operator holding most is scored early.
+    pub max_pending_windows: usize,
+    /// A customer channel with at least this many windows is z-scored by its own windows
+    /// (`call`); 0 keeps every customer on the population statistics.
+    pub customer_call_min_windows: u64,
 }
 
 impl Default for AcousticConfig {
@@ -272,6 +284,10 @@ impl Default for AcousticConfig {
             high_arousal_label: "high".into(),
             high_arousal_threshold: 0.5,
             response_s: 5.0,
+            batch_calibration: true,
+            batch_freeze_windows: 200,
+            max_pending_windows: 20_000,
+            customer_call_min_windows: 0,
         }
     }
 }
@@ -308,6 +324,11 @@ impl AcousticConfig {
                 "[acoustic] response_s must be > 0, got {}",
                 self.response_s
             ));
+        }
+        if self.batch_freeze_windows == 0 || self.max_pending_windows == 0 {
+            return Err(
+                "[acoustic] batch_freeze_windows and max_pending_windows must be >= 1".into(),
+            );
         }
         if self.threads == 0 || self.ort_threads == 0 || self.batch_size == 0 {
             return Err("[acoustic] threads, ort_threads and batch_size must be >= 1".into());

@@ -87,7 +87,8 @@ pub struct CallFeatures {
     pub operator_f0_variability: Option<f64>,
     /// Emotion/arousal models that scored the call (null when the stage did not run).
     pub emotion_model: Option<String>,
-    /// `operator_baseline` or `population`: what the operator's voice was compared with.
+    /// What the operator's voice was compared with: `operator_baseline`,
+    /// `batch_operator`, `call` or `population` (docs/SCHEMA.md).
     pub emotion_normalisation: Option<String>,
     /// Diarization of a mono call: the speaker encoder that split it, e.g.
     /// `resemblyzer_ge2e@38baf38f` (null for stereo calls and imported transcripts).
@@ -99,6 +100,10 @@ pub struct CallFeatures {
     pub role_method: Option<String>,
     /// Probability that the roles are right, 0.5–1 (null with `role_method`).
     pub role_confidence: Option<f64>,
+    /// What the customer's voice was compared with: `call` or `population`.
+    pub customer_emotion_normalisation: Option<String>,
+    /// Mean probability of the top emotion over the call's scored windows, 0–1.
+    pub emotion_confidence: Option<f64>,
     /// ASR model file name, or null for imported transcripts.
     pub asr_model: Option<String>,
     /// Pipeline name.
@@ -139,6 +144,8 @@ pub struct UtteranceRow {
     pub f0_mean_hz: Option<f64>,
     /// F0 range (p90 − p10 of voiced frames), Hz.
     pub f0_range_hz: Option<f64>,
+    /// Probability of `emotion`, 0–1.
+    pub emotion_confidence: Option<f64>,
 }
 
 /// One row of `errors/`: an input that could not be processed, and why.

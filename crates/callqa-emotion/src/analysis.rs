@@ -9,15 +9,22 @@
 //! no tail goes unscored). Utterance values are overlap-weighted means of the windows that
 //! overlap the utterance.
 //!
+//! The stage is split in two so that scoring can wait for a speaker baseline:
+//! [`Analyzer::features`] extracts a channel's window features and F0 track (no model
+//! runs), [`Analyzer::score`] normalises them ([`Norm`]) and runs the models.
+//! [`Analyzer::analyze_channel`] does both at once.
+//!
 //! Normalisation: the shipped models take features z-scored against a speaker baseline.
 //! An operator with enough history from earlier runs ([`crate::BaselineStore`]) is
-//! z-scored against their own baseline. A customer is heard once, and z-scoring an angry
-//! customer against their own angry call would make them look neutral, so customers (and
-//! new operators) are z-scored against the *population* statistics stored in the model
-//! spec (training speakers, wideband and telephone). See `models/emotion.md` for what each
-//! gives in accuracy.
+//! z-scored against their own baseline; an operator without one, against their windows in
+//! this batch ([`crate::calibrate`], deferred scoring). A customer is heard once, and
+//! z-scoring an angry customer against their own angry call would make them look neutral,
+//! so customers are z-scored against the *population* statistics stored in the model spec
+//! (training speakers, wideband and telephone) unless per-call normalisation is switched
+//! on. See `models/emotion.md` for what each gives in accuracy.
 
-use crate::features::{self, Features};
+use crate::calibrate::{Norm, NormSource};
+use crate::features;
 use crate::{Classifier, EmotionError, InputKind, NormalisationKind, SpeakerBaseline};
 use callqa_core::{
     AcousticConfig, AcousticResult, CallAcoustics, Speaker, SpeechSegment, Utterance,
@@ -40,6 +47,25 @@ pub struct WindowScore {
     pub arousal: f32,
 }
 
+/// One channel's window features, not yet scored: what deferred scoring keeps of a call
+/// (about 0.8 KB per window plus 16 bytes per voiced 10 ms frame; no audio).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelFeatures {
+    /// Who speaks on the channel.
+    pub speaker: Speaker,
+    /// Window spans `(start_s, end_s)`, in time order.
+    pub spans: Vec<(f64, f64)>,
+    /// Raw (unnormalised) feature vector of each window, parallel to `spans`.
+    pub features: Vec<Vec<f32>>,
+    /// Voiced frames of the channel's speech: `(time_s, f0_hz)`, in time order.
+    pub f0: Vec<(f64, f64)>,
+    /// Mean / spread of this channel's raw window features.
+    pub stats: SpeakerBaseline,
+    /// Window probabilities of a waveform-input model (`[emotion, arousal]`), computed at
+    /// extraction because the audio is not kept; `None` for feature models.
+    pub waveform_probs: [Option<Vec<Vec<f32>>>; 2],
+}
+
 /// The acoustic stage's output for one channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelScores {
@@ -51,8 +77,8 @@ pub struct ChannelScores {
     pub f0: Vec<(f64, f64)>,
     /// Mean / spread of this channel's raw window features (to grow a speaker baseline).
     pub stats: SpeakerBaseline,
-    /// Whether the windows were z-scored by the speaker's own baseline (else population).
-    pub own_baseline: bool,
+    /// What the windows were z-scored with.
+    pub normalisation: NormSource,
 }
 
 /// Turns windows into per-utterance and per-call values. Cheap to clone; needs no model.
@@ -67,6 +93,9 @@ pub struct Scorer {
 pub struct Analyzer {
     emotion: Classifier,
     arousal: Classifier,
+    /// The specs' `population_model`s (for windows without speaker statistics), if any.
+    emotion_pop_model: Option<Classifier>,
+    arousal_pop_model: Option<Classifier>,
     emotion_population: Option<SpeakerBaseline>,
     arousal_population: Option<SpeakerBaseline>,
     high_index: usize,
@@ -161,6 +190,8 @@ impl Analyzer {
             .build()
             .map_err(|e| EmotionError::Inference(format!("cannot start worker pool: {e}")))?;
         let model_tag = format!("{}+{}", sha_tag(&emotion), sha_tag(&arousal));
+        let emotion_pop_model = emotion.population_variant(env, emotion_spec, cfg.ort_threads)?;
+        let arousal_pop_model = arousal.population_variant(env, arousal_spec, cfg.ort_threads)?;
         let norm = &emotion.spec().normalisation;
         let (min_baseline, std_floor) = (norm.min_utterances.max(1), norm.std_floor);
         Ok(Analyzer {
@@ -170,6 +201,8 @@ impl Analyzer {
             std_floor,
             emotion,
             arousal,
+            emotion_pop_model,
+            arousal_pop_model,
             high_index,
             pool,
             scorer: Scorer {
@@ -198,7 +231,8 @@ impl Analyzer {
 
     /// Score one channel: 16 kHz samples, its VAD speech segments, its speaker, and the
     /// speaker's own baseline if known (used once it holds [`Analyzer::min_baseline`]
-    /// windows; otherwise the spec's population statistics are).
+    /// windows; otherwise the spec's population statistics are). [`Analyzer::features`]
+    /// then [`Analyzer::score`].
     pub fn analyze_channel(
         &mut self,
         samples: &[f32],
@@ -206,24 +240,45 @@ impl Analyzer {
         speaker: Speaker,
         baseline: Option<&SpeakerBaseline>,
     ) -> Result<ChannelScores, EmotionError> {
-        let own = baseline.filter(|b| b.is_ready(self.min_baseline));
+        let ch = self.features(samples, segments, speaker)?;
+        let norm = match baseline.filter(|b| b.is_ready(self.min_baseline)) {
+            Some(b) => Norm {
+                source: NormSource::OperatorBaseline,
+                baseline: Some(b.clone()),
+            },
+            None => Norm::population(),
+        };
+        self.score(ch, &norm)
+    }
+
+    /// Window features and F0 track of one channel (16 kHz samples and its VAD speech
+    /// segments); no feature model runs (a waveform-input model does, it needs the audio).
+    /// Windows run in parallel on the analyzer's pool.
+    pub fn features(
+        &mut self,
+        samples: &[f32],
+        segments: &[SpeechSegment],
+        speaker: Speaker,
+    ) -> Result<ChannelFeatures, EmotionError> {
         let cfg = &self.scorer.cfg;
         let sr = f64::from(SAMPLE_RATE);
-        let spans = windows(segments, cfg);
         let clip = |a: f64, b: f64| -> &[f32] {
             let i = ((a * sr).round().max(0.0) as usize).min(samples.len());
             let j = ((b * sr).round().max(0.0) as usize).min(samples.len());
             &samples[i..j.max(i)]
         };
         let min_len = (cfg.min_window_s * sr) as usize;
-        let spans: Vec<(f64, f64)> = spans
+        let spans: Vec<(f64, f64)> = windows(segments, cfg)
             .into_iter()
             .filter(|&(a, b)| clip(a, b).len() >= min_len.max(400))
             .collect();
         let (feats, tracks) = self.pool.install(|| {
-            let feats: Result<Vec<Features>, EmotionError> = spans
+            let feats: Result<Vec<Vec<f32>>, EmotionError> = spans
                 .par_iter()
-                .map(|&(a, b)| features::extract(clip(a, b)))
+                .map(|&(a, b)| {
+                    features::extract(clip(a, b))
+                        .map(|f| f.values.iter().map(|&v| v as f32).collect())
+                })
                 .collect();
             let tracks: Vec<Vec<(f64, f64)>> = segments
                 .par_iter()
@@ -239,25 +294,61 @@ impl Analyzer {
         let feats = feats?;
         let mut stats = SpeakerBaseline::new(features::N_FEATURES, self.std_floor);
         for f in &feats {
-            stats.push(&f.values)?;
+            stats.push(&f.iter().map(|&v| f64::from(v)).collect::<Vec<_>>())?;
         }
-        let emotion = predict(
-            &mut self.emotion,
-            own.or(self.emotion_population.as_ref()),
-            &feats,
-            &spans,
-            clip,
-            cfg.batch_size,
-        )?;
-        let arousal = predict(
-            &mut self.arousal,
-            own.or(self.arousal_population.as_ref()),
-            &feats,
-            &spans,
-            clip,
-            cfg.batch_size,
-        )?;
-        let windows = spans
+        let mut f0: Vec<(f64, f64)> = tracks.into_iter().flatten().collect();
+        f0.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let waveform = |m: &mut Classifier| -> Result<_, EmotionError> {
+            if m.spec().input_kind != InputKind::Waveform {
+                return Ok(None);
+            }
+            let p: Result<Vec<_>, _> = spans
+                .iter()
+                .map(|&(a, b)| m.predict_waveform(clip(a, b)))
+                .collect();
+            p.map(Some)
+        };
+        let waveform_probs = [waveform(&mut self.emotion)?, waveform(&mut self.arousal)?];
+        Ok(ChannelFeatures {
+            speaker,
+            spans,
+            features: feats,
+            f0,
+            stats,
+            waveform_probs,
+        })
+    }
+
+    /// Run both models on a channel's windows, z-scored as `norm` says (its baseline, or
+    /// each model's population statistics).
+    pub fn score(
+        &mut self,
+        mut ch: ChannelFeatures,
+        norm: &Norm,
+    ) -> Result<ChannelScores, EmotionError> {
+        let batch = self.scorer.cfg.batch_size;
+        let [we, wa] = std::mem::take(&mut ch.waveform_probs);
+        let own = norm.baseline.as_ref();
+        let emotion = match we {
+            Some(p) => p,
+            None => predict(
+                pick(own, &mut self.emotion, &mut self.emotion_pop_model),
+                own.or(self.emotion_population.as_ref()),
+                &ch.features,
+                batch,
+            )?,
+        };
+        let arousal = match wa {
+            Some(p) => p,
+            None => predict(
+                pick(own, &mut self.arousal, &mut self.arousal_pop_model),
+                own.or(self.arousal_population.as_ref()),
+                &ch.features,
+                batch,
+            )?,
+        };
+        let windows = ch
+            .spans
             .iter()
             .zip(emotion)
             .zip(arousal)
@@ -268,38 +359,41 @@ impl Analyzer {
                 arousal: arousal.get(self.high_index).copied().unwrap_or(0.0),
             })
             .collect();
-        let mut f0: Vec<(f64, f64)> = tracks.into_iter().flatten().collect();
-        f0.sort_by(|a, b| a.0.total_cmp(&b.0));
         Ok(ChannelScores {
-            speaker,
+            speaker: ch.speaker,
             windows,
-            f0,
-            stats,
-            own_baseline: own.is_some(),
+            f0: ch.f0,
+            stats: ch.stats,
+            normalisation: norm.source,
         })
     }
 }
 
-/// Class probabilities of every window, in batches.
-fn predict<'a>(
+/// The population model when there are no speaker statistics and the spec has one.
+fn pick<'a>(
+    own: Option<&SpeakerBaseline>,
+    main: &'a mut Classifier,
+    pop: &'a mut Option<Classifier>,
+) -> &'a mut Classifier {
+    match (own, pop) {
+        (None, Some(p)) => p,
+        _ => main,
+    }
+}
+
+/// Class probabilities of every window (raw features, z-scored by `baseline` when the
+/// spec asks for it), in batches.
+fn predict(
     model: &mut Classifier,
-    population: Option<&SpeakerBaseline>,
-    feats: &[Features],
-    spans: &[(f64, f64)],
-    clip: impl Fn(f64, f64) -> &'a [f32],
+    baseline: Option<&SpeakerBaseline>,
+    feats: &[Vec<f32>],
     batch_size: usize,
 ) -> Result<Vec<Vec<f32>>, EmotionError> {
-    if model.spec().input_kind == InputKind::Waveform {
-        return spans
-            .iter()
-            .map(|&(a, b)| model.predict_waveform(clip(a, b)))
-            .collect();
-    }
     let inputs: Vec<Vec<f32>> = feats
         .iter()
-        .map(|f| match population {
-            Some(b) => b.normalise(&f.values),
-            None => Ok(f.values.iter().map(|&v| v as f32).collect()),
+        .map(|f| match baseline {
+            Some(b) => b.normalise(&f.iter().map(|&v| f64::from(v)).collect::<Vec<_>>()),
+            None => Ok(f.clone()),
         })
         .collect::<Result<_, _>>()?;
     let mut out = Vec::with_capacity(inputs.len());
@@ -403,8 +497,10 @@ impl Scorer {
             };
         }
         let probs: Vec<f32> = probs.iter().map(|p| (p / weight) as f32).collect();
+        let top = argmax(&probs);
         UtteranceAcoustics {
-            emotion: argmax(&probs).map(|i| self.labels[i].clone()),
+            emotion: top.map(|i| self.labels[i].clone()),
+            emotion_confidence: top.map(|i| f64::from(probs[i])),
             emotion_probs: self.labels.iter().cloned().zip(probs).collect(),
             arousal: Some(arousal / weight),
             f0_mean_hz: f0.map(|f| f.0),
@@ -491,12 +587,23 @@ impl Scorer {
                 .flatten(),
             windows: channels.iter().map(|c| c.windows.len() as u32).sum(),
             emotion_model: self.model_tag.clone(),
-            emotion_normalisation: if channels.iter().any(|c| c.own_baseline) {
-                "operator_baseline"
-            } else {
-                "population"
-            }
-            .to_string(),
+            emotion_normalisation: channels
+                .iter()
+                .find(|c| c.speaker == Speaker::Operator)
+                .or(channels.first())
+                .map_or(NormSource::Population, |c| c.normalisation)
+                .as_str()
+                .to_string(),
+            customer_emotion_normalisation: channels
+                .iter()
+                .find(|c| c.speaker == Speaker::Customer)
+                .map(|c| c.normalisation.as_str().to_string()),
+            emotion_confidence: mean(
+                channels
+                    .iter()
+                    .flat_map(|c| &c.windows)
+                    .filter_map(|w| argmax(&w.emotion).map(|i| f64::from(w.emotion[i]))),
+            ),
         }
     }
 }
@@ -561,14 +668,14 @@ mod tests {
             windows: vec![w(0.0, 3.0, &ANGRY, 0.9), w(8.0, 11.0, &ANGRY, 0.8)],
             f0: vec![],
             stats: SpeakerBaseline::new(2, 1e-6),
-            own_baseline: false,
+            normalisation: NormSource::Population,
         };
         let op = ChannelScores {
             speaker: Speaker::Operator,
             windows: vec![w(3.5, 6.5, &CALM, 0.2), w(11.5, 14.5, &CALM, 0.6)],
             f0: (0..100).map(|i| (4.0 + i as f64 * 0.01, 200.0)).collect(),
             stats: SpeakerBaseline::new(2, 1e-6),
-            own_baseline: false,
+            normalisation: NormSource::Population,
         };
         let r = scorer().score(
             &[op, cu],
@@ -613,7 +720,7 @@ mod tests {
             windows: vec![w(0.0, 3.0, &ANGRY, 0.9)],
             f0: vec![],
             stats: SpeakerBaseline::new(2, 1e-6),
-            own_baseline: false,
+            normalisation: NormSource::Population,
         };
         let c = scorer().score(&[mixed], &[]).call;
         assert_eq!(c.customer_anger_share, None);

@@ -1,8 +1,14 @@
-//! Feature set `callqa-emo-v1`: 130 functionals over frame-level features of one utterance.
+//! Feature set `callqa-emo-v2`: 181 functionals over frame-level features of one utterance.
 //!
-//! This is the Rust twin of `scripts/train_emotion.py::extract`; every constant and every
+//! This is the Rust twin of `scripts/emo_features.py::extract`; every constant and every
 //! step below mirrors it, and `tests/parity.rs` checks the two against each other on EmoDB
 //! files. Change one, change both, and bump [`FEATURE_SET`].
+//!
+//! The first 130 values are those of `callqa-emo-v1` (spectral envelope, energy, F0
+//! statistics); the other 51 are the eGeMAPS-style voice-quality, spectral-balance,
+//! loudness, F0-slope and timing descriptors of [`crate::voice`] (jitter, shimmer, HNR,
+//! formants F1–F3 and bandwidths, H1–H2, H1–A3, alpha ratio, Hammarberg index, spectral
+//! slopes 0–500 / 500–1500 Hz, loudness, voiced / unvoiced segment lengths and rates).
 //!
 //! * 16 kHz input, 25 ms frames (400 samples), 10 ms hop (160); a frame is taken only when
 //!   it fits entirely in the signal.
@@ -15,35 +21,39 @@
 //!   where YIN finds a period.
 //! * Functionals over active (resp. voiced) frames: mean, population std and linear-
 //!   interpolated percentiles (numpy's default), in the order of [`feature_names`].
+//! * YIN also gives each voiced frame's HNR: the normalised autocorrelation at the chosen
+//!   period, `r = 1 − d(τ) / (Σx[j]² + Σx[j+τ]²)`, as `10·log10(r / (1 − r))`.
 
-use crate::EmotionError;
+use crate::{voice, EmotionError};
 use realfft::RealFftPlanner;
 
 /// Version tag of this feature definition; a model spec names the set it was trained on.
-pub const FEATURE_SET: &str = "callqa-emo-v1";
+pub const FEATURE_SET: &str = "callqa-emo-v2";
 /// Sample rate the features are defined at.
 pub const SAMPLE_RATE: u32 = 16_000;
 /// Number of values in a feature vector.
-pub const N_FEATURES: usize = 130;
+pub const N_FEATURES: usize = N_V1 + crate::voice::N_VOICE;
+/// Values shared with `callqa-emo-v1` (the vector's first part).
+const N_V1: usize = 130;
 
-const SR: f64 = SAMPLE_RATE as f64;
-const FRAME: usize = 400;
-const HOP: usize = 160;
-const NFFT: usize = 512;
-const NBINS: usize = NFFT / 2 + 1;
+pub(crate) const SR: f64 = SAMPLE_RATE as f64;
+pub(crate) const FRAME: usize = 400;
+pub(crate) const HOP: usize = 160;
+pub(crate) const NFFT: usize = 512;
+pub(crate) const NBINS: usize = NFFT / 2 + 1;
 const PREEMPH: f64 = 0.97;
 const N_MELS: usize = 24;
 const MEL_LO_HZ: f64 = 100.0;
 const MEL_HI_HZ: f64 = 3800.0;
 const N_MFCC: usize = 12;
 const ACTIVE_DB: f64 = 35.0;
-const EPS: f64 = 1e-10;
+pub(crate) const EPS: f64 = 1e-10;
 const F0_WIN: usize = 640;
 const TAU_MIN: usize = 32; // 500 Hz
 const TAU_MAX: usize = 266; // 60 Hz
 const F0_INT: usize = F0_WIN - TAU_MAX;
 const YIN_THRESHOLD: f64 = 0.2;
-const ST_REF_HZ: f64 = 27.5;
+pub(crate) const ST_REF_HZ: f64 = 27.5;
 
 /// Pitch-based intonation measures of one utterance, from the voiced frames' F0 track.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,6 +106,7 @@ pub fn feature_names() -> Vec<String> {
     }
     n.push("voiced_ratio".into());
     n.push("f0_st_mean_abs_delta".into());
+    n.extend(crate::voice::names());
     n
 }
 
@@ -132,17 +143,17 @@ fn mel_filterbank() -> Vec<[f64; NBINS]> {
         .collect()
 }
 
-fn mean(v: &[f64]) -> f64 {
+pub(crate) fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
-fn std(v: &[f64]) -> f64 {
+pub(crate) fn std(v: &[f64]) -> f64 {
     let m = mean(v);
     (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / v.len() as f64).sqrt()
 }
 
 /// numpy's default (linear) percentile of a non-empty slice, `q` in 0..=100.
-fn percentile(v: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile(v: &[f64], q: f64) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
     let pos = q / 100.0 * (s.len() - 1) as f64;
@@ -170,17 +181,27 @@ fn delta(v: &[f64]) -> Vec<f64> {
 /// with `d'(τ) < 0.2` is followed down to its local minimum and refined by a parabola
 /// through its neighbours.
 pub fn yin_f0(x: &[f64], n_frames: usize) -> Vec<f64> {
+    yin(x, n_frames).0
+}
+
+/// [`yin_f0`] and the HNR in dB of each frame with an F0 (0.0 elsewhere): from the
+/// normalised autocorrelation at the integer period τ that YIN settled on,
+/// `q = d(τ) / (Σ x[j]² + Σ x[j+τ]²)` clipped to [0.001, 0.999], `10·log10((1 − q) / q)`.
+pub(crate) fn yin(x: &[f64], n_frames: usize) -> (Vec<f64>, Vec<f64>) {
     let mut xp = Vec::with_capacity(x.len() + F0_WIN);
     xp.extend_from_slice(x);
     xp.resize(x.len() + F0_WIN, 0.0);
     let mut f0 = vec![0.0; n_frames];
+    let mut hnr = vec![0.0; n_frames];
     let mut cmnd = [1.0f64; TAU_MAX + 1];
-    for (t, f0_t) in f0.iter_mut().enumerate() {
+    let mut diff = [0.0f64; TAU_MAX + 1];
+    for t in 0..n_frames {
         let start = t * HOP;
         let base = &xp[start..start + F0_INT];
         let mut cum = 0.0;
         for tau in 1..=TAU_MAX {
             let d = squared_difference(base, &xp[start + tau..start + tau + F0_INT]);
+            diff[tau] = d;
             cum += d;
             cmnd[tau] = if cum > 0.0 { d * tau as f64 / cum } else { 1.0 };
         }
@@ -199,9 +220,14 @@ pub fn yin_f0(x: &[f64], n_frames: usize) -> Vec<f64> {
                 refined = tau as f64 + shift.clamp(-1.0, 1.0);
             }
         }
-        *f0_t = SR / refined;
+        f0[t] = SR / refined;
+        let energy = |s: &[f64]| s.iter().map(|v| v * v).sum::<f64>();
+        let e = energy(base) + energy(&xp[start + tau..start + tau + F0_INT]);
+        let q = if e > 0.0 { diff[tau] / e } else { 1.0 };
+        let q = q.clamp(1.0 - crate::voice::HNR_R_MAX, 1.0 - crate::voice::HNR_R_MIN);
+        hnr[t] = 10.0 * ((1.0 - q) / q).log10();
     }
-    f0
+    (f0, hnr)
 }
 
 /// `Σ (a[j] − b[j])²` over the shorter of the two slices.
@@ -280,32 +306,26 @@ pub fn f0_summary(hz: &[f64]) -> Option<(f64, f64, f64)> {
     ))
 }
 
-/// Compute the `callqa-emo-v1` features of one utterance: 16 kHz mono samples in [-1, 1].
-///
-/// Errors on fewer than 400 samples (one 25 ms frame) and on non-finite samples.
-pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
-    if samples.len() < FRAME {
-        return Err(EmotionError::TooShort {
-            samples: samples.len(),
-            min: FRAME,
-        });
-    }
-    if samples.iter().any(|s| !s.is_finite()) {
-        return Err(EmotionError::BadInput("non-finite sample".into()));
-    }
-    let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
-    let n = x.len();
-    let n_frames = 1 + (n - FRAME) / HOP;
-    let mut y = Vec::with_capacity(n);
-    y.push(x[0]);
-    for i in 1..n {
-        y.push(x[i] - PREEMPH * x[i - 1]);
-    }
-    let window: Vec<f64> = (0..FRAME)
+/// Frame-level spectral features of one utterance (see the module docs).
+struct Spectral {
+    logmel: Vec<[f64; N_MELS]>,
+    mfcc: Vec<[f64; N_MFCC]>,
+    centroid: Vec<f64>,
+    alpha: Vec<f64>,
+    balance: Vec<voice::Balance>,
+    voiced_frames: Vec<voice::VoicedFrame>,
+}
+
+/// Hamming window of `FRAME` samples (symmetric).
+fn hamming() -> Vec<f64> {
+    (0..FRAME)
         .map(|i| 0.54 - 0.46 * (2.0 * std::f64::consts::PI * i as f64 / (FRAME - 1) as f64).cos())
-        .collect();
-    let fb = mel_filterbank();
-    let dct: Vec<[f64; N_MELS]> = (1..=N_MFCC)
+        .collect()
+}
+
+/// DCT-II rows (orthonormal) giving MFCC c1..c12 from the log-mels.
+fn dct_rows() -> Vec<[f64; N_MELS]> {
+    (1..=N_MFCC)
         .map(|i| {
             let mut row = [0.0; N_MELS];
             for (m, r) in row.iter_mut().enumerate() {
@@ -314,37 +334,64 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
             }
             row
         })
-        .collect();
+        .collect()
+}
 
+/// One pass over the frames: the pre-emphasised spectrum (log-mels, MFCCs, centroid,
+/// alpha ratio), the raw spectrum (loudness, spectral balance) and, on voiced frames, the
+/// voice-quality descriptors.
+fn spectral(
+    x: &[f64],
+    n_frames: usize,
+    f0: &[f64],
+    hnr: &[f64],
+    voiced: &[bool],
+) -> Result<Spectral, EmotionError> {
+    let n = x.len();
+    let mut y = Vec::with_capacity(n);
+    y.push(x[0]);
+    for i in 1..n {
+        y.push(x[i] - PREEMPH * x[i - 1]);
+    }
+    let window = hamming();
+    let fb = mel_filterbank();
+    let dct = dct_rows();
     let mut planner = RealFftPlanner::<f64>::new();
     let fft = planner.plan_fft_forward(NFFT);
+    let tables = voice::VoiceTables::new(&mut planner);
     let mut buf = fft.make_input_vec();
     let mut spec = fft.make_output_vec();
     let mut scratch = fft.make_scratch_vec();
-
-    let energy_db = frame_energy_db(&x, n_frames);
-    let mut logmel = vec![[0.0f64; N_MELS]; n_frames];
-    let mut mfcc = vec![[0.0f64; N_MFCC]; n_frames];
-    let mut centroid = Vec::with_capacity(n_frames);
-    let mut alpha = Vec::with_capacity(n_frames);
+    let fft_err = |e: realfft::FftError| EmotionError::BadInput(format!("FFT: {e}"));
+    let mut out = Spectral {
+        logmel: vec![[0.0f64; N_MELS]; n_frames],
+        mfcc: vec![[0.0f64; N_MFCC]; n_frames],
+        centroid: Vec::with_capacity(n_frames),
+        alpha: Vec::with_capacity(n_frames),
+        balance: Vec::with_capacity(n_frames),
+        voiced_frames: Vec::new(),
+    };
     let mut power = [0.0f64; NBINS];
+    let mut raw_power = [0.0f64; NBINS];
+    let mut pre = [0.0f64; FRAME];
     for t in 0..n_frames {
         let s = t * HOP;
-        buf.fill(0.0);
-        for (i, b) in buf.iter_mut().take(FRAME).enumerate() {
-            *b = y[s + i] * window[i];
+        for (i, p) in pre.iter_mut().enumerate() {
+            *p = y[s + i] * window[i];
         }
+        buf.fill(0.0);
+        buf[..FRAME].copy_from_slice(&pre);
         fft.process_with_scratch(&mut buf, &mut spec, &mut scratch)
-            .map_err(|e| EmotionError::BadInput(format!("FFT: {e}")))?;
+            .map_err(fft_err)?;
         for (p, c) in power.iter_mut().zip(&spec) {
             *p = c.re * c.re + c.im * c.im;
         }
         for (m, w) in fb.iter().enumerate() {
             let e: f64 = power.iter().zip(w).map(|(p, w)| p * w).sum();
-            logmel[t][m] = (e + EPS).ln();
+            out.logmel[t][m] = (e + EPS).ln();
         }
         for (i, row) in dct.iter().enumerate() {
-            mfcc[t][i] = logmel[t].iter().zip(row).map(|(l, d)| l * d).sum();
+            out.mfcc[t][i] = out.logmel[t].iter().zip(row).map(|(l, d)| l * d).sum();
         }
         let (mut num, mut den, mut hi, mut lo) = (0.0, 0.0, 0.0, 0.0);
         for (k, &p) in power.iter().enumerate() {
@@ -360,29 +407,85 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
                 lo += p;
             }
         }
-        centroid.push(num / (den + EPS) / 1000.0);
-        alpha.push(10.0 * ((hi + EPS) / (lo + EPS)).log10());
-    }
+        out.centroid.push(num / (den + EPS) / 1000.0);
+        out.alpha.push(10.0 * ((hi + EPS) / (lo + EPS)).log10());
 
-    let d_energy = delta(&energy_db);
-    let d_mfcc: Vec<Vec<f64>> = (0..N_MFCC)
-        .map(|i| delta(&mfcc.iter().map(|r| r[i]).collect::<Vec<_>>()))
-        .collect();
+        buf.fill(0.0);
+        for (i, b) in buf.iter_mut().take(FRAME).enumerate() {
+            *b = x[s + i] * window[i];
+        }
+        fft.process_with_scratch(&mut buf, &mut spec, &mut scratch)
+            .map_err(fft_err)?;
+        for (p, c) in raw_power.iter_mut().zip(&spec) {
+            *p = c.re * c.re + c.im * c.im;
+        }
+        out.balance.push(tables.balance(&raw_power, &fb));
+        if voiced[t] {
+            out.voiced_frames
+                .push(tables.voiced(&pre, &raw_power, f0[t], hnr[t]));
+        }
+    }
+    Ok(out)
+}
+
+/// Compute the `callqa-emo-v2` features of one utterance: 16 kHz mono samples in [-1, 1].
+///
+/// Errors on fewer than 400 samples (one 25 ms frame) and on non-finite samples.
+pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
+    if samples.len() < FRAME {
+        return Err(EmotionError::TooShort {
+            samples: samples.len(),
+            min: FRAME,
+        });
+    }
+    if samples.iter().any(|s| !s.is_finite()) {
+        return Err(EmotionError::BadInput("non-finite sample".into()));
+    }
+    let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
+    let n_frames = 1 + (x.len() - FRAME) / HOP;
+    let energy_db = frame_energy_db(&x, n_frames);
     let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let active: Vec<bool> = energy_db.iter().map(|&e| e > max_db - ACTIVE_DB).collect();
-    let f0 = yin_f0(&x, n_frames);
+    let (f0, hnr) = yin(&x, n_frames);
     let voiced: Vec<bool> = active
         .iter()
         .zip(&f0)
         .map(|(&a, &f)| a && f > 0.0)
         .collect();
+    let sp = spectral(&x, n_frames, &f0, &hnr, &voiced)?;
+    let (mut out, pitch) = v1_functionals(&sp, &energy_db, &f0, &active, &voiced);
+    out.extend(voice::functionals(&voice::Frames {
+        x: &x,
+        f0: &f0,
+        active: &active,
+        voiced: &voiced,
+        balance: &sp.balance,
+        voiced_frames: &sp.voiced_frames,
+    }));
+    debug_assert_eq!(out.len(), N_FEATURES);
+    Ok(Features { values: out, pitch })
+}
+
+/// The 130 `callqa-emo-v1` functionals and the pitch summary.
+fn v1_functionals(
+    sp: &Spectral,
+    energy_db: &[f64],
+    f0: &[f64],
+    active: &[bool],
+    voiced: &[bool],
+) -> (Vec<f64>, Pitch) {
+    let n_frames = f0.len();
+    let d_energy = delta(energy_db);
+    let d_mfcc: Vec<Vec<f64>> = (0..N_MFCC)
+        .map(|i| delta(&sp.mfcc.iter().map(|r| r[i]).collect::<Vec<_>>()))
+        .collect();
     let pick = |v: &mut dyn Iterator<Item = f64>| -> Vec<f64> {
-        v.zip(&active).filter(|(_, &a)| a).map(|(x, _)| x).collect()
+        v.zip(active).filter(|(_, &a)| a).map(|(x, _)| x).collect()
     };
 
     let mut out = Vec::with_capacity(N_FEATURES);
     for i in 0..N_MFCC {
-        let v = pick(&mut mfcc.iter().map(|r| r[i]));
+        let v = pick(&mut sp.mfcc.iter().map(|r| r[i]));
         out.extend([
             mean(&v),
             std(&v),
@@ -398,7 +501,7 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
         percentile(&v, 50.0),
         percentile(&v, 90.0),
     ]);
-    for arr in [&centroid, &alpha] {
+    for arr in [&sp.centroid, &sp.alpha] {
         let v = pick(&mut arr.iter().copied());
         out.extend([
             mean(&v),
@@ -408,7 +511,7 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
         ]);
     }
     for m in 0..N_MELS {
-        let v = pick(&mut logmel.iter().map(|r| r[m]));
+        let v = pick(&mut sp.logmel.iter().map(|r| r[m]));
         out.extend([mean(&v), std(&v)]);
     }
     for d in &d_mfcc {
@@ -419,7 +522,7 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
     let st_of = |hz: f64| 12.0 * (hz / ST_REF_HZ).log2();
     let hz: Vec<f64> = f0
         .iter()
-        .zip(&voiced)
+        .zip(voiced)
         .filter(|(_, &v)| v)
         .map(|(&f, _)| f)
         .collect();
@@ -454,8 +557,8 @@ pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
             voiced_ratio: vr,
         }
     };
-    debug_assert_eq!(out.len(), N_FEATURES);
-    Ok(Features { values: out, pitch })
+    debug_assert_eq!(out.len(), N_V1);
+    (out, pitch)
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! angry or flat voice reads the same on paper as a friendly one. This crate scores each
 //! utterance's voice with small ONNX classifiers and measures its intonation:
 //!
-//! * [`features::extract`] turns 16 kHz samples into the 130 functionals of feature set
-//!   `callqa-emo-v1` (log-mels, MFCCs, energy, spectral shape, F0, deltas) and a [`Pitch`]
+//! * [`features::extract`] turns 16 kHz samples into the 181 functionals of feature set
+//!   `callqa-emo-v2` (log-mels, MFCCs, energy, spectral shape, F0, deltas, and the
+//!   eGeMAPS voice-quality, loudness and timing descriptors: jitter, shimmer, HNR,
+//!   formants, spectral balance, F0 slopes, segment lengths) and a [`Pitch`]
 //!   summary (F0 mean, range, variability). The same definition lives in
 //!   `scripts/train_emotion.py`, which trains the shipped models, and a parity test keeps
 //!   the two identical, so a model sees at inference what it saw in training.
@@ -28,12 +30,18 @@
 
 pub mod analysis;
 mod baseline;
+pub mod calibrate;
 pub mod features;
 mod model;
 pub mod store;
+mod voice;
 
-pub use analysis::{Analyzer, ChannelScores, Scorer, WindowScore};
+pub use analysis::{Analyzer, ChannelFeatures, ChannelScores, Scorer, WindowScore};
 pub use baseline::SpeakerBaseline;
+pub use calibrate::{
+    BatchCalibrator, CalibrationConfig, DeferredScorer, Norm, NormSource, PendingCall, ReadyCall,
+    Scored,
+};
 pub use features::{
     extract, f0_summary, pitch_track, Features, Pitch, FEATURE_SET, N_FEATURES, SAMPLE_RATE,
 };

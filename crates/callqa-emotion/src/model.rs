@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// `float32 [N, n_features]` feature vectors of the spec's `feature_set`
-    /// (only `callqa-emo-v1` exists), normalised as the spec says.
+    /// (this build computes `callqa-emo-v2`), normalised as the spec says.
     Functionals,
     /// `float32 [1, samples]` raw 16 kHz mono waveform of one utterance (e.g. an exported
     /// wav2vec2-style SER model); no normalisation is applied.
@@ -111,6 +111,13 @@ pub struct ModelSpec {
     /// first 8 hex digits go into the `emotion_model` column).
     #[serde(default)]
     pub sha256: Option<String>,
+    /// A second ONNX file (same input and output) for speakers normalised by the
+    /// population statistics, relative to the spec's folder; `None`: `model` serves both.
+    #[serde(default)]
+    pub population_model: Option<PathBuf>,
+    /// SHA-256 of `population_model`.
+    #[serde(default)]
+    pub population_model_sha256: Option<String>,
 }
 
 impl ModelSpec {
@@ -122,9 +129,12 @@ impl ModelSpec {
         };
         let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
         let mut spec: ModelSpec = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+        let dir = path.parent().unwrap_or_else(|| Path::new("."));
         if spec.model.is_relative() {
-            let dir = path.parent().unwrap_or_else(|| Path::new("."));
             spec.model = dir.join(&spec.model);
+        }
+        if let Some(p) = spec.population_model.as_mut().filter(|p| p.is_relative()) {
+            *p = dir.join(&*p);
         }
         spec.validate().map_err(err)?;
         Ok(spec)
@@ -198,6 +208,33 @@ impl Classifier {
         intra_threads: usize,
     ) -> Result<Self, EmotionError> {
         let spec = ModelSpec::load(spec_path)?;
+        Self::from_spec(env, spec, spec_path, intra_threads)
+    }
+
+    /// The spec's `population_model` as a classifier of its own (same spec otherwise), or
+    /// `None` when the spec has none.
+    pub fn population_variant(
+        &self,
+        env: &Environment,
+        spec_path: &Path,
+        intra_threads: usize,
+    ) -> Result<Option<Self>, EmotionError> {
+        let Some(path) = &self.spec.population_model else {
+            return Ok(None);
+        };
+        let mut spec = self.spec.clone();
+        spec.model = path.clone();
+        spec.sha256 = spec.population_model_sha256.clone();
+        spec.population_model = None;
+        Self::from_spec(env, spec, spec_path, intra_threads).map(Some)
+    }
+
+    fn from_spec(
+        env: &Environment,
+        spec: ModelSpec,
+        spec_path: &Path,
+        intra_threads: usize,
+    ) -> Result<Self, EmotionError> {
         let session = callqa_onnx::session(env, &spec.model, intra_threads)?;
         let err = |message: String| EmotionError::Spec {
             path: spec_path.display().to_string(),

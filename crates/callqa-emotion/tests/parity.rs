@@ -1,4 +1,4 @@
-//! Parity: Rust `callqa-emo-v1` features vs the training script's (numpy) features on the
+//! Parity: Rust `callqa-emo-v2` features vs the training script's (numpy) features on the
 //! same 16 kHz samples (EmoDB files resampled by sox exactly as the script does).
 //!
 //! Tolerance: every value within 1e-6 · max(1, |python|). Both sides compute in f64 with

@@ -297,6 +297,7 @@ pub fn build_rows(
                 arousal: a.arousal,
                 f0_mean_hz: a.f0_mean_hz,
                 f0_range_hz: a.f0_range_hz,
+                emotion_confidence: a.emotion_confidence,
             }
         })
         .collect();
@@ -350,6 +351,8 @@ pub fn build_rows(
         speakers: None,
         role_method: None,
         role_confidence: None,
+        customer_emotion_normalisation: ca.and_then(|c| c.customer_emotion_normalisation.clone()),
+        emotion_confidence: ca.and_then(|c| c.emotion_confidence),
         asr_model: asr_model.map(str::to_string),
         pipeline: cfg.pipeline.name.clone(),
         pipeline_version: cfg.pipeline.version.clone(),

@@ -114,6 +114,8 @@ pub fn calls_schema() -> SchemaRef {
         f("speakers", Int32, true),
         f("role_method", Utf8, true),
         f("role_confidence", Float64, true),
+        f("customer_emotion_normalisation", Utf8, true),
+        f("emotion_confidence", Float64, true),
         f("asr_model", Utf8, true),
         f("pipeline", Utf8, false),
         f("pipeline_version", Utf8, false),
@@ -141,6 +143,7 @@ pub fn utterances_schema() -> SchemaRef {
         Field::new("arousal", Float64, true),
         Field::new("f0_mean_hz", Float64, true),
         Field::new("f0_range_hz", Float64, true),
+        Field::new("emotion_confidence", Float64, true),
     ]))
 }
 
@@ -251,6 +254,8 @@ fn calls_batch(rows: &[&CallFeatures]) -> Result<RecordBatch, arrow::error::Arro
             i32c(&|r| r.speakers),
             s(&|r| r.role_method.as_deref()),
             f64c(&|r| r.role_confidence),
+            s(&|r| r.customer_emotion_normalisation.as_deref()),
+            f64c(&|r| r.emotion_confidence),
             s(&|r| r.asr_model.as_deref()),
             s(&|r| Some(&r.pipeline)),
             s(&|r| Some(&r.pipeline_version)),
@@ -342,6 +347,7 @@ fn utterances_batch(rows: &[&UtteranceRow]) -> Result<RecordBatch, arrow::error:
             f64c(&|r| r.arousal),
             f64c(&|r| r.f0_mean_hz),
             f64c(&|r| r.f0_range_hz),
+            f64c(&|r| r.emotion_confidence),
         ],
     )
 }

@@ -54,6 +54,8 @@ fn call(id: &str, day: u32) -> CallFeatures {
         speakers: None,
         role_method: None,
         role_confidence: None,
+        customer_emotion_normalisation: Some("call".into()),
+        emotion_confidence: Some(0.61),
         asr_model: Some("ggml-base.bin".into()),
         pipeline: "ru-contact-center".into(),
         pipeline_version: "1".into(),
@@ -83,6 +85,7 @@ fn duckdb_reads_partitioned_tables() {
         arousal: Some(0.4),
         f0_mean_hz: Some(180.0),
         f0_range_hz: None,
+        emotion_confidence: Some(0.55),
     }])
     .unwrap();
     sink.write_errors(&[

@@ -117,6 +117,7 @@ fn analyze_one(
             .or_else(|| Some(default_language.to_string())),
         utterances: t.to_utterances(),
         asr_model: None,
+        acoustic_features: None,
         acoustic: None,
         acoustic_s: 0.0,
         input: CallInput { meta, ticket },

@@ -3,8 +3,10 @@
 //! ```text
 //! CallInput ──Preparer──▶ PreparedCall ──Whisper workers──▶ TranscribedCall ──Assembler──▶ CallRecord
 //!  (meta + ledger ticket)   (16 kHz channels,                 (utterances,                   (rows, warnings,
-//!                            speech segments,                   language)                     voice statistics)
-//!                            acoustic scores)
+//!                            speech segments,                   language,                     voice statistics)
+//!                            acoustic features)                 acoustic features
+//!                                                               → scores, by the run's
+//!                                                               DeferredScorer)
 //! ```
 //!
 //! Every stage either hands the next value on or fails with [`Failed`], which keeps the
@@ -16,7 +18,7 @@ use callqa_core::{CallFeatures, CallMeta, Channel, ChannelLayout, ErrorRow};
 use callqa_core::{SpeechSegment, Utterance, UtteranceRow};
 use callqa_dataset::Ticket;
 use callqa_diarize::Split;
-use callqa_emotion::{ChannelScores, SpeakerBaseline};
+use callqa_emotion::{ChannelFeatures, ChannelScores, SpeakerBaseline};
 
 /// An input the run will process: what is known of the call, and the ledger's ticket for
 /// committing its result.
@@ -51,6 +53,11 @@ pub type Step<T> = Result<T, Box<Failed>>;
 /// (the call is still written, with null acoustic columns).
 pub type Acoustic = Result<Vec<ChannelScores>, CallFailure>;
 
+/// The acoustic stage's first half: per-channel window features, not yet scored (the
+/// run scores them once the operator's voice statistics are known: batch calibration,
+/// `callqa_emotion::DeferredScorer`), or the failure.
+pub type AcousticFeatures = Result<Vec<ChannelFeatures>, CallFailure>;
+
 /// A call after decoding, VAD and the acoustic stage, waiting for speech recognition.
 #[derive(Debug)]
 pub struct PreparedCall {
@@ -63,7 +70,7 @@ pub struct PreparedCall {
     /// Each channel at 16 kHz with its speech segments.
     pub channels: Vec<(Channel, Vec<SpeechSegment>)>,
     /// `None` when the acoustic stage is off.
-    pub acoustic: Option<Acoustic>,
+    pub acoustic: Option<AcousticFeatures>,
     /// Seconds the acoustic stage took.
     pub acoustic_s: f64,
     /// A mono call's diarization: its channels are then one per speaker.
@@ -89,7 +96,10 @@ pub struct TranscribedCall {
     pub utterances: Vec<Utterance>,
     /// The Whisper model that transcribed it (`None` for a transcript).
     pub asr_model: Option<String>,
-    /// The acoustic stage's outcome (`None` when it did not run).
+    /// The acoustic features, until the run scores them (`None` when the stage did not
+    /// run or they were scored).
+    pub acoustic_features: Option<AcousticFeatures>,
+    /// The acoustic stage's outcome (`None` when it did not run or is not done).
     pub acoustic: Option<Acoustic>,
     /// Seconds the acoustic stage took.
     pub acoustic_s: f64,

@@ -1,8 +1,9 @@
 //! The [`Preparer`]: everything a call needs before speech recognition. It fetches a
 //! remote input, hashes what it reads (for the ledger), decodes to 16 kHz channels, finds
 //! the speech on each (VAD), splits a mono call's channel into one per speaker
-//! (`callqa-diarize`) and runs the acoustic stage on the speech. It runs on its own
-//! thread, ahead of the Whisper workers.
+//! (`callqa-diarize`) and extracts the acoustic stage's window features from the speech
+//! (the run scores them later: batch calibration). It runs on its own thread, ahead of
+//! the Whisper workers.
 
 use crate::call::{operator_of, CallInput, Failed, PreparedCall, Step};
 use crate::failure::{contain, CallFailure, Stage};
@@ -10,7 +11,7 @@ use callqa_core::SpeechSegment;
 use callqa_core::{failpoint, CallMeta, Channel, ChannelLayout, PipelineConfig, Speaker};
 use callqa_dataset::{is_remote, sha256_file, RemoteReader};
 use callqa_diarize::{Diarizer, Split, VoiceStore};
-use callqa_emotion::{Analyzer, BaselineStore};
+use callqa_emotion::Analyzer;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,28 +21,24 @@ pub struct Preparer {
     cfg: Arc<PipelineConfig>,
     vad: callqa_vad::Vad,
     analyzer: Option<Analyzer>,
-    baselines: Arc<BaselineStore>,
     remote: Option<RemoteReader>,
     diarizer: Option<Diarizer>,
     voices: Arc<VoiceStore>,
 }
 
 impl Preparer {
-    /// A preparer with its VAD, the acoustic models (`None`: the stage is off), the
-    /// operators' voice baselines as they were when the run started, and an S3 client
-    /// for remote inputs.
+    /// A preparer with its VAD, the acoustic feature extractor (`None`: the stage is
+    /// off) and an S3 client for remote inputs.
     pub fn new(
         cfg: Arc<PipelineConfig>,
         vad: callqa_vad::Vad,
         analyzer: Option<Analyzer>,
-        baselines: Arc<BaselineStore>,
         remote: Option<RemoteReader>,
     ) -> Self {
         Preparer {
             cfg,
             vad,
             analyzer,
-            baselines,
             remote,
             diarizer: None,
             voices: Arc::new(VoiceStore::new("")),
@@ -177,16 +174,9 @@ impl Preparer {
         }
         let (diarized, diarization_failure) = self.diarize(meta, &mut out);
         let t_acoustic = Instant::now();
-        let baselines = &self.baselines;
         let acoustic = self.analyzer.as_mut().map(|a| {
-            // The operator's own baseline from earlier runs, when the call names the
-            // operator.
-            let own = operator_of(meta).and_then(|id| baselines.get(id, a.std_floor()));
             out.iter()
-                .map(|(ch, segs)| {
-                    let baseline = own.as_ref().filter(|_| ch.speaker == Speaker::Operator);
-                    a.analyze_channel(&ch.samples, segs, ch.speaker, baseline)
-                })
+                .map(|(ch, segs)| a.features(&ch.samples, segs, ch.speaker))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| {
                     CallFailure::new(Stage::Acoustic, e.kind(), format!("{}: {e}", meta.path))
@@ -209,7 +199,7 @@ struct Audio {
     layout: ChannelLayout,
     duration_s: f64,
     channels: Vec<(callqa_core::Channel, Vec<callqa_core::SpeechSegment>)>,
-    acoustic: Option<crate::call::Acoustic>,
+    acoustic: Option<crate::call::AcousticFeatures>,
     acoustic_s: f64,
     diarized: Option<Split>,
     diarization_failure: Option<CallFailure>,

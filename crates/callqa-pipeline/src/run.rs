@@ -4,11 +4,18 @@
 //! where the stages are connected.
 //!
 //! Three stages overlap: the [`Preparer`] thread decodes each call, finds its speech and
-//! runs the acoustic classifiers on it; the Whisper workers ([`transcribe_all`]) each
+//! extracts the acoustic window features; the Whisper workers ([`transcribe_all`]) each
 //! transcribe one channel at a time with their own decoding state; the calling thread
-//! alone runs the [`Assembler`] and commits each call through [`Output`]. Bounded queues
-//! between them keep memory flat however many calls the input holds: at most workers + 3
-//! calls' audio (one being prepared, two queued, one per worker).
+//! alone scores the acoustic windows ([`DeferredScorer`]), runs the [`Assembler`] and
+//! commits each call through [`Output`]. Bounded queues between them keep memory flat
+//! however many calls the input holds: at most workers + 3 calls' audio (one being
+//! prepared, two queued, one per worker).
+//!
+//! Batch calibration: a call whose operator has no stored voice baseline waits in the
+//! [`DeferredScorer`] (its window features and transcript, no audio) until the batch has
+//! shown enough of that operator's voice, or ends; `[acoustic] max_pending_windows`
+//! bounds what waits. A call is committed when it is scored, so a run killed before
+//! that leaves it unprocessed, and the next run takes it up again.
 
 use crate::assemble::Assembler;
 use crate::call::{CallInput, CallRecord, Step, TranscribedCall};
@@ -22,7 +29,7 @@ use callqa_asr::AsrEngine;
 use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Speaker, Transcript, Utterance};
 use callqa_dataset::{is_remote, Admission, CallResult, InputStat, Output, RemoteReader, Ticket};
 use callqa_diarize::{Diarizer, VoiceStore};
-use callqa_emotion::{Analyzer, BaselineStore};
+use callqa_emotion::{Analyzer, BaselineStore, DeferredScorer, Scored};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
@@ -60,6 +67,7 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         vad,
         asr,
         analyzer,
+        scoring,
         baselines,
         diarizer,
         voices,
@@ -71,25 +79,40 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         analyzer.as_ref().map(|a| a.scorer().clone()),
     )
     .with_voices(Arc::clone(&voices));
-    let baselines = Arc::new(baselines);
-    let mut preparer = Preparer::new(
-        Arc::clone(&plan.cfg),
-        vad,
-        analyzer,
-        Arc::clone(&baselines),
-        remote,
-    );
+    let mut deferred =
+        scoring.map(|a| DeferredScorer::new(a, &plan.cfg.acoustic, baselines.clone()));
+    let mut preparer = Preparer::new(Arc::clone(&plan.cfg), vad, analyzer, remote);
     if let Some(d) = diarizer {
         preparer = preparer.with_diarizer(d, Arc::clone(&voices));
     }
     let (tx, rx) = mpsc::sync_channel::<Step<crate::call::PreparedCall>>(2);
     let producer = spawn_preparer(preparer, todo, tx)?;
     transcribe_all(&asr, &plan.workers, rx, |step| {
-        sink.finish_call(step, &assembler)
+        match (step, deferred.as_mut()) {
+            (Ok(mut call), Some(d)) => match call.acoustic_features.take() {
+                Some(Ok(features)) => {
+                    let operator = crate::call::operator_of(&call.input.meta).map(str::to_string);
+                    for scored in d.push(operator.as_deref(), features, call) {
+                        sink.finish_scored(scored, &assembler)?;
+                    }
+                    Ok(())
+                }
+                Some(Err(failure)) => {
+                    call.acoustic = Some(Err(failure));
+                    sink.finish_call(Ok(call), &assembler)
+                }
+                None => sink.finish_call(Ok(call), &assembler),
+            },
+            (step, _) => sink.finish_call(step, &assembler),
+        }
     })?;
     producer
         .join()
         .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
+    // The end of the batch: the calls still waiting for their operator's statistics.
+    for scored in deferred.as_mut().map(|d| d.finish()).unwrap_or_default() {
+        sink.finish_scored(scored, &assembler)?;
+    }
     sink.flush()?;
     sink.save_baselines(&plan, &baselines)?;
     sink.save_voices(&plan, &voices)?;
@@ -147,7 +170,10 @@ fn list_inputs(plan: &RunPlan) -> Result<(Inputs, Option<RemoteReader>)> {
 struct Models {
     vad: callqa_vad::Vad,
     asr: AsrEngine,
+    /// Extracts the acoustic features (the preparation thread).
     analyzer: Option<Analyzer>,
+    /// Scores them (the calling thread: batch calibration).
+    scoring: Option<Analyzer>,
     /// The operators' voice baselines as they are when the run starts.
     baselines: BaselineStore,
     /// The speaker encoder for mono calls (`None`: `[diarization] enabled = false`).
@@ -161,10 +187,13 @@ impl Models {
         let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
         let vad = callqa_vad::Vad::open(env, &plan.vad_model)?;
         let asr = AsrEngine::load(&plan.model, &plan.cfg.asr)?;
-        let analyzer = if plan.acoustic {
-            Some(open_acoustic(env, &plan.cfg, &plan.pipeline_path)?)
+        let (analyzer, scoring) = if plan.acoustic {
+            (
+                Some(open_acoustic(env, &plan.cfg, &plan.pipeline_path)?),
+                Some(open_acoustic(env, &plan.cfg, &plan.pipeline_path)?),
+            )
         } else {
-            None
+            (None, None)
         };
         let baselines = match (&analyzer, &plan.options.baselines) {
             (None, _) => BaselineStore::default(),
@@ -211,6 +240,7 @@ impl Models {
             vad,
             asr,
             analyzer,
+            scoring,
             baselines,
             diarizer,
             voices,
@@ -402,6 +432,26 @@ impl<'a> Sink<'a> {
             }
             Err(failed) => self.commit_failure(*failed),
         }
+    }
+
+    /// A call back from the [`DeferredScorer`]: its acoustic scores (or why scoring
+    /// failed: a warning row, the call is still written), then as [`Sink::finish_call`].
+    fn finish_scored(
+        &mut self,
+        scored: Scored<TranscribedCall>,
+        assembler: &Assembler,
+    ) -> Result<()> {
+        let mut call = scored.payload;
+        call.acoustic_s += scored.seconds;
+        let path = call.input.meta.path.clone();
+        call.acoustic = Some(scored.channels.map_err(|e| {
+            crate::failure::CallFailure::new(
+                crate::failure::Stage::Acoustic,
+                e.kind(),
+                format!("{path}: {e}"),
+            )
+        }));
+        self.finish_call(Ok(call), assembler)
     }
 
     pub(crate) fn commit_failure(&mut self, failed: crate::call::Failed) -> Result<()> {

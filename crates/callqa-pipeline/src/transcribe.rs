@@ -8,7 +8,7 @@
 //! 2 workers took 66.7 s instead of 60.9 s). The calling thread alone joins the channels
 //! of a call back into a [`TranscribedCall`], in the order calls finish.
 
-use crate::call::{Acoustic, CallInput, Failed, PreparedCall, Step, TranscribedCall};
+use crate::call::{AcousticFeatures, CallInput, Failed, PreparedCall, Step, TranscribedCall};
 use crate::failure::{contain, CallFailure, Stage};
 use callqa_asr::{AsrEngine, AsrError, AsrSession, ChannelTranscript};
 use callqa_core::Utterance;
@@ -75,7 +75,7 @@ struct Waiting {
     diarization_failure: Option<CallFailure>,
     layout: ChannelLayout,
     duration_s: f64,
-    acoustic: Option<Acoustic>,
+    acoustic: Option<AcousticFeatures>,
     acoustic_s: f64,
     speakers: Vec<Speaker>,
     results: Vec<Option<ChannelResult>>,
@@ -128,7 +128,8 @@ impl Waiting {
             language,
             utterances,
             asr_model: Some(model.to_string()),
-            acoustic: self.acoustic,
+            acoustic_features: self.acoustic,
+            acoustic: None,
             acoustic_s: self.acoustic_s,
             diarized: self.diarized,
             channel_of,
