@@ -1179,7 +1179,12 @@ fn transcript_corpus(d: &Path) -> Vec<Case> {
     add(
         "t_blank_call_id.json",
         utt("  ", ok_u).into_bytes(),
-        err_path("transcript: blank call_id", "t_blank_call_id.json", st, bad),
+        err_path(
+            "transcript: blank call_id",
+            "t_blank_call_id.json",
+            st,
+            &["bad_call_id"],
+        ),
     );
     add(
         "t_bad_date.json",

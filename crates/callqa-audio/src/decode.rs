@@ -1,7 +1,8 @@
 //! Container/codec decoding with symphonia, and the checks that turn bad input into a
 //! clear [`AudioError`].
 
-use crate::{resample::resample_named, AudioError, DecodedAudio};
+use crate::resample::Stream;
+use crate::{AudioError, DecodeOptions, DecodedAudio};
 use callqa_core::SAMPLE_RATE;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
@@ -41,22 +42,7 @@ const MAX_TRAILING_CHUNKS: usize = 16;
 /// Decoder delay of an MPEG layer III decoder, frames.
 const MP3_DECODER_DELAY: usize = 529;
 
-/// Limits of one decode.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    /// Refuse audio longer than this, seconds.
-    pub max_duration_s: f64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_duration_s: crate::MAX_DURATION_S,
-        }
-    }
-}
-
-pub(crate) fn decode_path(path: &Path, limits: Limits) -> Result<DecodedAudio, AudioError> {
+pub(crate) fn decode_path(path: &Path, limits: DecodeOptions) -> Result<DecodedAudio, AudioError> {
     let name = path.display().to_string();
     let io_err = |source: io::Error| AudioError::Io {
         file: name.clone(),
@@ -76,12 +62,12 @@ pub(crate) fn decode_path(path: &Path, limits: Limits) -> Result<DecodedAudio, A
         .map_err(io_err)?;
     let whole = head.len() < PRECHECK_BYTES;
     let total_len = meta.len();
-    let mut wav = precheck(&head, whole, &name)?;
+    let mut wav = precheck(&head, whole, &name, &limits)?;
     if let Some(w) = wav.as_mut().filter(|w| w.fmt.is_none()) {
         w.fmt = trailing_fmt(&mut file, w, total_len).map_err(io_err)?;
     }
     let wav = wav
-        .map(|w| validate_layout(w, &name))
+        .map(|w| validate_layout(w, &name, &limits))
         .transpose()?
         .flatten();
     file.seek(SeekFrom::Start(0)).map_err(io_err)?;
@@ -127,14 +113,18 @@ fn trailing_fmt<R: Read + Seek>(
 
 /// Check a layout's `fmt ` chunk; `None` (let symphonia decide and report) when there is
 /// none or its block align is 0.
-fn validate_layout(mut w: WavLayout, name: &str) -> Result<Option<WavLayout>, AudioError> {
+fn validate_layout(
+    mut w: WavLayout,
+    name: &str,
+    limits: &DecodeOptions,
+) -> Result<Option<WavLayout>, AudioError> {
     let Some(fmt) = w.fmt.as_deref() else {
         return Ok(None);
     };
     if fmt.len() < 8 + 16 {
         return Ok(None);
     }
-    w.block_align = check_fmt(&fmt[8..], name)?;
+    w.block_align = check_fmt(&fmt[8..], name, limits)?;
     Ok((w.block_align > 0).then_some(w))
 }
 
@@ -235,12 +225,13 @@ pub(crate) fn decode_memory(
     bytes: Vec<u8>,
     hint_ext: Option<&str>,
     name: &str,
-    limits: Limits,
+    limits: DecodeOptions,
 ) -> Result<DecodedAudio, AudioError> {
     let mut wav = precheck(
         &bytes[..bytes.len().min(PRECHECK_BYTES)],
         bytes.len() <= PRECHECK_BYTES,
         name,
+        &limits,
     )?;
     let total_len = bytes.len() as u64;
     let mut cursor = io::Cursor::new(bytes);
@@ -248,7 +239,10 @@ pub(crate) fn decode_memory(
         // Reading a Cursor in memory cannot fail; a short read means no fmt chunk.
         w.fmt = trailing_fmt(&mut cursor, w, total_len).unwrap_or(None);
     }
-    let wav = wav.map(|w| validate_layout(w, name)).transpose()?.flatten();
+    let wav = wav
+        .map(|w| validate_layout(w, name, &limits))
+        .transpose()?
+        .flatten();
     cursor.set_position(0);
     let source: Box<dyn MediaSource> = match &wav {
         Some(w) => Box::new(Canonical::new(cursor, w, total_len)),
@@ -261,7 +255,12 @@ pub(crate) fn decode_memory(
 /// header 0 channels, an absurd sample rate or no samples. `whole` says `head` is the
 /// entire file. For a RIFF/WAVE file it returns where the data is and the `fmt ` / `fact`
 /// chunks seen before it.
-fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, AudioError> {
+fn precheck(
+    head: &[u8],
+    whole: bool,
+    name: &str,
+    limits: &DecodeOptions,
+) -> Result<Option<WavLayout>, AudioError> {
     if head.is_empty() {
         return Err(AudioError::Empty {
             file: name.to_string(),
@@ -290,7 +289,7 @@ fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, A
         };
         if tag == b"fmt " && body + 16 <= head.len() {
             saw_fmt = true;
-            check_fmt(&head[body..], name)?;
+            check_fmt(&head[body..], name, limits)?;
             if fmt.is_none() && len >= 16 {
                 fmt = whole_chunk();
             }
@@ -338,7 +337,7 @@ fn precheck(head: &[u8], whole: bool, name: &str) -> Result<Option<WavLayout>, A
 
 /// Check the body of a `fmt ` chunk (at least 16 bytes): channels, sample rate and block
 /// align. Returns the block align.
-fn check_fmt(body: &[u8], name: &str) -> Result<u64, AudioError> {
+fn check_fmt(body: &[u8], name: &str, limits: &DecodeOptions) -> Result<u64, AudioError> {
     let u16_at = |i: usize| u16::from_le_bytes([body[i], body[i + 1]]);
     let format_tag = u16_at(0);
     let channels = u16_at(2);
@@ -371,7 +370,39 @@ fn check_fmt(body: &[u8], name: &str) -> Result<u64, AudioError> {
             rate,
         });
     }
+    check_channel_count(usize::from(channels), name, limits)?;
     Ok(block_align)
+}
+
+/// Refuse more than two channels unless [`DecodeOptions::pick_channels`] names two of
+/// them; checked from the header, before anything is decoded.
+fn check_channel_count(
+    channels: usize,
+    name: &str,
+    limits: &DecodeOptions,
+) -> Result<(), AudioError> {
+    if channels <= 2 {
+        return Ok(());
+    }
+    match limits.pick_channels {
+        None => Err(AudioError::BadChannels {
+            file: name.to_string(),
+            channels,
+            detail: "expected 1 (mixed) or 2 (one party per channel); for a multichannel \
+                     recording name the two parties' channels in the pipeline file \
+                     ([input] pick_channels = [i, j])"
+                .into(),
+        }),
+        Some(p) if p.iter().any(|&c| c >= channels) => Err(AudioError::BadChannels {
+            file: name.to_string(),
+            channels,
+            detail: format!(
+                "[input] pick_channels = [{}, {}] names a channel the file does not have",
+                p[0], p[1]
+            ),
+        }),
+        Some(_) => Ok(()),
+    }
 }
 
 fn codec_name(codec: CodecType) -> String {
@@ -408,14 +439,24 @@ fn open_error(e: SymError, name: &str) -> AudioError {
     }
 }
 
-fn decode_source(
+/// The audio track of a probed container and what its header declares.
+struct Track {
+    format: Box<dyn symphonia::core::formats::FormatReader>,
+    track_id: u32,
+    params: symphonia::core::codecs::CodecParameters,
+    codec: String,
+}
+
+/// Probe the container and check what its header declares (sample rate, channels,
+/// duration) before a single packet is decoded.
+fn open_track(
     source: Box<dyn MediaSource>,
     hint_ext: Option<&str>,
     name: &str,
-    limits: Limits,
-    wav: Option<WavLayout>,
+    limits: &DecodeOptions,
+    wav: Option<&WavLayout>,
     total_len: u64,
-) -> Result<DecodedAudio, AudioError> {
+) -> Result<Track, AudioError> {
     let file = || name.to_string();
     let mut hint = Hint::new();
     if let Some(ext) = hint_ext {
@@ -430,7 +471,7 @@ fn decode_source(
     let probed = symphonia::default::get_probe()
         .format(&hint, mss, &format_opts, &MetadataOptions::default())
         .map_err(|e| open_error(e, name))?;
-    let mut format = probed.format;
+    let format = probed.format;
     let track = format
         .tracks()
         .iter()
@@ -447,6 +488,28 @@ fn decode_source(
         if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&rate) {
             return Err(AudioError::BadSampleRate { file: file(), rate });
         }
+        // The declared length; for a WAV, no more than the file's bytes can hold (a
+        // lying data length is `truncated`, found after decoding what is there).
+        let on_disk = wav
+            .filter(|w| w.block_align > 0 && is_pcm(&codec))
+            .map(|w| {
+                total_len
+                    .saturating_sub(w.data_offset)
+                    .min(u64::from(w.data_len))
+                    / w.block_align
+            });
+        let declared = match (params.n_frames, on_disk) {
+            (Some(n), Some(d)) => Some(n.min(d)),
+            (n, d) => n.or(d),
+        };
+        if let Some(n) = declared {
+            if n as f64 > limits.max_duration_s * f64::from(rate) {
+                return Err(AudioError::TooLong {
+                    file: file(),
+                    max_s: limits.max_duration_s,
+                });
+            }
+        }
     }
     if let Some(ch) = params.channels {
         if ch.count() == 0 {
@@ -456,10 +519,121 @@ fn decode_source(
                 detail: "the header declares no channels".into(),
             });
         }
+        check_channel_count(ch.count(), name, limits)?;
+    }
+    Ok(Track {
+        format,
+        track_id,
+        params,
+        codec,
+    })
+}
+
+/// The decoded channels being resampled to 16 kHz as packets arrive.
+struct Sink {
+    /// Source channels kept (all of a mono or stereo file, the picked two of more).
+    keep: Vec<usize>,
+    streams: Vec<Stream>,
+    /// Channel count of the file.
+    n_ch: usize,
+    rate: u32,
+    /// Frames still to drop at the start (the MP3 decoder delay).
+    skip: usize,
+    /// Frames decoded (before `skip`).
+    frames: u64,
+    /// Frames fed to the resamplers.
+    fed: u64,
+    max_frames: u64,
+    scratch: Vec<f32>,
+}
+
+impl Sink {
+    fn new(
+        n_ch: usize,
+        rate: u32,
+        name: &str,
+        limits: &DecodeOptions,
+        skip: usize,
+    ) -> Result<Self, AudioError> {
+        if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&rate) {
+            return Err(AudioError::BadSampleRate {
+                file: name.to_string(),
+                rate,
+            });
+        }
+        check_channel_count(n_ch, name, limits)?;
+        let keep: Vec<usize> = match limits.pick_channels {
+            Some(p) if n_ch > 2 => p.to_vec(),
+            _ => (0..n_ch).collect(),
+        };
+        let streams = keep
+            .iter()
+            .map(|_| Stream::new(rate, name))
+            .collect::<Result<_, _>>()?;
+        Ok(Sink {
+            keep,
+            streams,
+            n_ch,
+            rate,
+            skip,
+            frames: 0,
+            fed: 0,
+            max_frames: (limits.max_duration_s * f64::from(rate)) as u64,
+            scratch: Vec::new(),
+        })
     }
 
+    /// Feed `n` interleaved frames of `n_ch` channels.
+    fn push(&mut self, interleaved: &[f32], n: usize) -> Result<(), AudioError> {
+        self.frames += n as u64;
+        let from = self.skip.min(n);
+        self.skip -= from;
+        if from == n {
+            return Ok(());
+        }
+        for (k, &c) in self.keep.iter().enumerate() {
+            self.scratch.clear();
+            self.scratch.extend(
+                interleaved[from * self.n_ch..n * self.n_ch]
+                    .iter()
+                    .skip(c)
+                    .step_by(self.n_ch)
+                    // Float WAVs may hold NaN or values past full scale.
+                    .map(|s| {
+                        if s.is_finite() {
+                            s.clamp(-1.0, 1.0)
+                        } else {
+                            0.0
+                        }
+                    }),
+            );
+            self.streams[k].push(&self.scratch)?;
+        }
+        self.fed += (n - from) as u64;
+        Ok(())
+    }
+}
+
+/// What the packet loop met besides audio.
+#[derive(Default)]
+struct LoopStats {
+    skipped: usize,
+    first_skip: Option<String>,
+    /// The stream ended early on an I/O error (e.g. EOF inside the data).
+    ended_early: bool,
+}
+
+/// Decode every packet of the track into a [`Sink`]; `None` when no packet had audio.
+fn decode_packets(
+    t: &mut Track,
+    name: &str,
+    limits: &DecodeOptions,
+    stats: &mut LoopStats,
+) -> Result<Option<Sink>, AudioError> {
+    let file = || name.to_string();
+    let codec = t.codec.clone();
     let mut decoder = symphonia::default::get_codecs()
-        .make(&params, &DecoderOptions::default())
+        .make(&t.params, &DecoderOptions::default())
         .map_err(|e| match e {
             SymError::Unsupported(what) => AudioError::UnsupportedFormat {
                 file: file(),
@@ -470,28 +644,31 @@ fn decode_source(
                 detail: format!("cannot set up the {codec} decoder: {other}"),
             },
         })?;
-
-    let mut planar: Vec<Vec<f32>> = Vec::new();
-    let mut rate: Option<u32> = None;
-    let mut max_frames: u64 = u64::MAX;
-    let mut frames: u64 = 0;
+    // MP3 without a LAME/Xing tag: symphonia trims nothing, so drop the standard decoder
+    // delay (528 + 1 frames, as ffmpeg does) to keep timestamps in place. The encoder's
+    // own delay is unknown without the tag and stays (576 frames for LAME).
+    let skip = if codec == "mp3" && t.params.delay.is_none() {
+        MP3_DECODER_DELAY
+    } else {
+        0
+    };
+    let mut sink: Option<Sink> = None;
     let mut sample_buf: Option<SampleBuffer<f32>> = None;
-    let mut skipped = 0usize;
     let mut consecutive_errors = 0usize;
-    let mut first_skip: Option<String> = None;
-    // Set when the stream ended early on an I/O error (e.g. EOF inside the data).
-    let mut ended_early = false;
-
+    let corrupt = |e: SymError| AudioError::Corrupt {
+        file: file(),
+        detail: e.to_string(),
+    };
     loop {
         if consecutive_errors >= MAX_CONSECUTIVE_ERRORS {
             tracing::warn!(
                 file = name,
                 "giving up after {consecutive_errors} consecutive errors"
             );
-            ended_early = true;
+            stats.ended_early = true;
             break;
         }
-        let packet = match format.next_packet() {
+        let packet = match t.format.next_packet() {
             Ok(p) => p,
             Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => break,
             Err(SymError::IoError(source)) => {
@@ -508,31 +685,26 @@ fn decode_source(
                 break;
             }
             Err(SymError::DecodeError(what)) => {
-                skipped += 1;
+                stats.skipped += 1;
                 consecutive_errors += 1;
-                first_skip.get_or_insert_with(|| what.to_string());
+                stats.first_skip.get_or_insert_with(|| what.to_string());
                 continue;
             }
-            Err(e) => {
-                return Err(AudioError::Corrupt {
-                    file: file(),
-                    detail: e.to_string(),
-                })
-            }
+            Err(e) => return Err(corrupt(e)),
         };
-        if packet.track_id() != track_id {
+        if packet.track_id() != t.track_id {
             continue;
         }
         let decoded = match decoder.decode(&packet) {
             Ok(d) => d,
             Err(SymError::DecodeError(what)) => {
-                skipped += 1;
+                stats.skipped += 1;
                 consecutive_errors += 1;
-                first_skip.get_or_insert_with(|| what.to_string());
+                stats.first_skip.get_or_insert_with(|| what.to_string());
                 continue;
             }
             Err(SymError::IoError(e)) if e.kind() == io::ErrorKind::UnexpectedEof => {
-                ended_early = true;
+                stats.ended_early = true;
                 break;
             }
             Err(SymError::IoError(source)) => {
@@ -541,12 +713,7 @@ fn decode_source(
                     source,
                 })
             }
-            Err(e) => {
-                return Err(AudioError::Corrupt {
-                    file: file(),
-                    detail: e.to_string(),
-                })
-            }
+            Err(e) => return Err(corrupt(e)),
         };
         consecutive_errors = 0;
         let spec = *decoded.spec();
@@ -558,35 +725,24 @@ fn decode_source(
                 detail: "the stream has no channels".into(),
             });
         }
-        match rate {
-            None => {
-                if !(crate::MIN_SAMPLE_RATE..=crate::MAX_SAMPLE_RATE).contains(&spec.rate) {
-                    return Err(AudioError::BadSampleRate {
-                        file: file(),
-                        rate: spec.rate,
-                    });
-                }
-                rate = Some(spec.rate);
-                max_frames = (limits.max_duration_s * f64::from(spec.rate)) as u64;
-                planar = vec![Vec::new(); n_ch];
-            }
-            Some(r) if r != spec.rate || planar.len() != n_ch => {
+        let s = match sink.as_mut() {
+            None => sink.insert(Sink::new(n_ch, spec.rate, name, limits, skip)?),
+            Some(s) if s.rate != spec.rate || s.n_ch != n_ch => {
                 return Err(AudioError::Corrupt {
                     file: file(),
                     detail: format!(
-                        "the stream changes from {} ch {r} Hz to {n_ch} ch {} Hz mid-file",
-                        planar.len(),
-                        spec.rate
+                        "the stream changes from {} ch {} Hz to {n_ch} ch {} Hz mid-file",
+                        s.n_ch, s.rate, spec.rate
                     ),
                 });
             }
-            Some(_) => {}
-        }
+            Some(s) => s,
+        };
         let n = decoded.frames();
         if n == 0 {
             continue;
         }
-        if frames + n as u64 > max_frames {
+        if s.frames + n as u64 > s.max_frames {
             return Err(AudioError::TooLong {
                 file: file(),
                 max_s: limits.max_duration_s,
@@ -600,19 +756,31 @@ fn decode_source(
         }
         let buf = sample_buf.as_mut().expect("sample buffer was just set");
         buf.copy_interleaved_ref(decoded);
-        for (i, s) in buf.samples().iter().enumerate() {
-            // Float WAVs may hold NaN or values past full scale.
-            let v = if s.is_finite() {
-                s.clamp(-1.0, 1.0)
-            } else {
-                0.0
-            };
-            planar[i % n_ch].push(v);
-        }
-        frames += n as u64;
+        s.push(buf.samples(), n)?;
     }
+    Ok(sink)
+}
 
-    let Some(rate) = rate else {
+fn decode_source(
+    source: Box<dyn MediaSource>,
+    hint_ext: Option<&str>,
+    name: &str,
+    limits: DecodeOptions,
+    wav: Option<WavLayout>,
+    total_len: u64,
+) -> Result<DecodedAudio, AudioError> {
+    let file = || name.to_string();
+    let mut track = open_track(source, hint_ext, name, &limits, wav.as_ref(), total_len)?;
+    let mut stats = LoopStats::default();
+    let sink = decode_packets(&mut track, name, &limits, &mut stats)?;
+    let codec = track.codec;
+    let params = track.params;
+    let LoopStats {
+        skipped,
+        first_skip,
+        ended_early,
+    } = stats;
+    let Some(sink) = sink.filter(|s| s.frames > 0) else {
         if skipped > 0 {
             return Err(AudioError::Corrupt {
                 file: file(),
@@ -627,12 +795,7 @@ fn decode_source(
             detail: format!("the {codec} stream holds no samples"),
         });
     };
-    if frames == 0 {
-        return Err(AudioError::Empty {
-            file: file(),
-            detail: format!("the {codec} stream holds no samples"),
-        });
-    }
+    let (rate, frames) = (sink.rate, sink.frames);
     if skipped > 0 {
         // Policy: lossy streams (MP3 with junk between frames, a damaged Ogg page) are
         // decoded as far as possible; the bad packets are skipped with a warning.
@@ -661,7 +824,7 @@ fn decode_source(
                         / 8,
                 )
                 .max(1)
-                    * planar.len() as u64;
+                    * sink.n_ch as u64;
                 declared.saturating_mul(bytes) >= u64::from(u32::MAX) - bytes
             };
             // FLAC frames that failed to decode are not truncation.
@@ -699,29 +862,18 @@ fn decode_source(
             }
         }
     }
-
-    // MP3 without a LAME/Xing tag: symphonia trims nothing, so drop the standard decoder
-    // delay (528 + 1 frames, as ffmpeg does) to keep timestamps in place. The encoder's
-    // own delay is unknown without the tag and stays (576 frames for LAME).
-    if codec == "mp3" && params.delay.is_none() {
-        for ch in &mut planar {
-            ch.drain(..MP3_DECODER_DELAY.min(ch.len()));
-        }
-        frames = frames.saturating_sub(MP3_DECODER_DELAY as u64);
-        if frames == 0 {
-            return Err(AudioError::Empty {
-                file: file(),
-                detail: "the mp3 stream holds no samples".into(),
-            });
-        }
+    if sink.fed == 0 {
+        return Err(AudioError::Empty {
+            file: file(),
+            detail: format!("the {codec} stream holds no samples"),
+        });
     }
-
-    let source_channels = planar.len();
-    let mut channels = Vec::with_capacity(source_channels);
-    for ch in planar {
-        channels.push(resample_named(&ch, rate, name)?);
-        // `ch` is dropped here, so at most one source channel and the outputs are held.
-    }
+    let source_channels = sink.n_ch;
+    let channels = sink
+        .streams
+        .into_iter()
+        .map(Stream::finish)
+        .collect::<Result<Vec<_>, _>>()?;
     let out_len = channels.first().map_or(0, Vec::len);
     let duration_s = out_len as f64 / f64::from(SAMPLE_RATE);
     if duration_s < crate::MIN_DURATION_S {

@@ -13,9 +13,17 @@
 //!   `t` seconds in the file is at `t` seconds in the output, and the output has
 //!   `ceil(len * 16000 / rate)` samples. 16 kHz input passes through unchanged.
 //!
+//! **Check before you decode; resample while decoding.** The key design decision: memory
+//! must follow what the pipeline keeps (16 kHz, at most two channels, at most
+//! [`DecodeOptions::max_duration_s`]), never what a file's header claims. So the header
+//! is checked first (sample rate within [`MIN_SAMPLE_RATE`]..=[`MAX_SAMPLE_RATE`], at most
+//! two channels unless [`DecodeOptions::pick_channels`] names two, a declared duration
+//! within the cap), and each packet is resampled as it is decoded, so the file's own rate
+//! is never held for more than one FFT chunk: a sparse 20-minute 192 kHz stereo WAV costs
+//! what 20 minutes at 16 kHz cost (see `tests/decode.rs`, measured under `ulimit -v`).
+//!
 //! Bad input gives an [`AudioError`] whose [`kind`](AudioError::kind) goes to the
-//! `errors/` table and whose message names the file; nothing panics, and memory stays
-//! bounded by [`MAX_DURATION_S`] whatever a header claims. Policies:
+//! `errors/` table and whose message names the file; nothing panics. Policies:
 //!
 //! * a header declaring more samples than the file holds is `truncated` (an error: a
 //!   cut-off recording is suspect); the message says how many seconds were readable;
@@ -34,17 +42,41 @@ mod resample;
 pub use error::AudioError;
 
 use callqa_core::{Channel, ChannelLayout, Speaker, SAMPLE_RATE};
-use decode::Limits;
 use std::path::Path;
 
-/// Longest recording decoded, seconds (4 hours); longer ones are `too_long`.
-pub const MAX_DURATION_S: f64 = 4.0 * 3600.0;
+/// Default longest recording decoded, seconds (2 hours); longer ones are `too_long`.
+/// Two channels of it at 16 kHz are 0.9 GB, which a nightly worker can hold beside its
+/// models; the pipeline file's `[input] max_duration_s` changes it.
+pub const MAX_DURATION_S: f64 = 2.0 * 3600.0;
 /// Shortest recording accepted, seconds (10 ms); shorter ones are `too_short`.
 pub const MIN_DURATION_S: f64 = 0.01;
-/// Lowest source sample rate accepted, Hz.
-pub const MIN_SAMPLE_RATE: u32 = 4_000;
-/// Highest source sample rate accepted, Hz.
-pub const MAX_SAMPLE_RATE: u32 = 384_000;
+/// Lowest source sample rate accepted, Hz (narrow-band telephony).
+pub const MIN_SAMPLE_RATE: u32 = 8_000;
+/// Highest source sample rate accepted, Hz (studio rates; anything above is a damaged or
+/// hostile header).
+pub const MAX_SAMPLE_RATE: u32 = 192_000;
+
+/// Limits of one decode, checked against the header before decoding and again while
+/// decoding.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecodeOptions {
+    /// Refuse recordings longer than this (declared in the header or met while
+    /// decoding), seconds: `too_long`.
+    pub max_duration_s: f64,
+    /// For a file with more than two channels: the two (0-based) that carry the parties,
+    /// in the order of the stereo layout; the others are dropped while decoding. `None`
+    /// refuses such files (`bad_channels`).
+    pub pick_channels: Option<[usize; 2]>,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions {
+            max_duration_s: MAX_DURATION_S,
+            pick_channels: None,
+        }
+    }
+}
 
 /// A decoded recording, resampled to 16 kHz.
 #[derive(Debug, Clone)]
@@ -67,7 +99,12 @@ pub struct DecodedAudio {
 ///
 /// The container is recognised by its content (the extension is only a hint).
 pub fn decode_file(path: &Path) -> Result<DecodedAudio, AudioError> {
-    decode::decode_path(path, Limits::default())
+    decode::decode_path(path, DecodeOptions::default())
+}
+
+/// Like [`decode_file`], with the limits of the pipeline file.
+pub fn decode_file_with(path: &Path, opts: &DecodeOptions) -> Result<DecodedAudio, AudioError> {
+    decode::decode_path(path, *opts)
 }
 
 /// Like [`decode_file`], from bytes in memory (object stores, fuzzing). `hint_ext` is
@@ -77,12 +114,14 @@ pub fn decode_bytes(
     hint_ext: Option<&str>,
     name_for_errors: &str,
 ) -> Result<DecodedAudio, AudioError> {
-    decode::decode_memory(bytes, hint_ext, name_for_errors, Limits::default())
+    decode::decode_memory(bytes, hint_ext, name_for_errors, DecodeOptions::default())
 }
 
 /// Map decoded channels to speakers.
 ///
 /// * a mono file gives one [`Speaker::Mixed`] channel, whatever `layout` says;
+/// * a file decoded with [`DecodeOptions::pick_channels`] has the two picked channels,
+///   mapped like a stereo file;
 /// * a stereo file gives two channels with the speakers of `layout.speakers()`, in
 ///   channel order (`CustomerLeft`: channel 0 is the customer);
 /// * a stereo file with `layout` [`ChannelLayout::Mono`] is downmixed (mean of the two
@@ -171,8 +210,9 @@ mod tests {
 
     #[test]
     fn longer_than_the_cap_is_too_long() {
-        let limits = Limits {
+        let limits = DecodeOptions {
             max_duration_s: 1.0,
+            ..DecodeOptions::default()
         };
         let e = decode::decode_memory(wav(8000, 1, 16000), Some("wav"), "long.wav", limits)
             .unwrap_err();
@@ -250,7 +290,7 @@ mod tests {
 
     #[test]
     fn odd_rates_resample_to_the_right_length() {
-        for rate in [4_000u32, 7_999, 11_025, 44_099, 96_000, 383_999] {
+        for rate in [8_000u32, 11_025, 44_099, 96_000, 191_999] {
             let n = rate as usize * 3 / 2;
             let x = vec![0.25f32; n];
             let t = std::time::Instant::now();

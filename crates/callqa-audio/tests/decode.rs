@@ -407,7 +407,7 @@ fn text_file_named_wav_is_unsupported() {
 }
 
 #[test]
-fn six_channels_is_bad_channels_in_to_channels() {
+fn six_channels_are_bad_channels_from_the_header() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("six.wav");
     sox(&[
@@ -422,8 +422,17 @@ fn six_channels_is_bad_channels_in_to_channels() {
         "sine",
         "440",
     ]);
-    let d = decode_file(&p).unwrap();
-    assert_eq!(d.source_channels, 6);
+    // Refused before decoding (issue 17: an 8-channel file used to reach 1 GB first).
+    assert_kind(&decode_file(&p).unwrap_err(), "bad_channels", "six.wav");
+    // Channels decoded some other way are still refused when mapped to speakers.
+    let d = callqa_audio::DecodedAudio {
+        channels: vec![vec![0.0; 160]; 6],
+        source_sample_rate: 8000,
+        source_channels: 6,
+        codec: "pcm_s16le".into(),
+        duration_s: 0.01,
+        name: "six.wav".into(),
+    };
     let e = to_channels(d, ChannelLayout::OperatorLeft).unwrap_err();
     assert_kind(&e, "bad_channels", "six.wav");
 }

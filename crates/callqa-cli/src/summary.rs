@@ -218,6 +218,12 @@ impl Events for Summary {
 }
 
 fn truncate(s: &str, n: usize) -> String {
+    // Text from inputs is data: control characters (terminal escape sequences) are shown
+    // escaped, never sent to the terminal.
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
     if s.chars().count() <= n {
         s.to_string()
     } else {

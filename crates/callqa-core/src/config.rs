@@ -15,6 +15,9 @@ pub struct PipelineConfig {
     /// Channel-to-speaker map.
     #[serde(default)]
     pub channels: ChannelMap,
+    /// Limits on one input (recording length, channels, transcript size).
+    #[serde(default)]
+    pub input: InputConfig,
     /// Voice-activity detection.
     #[serde(default)]
     pub vad: VadConfig,
@@ -126,6 +129,58 @@ impl ChannelLayout {
             ChannelLayout::OperatorLeft => &[Speaker::Operator, Speaker::Customer],
             ChannelLayout::CustomerLeft => &[Speaker::Customer, Speaker::Operator],
         }
+    }
+}
+
+/// `[input]`: limits on what one input may be, checked from its header (or file size)
+/// before it is decoded or parsed, so one hostile file costs an error row, never the
+/// batch's memory.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct InputConfig {
+    /// Longest recording accepted, seconds, whether its header declares it or decoding
+    /// meets it; longer ones are error rows `too_long`. Two channels of the default
+    /// (2 hours) are 0.9 GB at 16 kHz.
+    pub max_duration_s: f64,
+    /// For recordings with more than two channels: the two channels (0-based) that carry
+    /// the parties, in the order of `[channels] stereo`; the others are dropped while
+    /// decoding. Unset, such files are error rows `bad_channels`.
+    pub pick_channels: Option<[usize; 2]>,
+    /// Largest transcript JSON file `callqa analyze` reads, bytes; larger ones are error
+    /// rows `too_large` (parsing costs about 25 times the file size).
+    pub max_transcript_bytes: u64,
+}
+
+impl Default for InputConfig {
+    fn default() -> Self {
+        InputConfig {
+            max_duration_s: 2.0 * 3600.0,
+            pick_channels: None,
+            max_transcript_bytes: 8 << 20,
+        }
+    }
+}
+
+impl InputConfig {
+    /// Check the values.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.max_duration_s.is_finite() && self.max_duration_s > 0.0) {
+            return Err(format!(
+                "[input] max_duration_s must be a number of seconds > 0, got {}",
+                self.max_duration_s
+            ));
+        }
+        if let Some([a, b]) = self.pick_channels {
+            if a == b {
+                return Err(format!(
+                    "[input] pick_channels must name two different channels, got [{a}, {b}]"
+                ));
+            }
+        }
+        if self.max_transcript_bytes == 0 {
+            return Err("[input] max_transcript_bytes must be > 0".into());
+        }
+        Ok(())
     }
 }
 
@@ -772,9 +827,10 @@ impl PipelineConfig {
             path: path.to_string(),
             message: e.to_string(),
         })?;
-        cfg.acoustic
+        cfg.input
             .validate()
             .and_then(|()| cfg.diarization.validate())
+            .and_then(|()| cfg.acoustic.validate())
             .and_then(|()| cfg.scores.validate())
             .and_then(|()| cfg.service_level.validate())
             .map_err(|message| ConfigError::Parse {

@@ -16,6 +16,7 @@
 pub mod acoustic;
 pub mod config;
 pub mod failpoint;
+pub mod ids;
 pub mod paths;
 pub mod rows;
 pub mod transcript;
@@ -23,10 +24,11 @@ pub mod types;
 
 pub use acoustic::{AcousticResult, CallAcoustics, UtteranceAcoustics};
 pub use config::{
-    AcousticConfig, ChannelMap, ChannelTarget, DiarizationConfig, PipelineConfig, ProcessWeights,
-    RoleRule, ScoresConfig, ServiceLevelConfig, SmileWeights,
+    AcousticConfig, ChannelMap, ChannelTarget, DiarizationConfig, InputConfig, PipelineConfig,
+    ProcessWeights, RoleRule, ScoresConfig, ServiceLevelConfig, SmileWeights,
 };
 pub use failpoint::{failpoint, panic_point};
+pub use ids::{check_call_id, file_name_for, MAX_CALL_ID_BYTES};
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};
 pub use types::*;

@@ -74,6 +74,39 @@ pub enum TranscriptError {
         /// What is wrong.
         message: String,
     },
+    /// The `call_id` fails [`crate::check_call_id`].
+    #[error("{path}: {message}")]
+    BadCallId {
+        /// File path.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file is larger than the cap (`[input] max_transcript_bytes`); it is not read.
+    #[error(
+        "{path}: too large: {bytes} bytes, the limit is {max} bytes ([input] max_transcript_bytes)"
+    )]
+    TooLarge {
+        /// File path.
+        path: String,
+        /// Its size (at least), bytes.
+        bytes: u64,
+        /// The cap, bytes.
+        max: u64,
+    },
+}
+
+impl TranscriptError {
+    /// Short machine-readable kind for the `errors/` table: `io`, `bad_transcript`,
+    /// `bad_call_id` or `too_large`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TranscriptError::Io { .. } => "io",
+            TranscriptError::Json { .. } | TranscriptError::Invalid { .. } => "bad_transcript",
+            TranscriptError::BadCallId { .. } => "bad_call_id",
+            TranscriptError::TooLarge { .. } => "too_large",
+        }
+    }
 }
 
 /// A time for a message: plain when ordinary, scientific when huge (1e300 has 301 digits).
@@ -86,13 +119,38 @@ fn short(x: f64) -> String {
 }
 
 impl Transcript {
-    /// Read and validate a transcript file.
+    /// Read and validate a transcript file of at most the default
+    /// `[input] max_transcript_bytes`.
     pub fn from_path(path: &Path) -> Result<Self, TranscriptError> {
+        Self::from_path_limited(path, crate::InputConfig::default().max_transcript_bytes)
+    }
+
+    /// Read and validate a transcript file; one larger than `max_bytes` is `TooLarge`,
+    /// found from its size before it is read (and while reading, for a file that grows).
+    pub fn from_path_limited(path: &Path, max_bytes: u64) -> Result<Self, TranscriptError> {
+        use std::io::Read;
         let p = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| TranscriptError::Io {
+        let io = |source| TranscriptError::Io {
             path: p.clone(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        let too_large = |bytes| TranscriptError::TooLarge {
+            path: p.clone(),
+            bytes,
+            max: max_bytes,
+        };
+        if len > max_bytes {
+            return Err(too_large(len));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > max_bytes {
+            return Err(too_large(bytes.len() as u64));
+        }
         Self::from_slice(&bytes, &p)
     }
 
@@ -105,10 +163,10 @@ impl Transcript {
                 path: path.to_string(),
                 source,
             })?;
-        if t.call_id.trim().is_empty() {
-            return Err(TranscriptError::Invalid {
+        if let Err(message) = crate::check_call_id(&t.call_id) {
+            return Err(TranscriptError::BadCallId {
                 path: path.to_string(),
-                message: "call_id is empty".into(),
+                message,
             });
         }
         for (i, u) in t.utterances.iter().enumerate() {

@@ -124,18 +124,16 @@ fn new_run_id(shard: &Shard) -> String {
 }
 
 impl Dataset {
-    /// Open `out` (a folder or `s3://bucket/prefix`): take the lock, finish or discard
-    /// batches an earlier run left half-committed, and read the ledger.
+    /// Open `out` (a folder or `s3://bucket/prefix`): take the lock (refused while a run
+    /// of an overlapping shard holds its own, see `lock`), finish or discard the batches
+    /// that dead runs of any shard left half-committed, and read the ledger.
     pub fn open(out: &str, opts: OpenOptions) -> Result<Self> {
         let loc = Location::parse(out)?;
         let rt = crate::runtime()?;
         let run_id = new_run_id(&opts.shard);
-        let lock = rt.block_on(lock::acquire(
-            &loc,
-            &opts.shard.tag(),
-            &run_id,
-            opts.break_lock,
-        ))?;
+        // Local outputs: one run at a time takes its lock and recovers dead runs' batches.
+        let registry = lock::open_registry(&loc)?;
+        let lock = rt.block_on(lock::acquire(&loc, &opts.shard, &run_id, opts.break_lock))?;
         let mut ds = Dataset {
             loc,
             rt,
@@ -150,10 +148,67 @@ impl Dataset {
             ledger_files: Vec::new(),
             files_written: 0,
         };
-        let committed = ds.load_ledger()?;
-        ds.recover(&committed)?;
+        let own = ds.shard.tag();
+        // Staged batches of other shards whose run is dead (its lock is free) are this
+        // run's to finish or discard too, whatever their shard: the ledger is one.
+        let mut dead: Vec<(String, LockGuard)> = Vec::new();
+        for tag in ds.staged_tags()? {
+            if tag == own {
+                continue;
+            }
+            if let Some(g) = ds
+                .rt
+                .block_on(lock::try_take_dead(&ds.loc, &tag, &ds.run_id))?
+            {
+                dead.push((tag, g));
+            }
+        }
+        let recovered = ds.recover_all(&own, &dead);
+        for (_, g) in dead {
+            ds.rt.block_on(g.release(&ds.loc));
+        }
+        drop(registry);
+        recovered?;
         ds.existing = ds.scan_call_ids("calls")?.into_values().flatten().collect();
         Ok(ds)
+    }
+
+    /// The shard tags with a folder under `_staging/`.
+    fn staged_tags(&self) -> Result<Vec<String>> {
+        let mut tags: Vec<String> = self
+            .list("_staging")?
+            .iter()
+            .filter_map(|m| {
+                let rel = self.loc.rel(&m.location);
+                rel.strip_prefix("_staging/")?
+                    .split('/')
+                    .next()
+                    .map(str::to_string)
+            })
+            .collect();
+        tags.sort();
+        tags.dedup();
+        Ok(tags)
+    }
+
+    /// Read the ledger, then (under the commit lock) recover this run's shard and the
+    /// dead ones.
+    fn recover_all(&mut self, own: &str, dead: &[(String, LockGuard)]) -> Result<()> {
+        let committed = self.load_ledger()?;
+        let commit = self
+            .rt
+            .block_on(lock::commit_lock(&self.loc, &self.run_id))?;
+        let mut r = self.recover(own, &committed);
+        for (tag, _) in dead {
+            if r.is_ok() {
+                r = self.recover(tag, &committed);
+            }
+            if let Some(dir) = &self.loc.local {
+                let _ = std::fs::remove_dir(dir.join("_staging").join(tag));
+            }
+        }
+        self.rt.block_on(commit.release(&self.loc));
+        r
     }
 
     /// The output as the user named it.
@@ -209,6 +264,30 @@ impl Dataset {
             .block_on(self.loc.store.put(&key, PutPayload::from(bytes)))
             .map(|_| ())
             .map_err(store_err(self.loc.show(rel)))
+    }
+
+    /// Read-modify-write one object of the dataset under the commit lock, so runs of
+    /// different shards updating it together (the operator voice baselines) never lose
+    /// each other's changes: `f` gets the current bytes (`None` when absent) and returns
+    /// the new ones.
+    pub fn update(
+        &self,
+        rel: &str,
+        f: impl FnOnce(
+            Option<bytes::Bytes>,
+        )
+            -> std::result::Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Result<()> {
+        let commit = self
+            .rt
+            .block_on(lock::commit_lock(&self.loc, &self.run_id))?;
+        let r = self.get(rel).and_then(|old| {
+            let new = f(old)
+                .map_err(|e| DatasetError::Invalid(format!("{}: {e}", self.loc.show(rel))))?;
+            self.put(rel, new)
+        });
+        self.rt.block_on(commit.release(&self.loc));
+        r
     }
 
     fn delete(&self, rel: &str) -> Result<()> {
@@ -315,9 +394,10 @@ impl Dataset {
         Ok(())
     }
 
-    /// Finish batches whose ledger file exists; discard the others (this shard only).
-    fn recover(&mut self, committed: &HashSet<String>) -> Result<()> {
-        let root = format!("_staging/{}", self.shard.tag());
+    /// Finish the batches of shard `tag` whose ledger file exists; discard the others.
+    /// Call with the commit lock and `tag`'s shard lock held.
+    fn recover(&mut self, tag: &str, committed: &HashSet<String>) -> Result<()> {
+        let root = format!("_staging/{tag}");
         let mut batches: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for m in self.list(&root)? {
             let rel = self.loc.rel(&m.location);
@@ -475,9 +555,29 @@ impl Dataset {
                 stage(self, &dir, std::slice::from_ref(b), &mut plan)?;
             }
         }
+        // From here to the end of publishing, no other writer commits and no reader reads.
+        let commit = self
+            .rt
+            .block_on(lock::commit_lock(&self.loc, &self.run_id))?;
+        let r = self.commit_locked(batch, &stage_dir, &batch_id, plan, &mut stage);
+        self.rt.block_on(commit.release(&self.loc));
+        r
+    }
+
+    /// The part of [`Dataset::commit`] under the commit lock: rewrite the files holding
+    /// replaced rows, write the ledger file (the commit point), publish.
+    fn commit_locked(
+        &mut self,
+        batch: Batch,
+        stage_dir: &str,
+        batch_id: &str,
+        mut plan: CommitPlan,
+        stage: &mut dyn FnMut(&Self, &str, &[RecordBatch], &mut CommitPlan) -> Result<String>,
+    ) -> Result<usize> {
         // Files holding rows this batch replaces: rewrite them without those rows.
         let mut new_index: Vec<(String, HashSet<String>)> = Vec::new();
         if !batch.replace.is_empty() {
+            self.refresh_index(&batch.replace)?;
             let affected: Vec<(String, HashSet<String>)> = self
                 .index
                 .iter()
@@ -491,7 +591,7 @@ impl Dataset {
                 let kept = filter_out(&self.loc.show(&rel), bytes, &batch.replace)?;
                 if !kept.is_empty() {
                     let dir = rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
-                    let new_rel = stage(self, &dir, &kept, &mut plan)?;
+                    let new_rel = stage(&*self, &dir, &kept, &mut plan)?;
                     let left: HashSet<String> = ids.difference(&batch.replace).cloned().collect();
                     if !left.is_empty() {
                         new_index.push((new_rel, left));
@@ -512,12 +612,13 @@ impl Dataset {
             .map(|input| LedgerEntry {
                 input,
                 run_id: self.run_id.clone(),
-                batch_id: batch_id.clone(),
+                batch_id: batch_id.to_string(),
                 shard: self.shard.tag(),
                 committed_at: now,
             })
             .collect();
         let ledger_rel = format!("_ledger/part-{batch_id}.parquet");
+        let stage_dir = stage_dir.to_string();
         let bytes = ledger::encode(&self.loc.show(&ledger_rel), &entries)?;
         self.put(&ledger_rel, bytes)?; // ← the commit point
         self.ledger_files.push(ledger_rel);
@@ -535,6 +636,37 @@ impl Dataset {
         let n = plan.files.len();
         self.files_written += n;
         Ok(n)
+    }
+
+    /// Before rewriting files for `ids` (under the commit lock): when a file the index
+    /// names is gone, another shard's commit rewrote it (an output written with another
+    /// shard count holds calls of several shards in one file), so look the ids up again.
+    fn refresh_index(&mut self, ids: &HashSet<String>) -> Result<()> {
+        let mut stale = false;
+        let files: Vec<String> = self
+            .index
+            .iter()
+            .filter(|(_, held)| !held.is_disjoint(ids))
+            .map(|(f, _)| f.clone())
+            .collect();
+        for f in files {
+            if !self.exists(&f)? {
+                self.index.remove(&f);
+                stale = true;
+            }
+        }
+        if stale {
+            tracing::info!(
+                "files holding replaced rows were rewritten by another run; looking them up again"
+            );
+            for held in self.index.values_mut() {
+                held.retain(|id| !ids.contains(id));
+            }
+            self.index.retain(|_, held| !held.is_empty());
+            self.indexed.retain(|id| !ids.contains(id));
+            self.index_for_replacement(ids)?;
+        }
+        Ok(())
     }
 
     /// Move a committed batch's staged files into place and delete the files it replaces.

@@ -43,7 +43,9 @@ mod ledger;
 mod location;
 mod lock;
 mod output;
+mod rawlist;
 mod remote;
+mod safe;
 mod shard;
 
 pub use dataset::{Batch, Dataset, Decision, InputStat, OpenOptions, Policy};
@@ -52,7 +54,7 @@ pub use location::Location;
 pub use output::{
     key_without_call_id, sha256_file, stat_file, Admission, CallResult, Output, Ticket,
 };
-pub use remote::{is_remote, RemoteInput, RemoteReader};
+pub use remote::{is_remote, Listing, RemoteInput, RemoteReader};
 pub use shard::Shard;
 
 /// Why the dataset could not be read or written.
@@ -93,7 +95,7 @@ pub(crate) fn store_err(
     let url = url.into();
     move |e| DatasetError::Store {
         url,
-        message: e.to_string(),
+        message: safe::message(&e),
     }
 }
 

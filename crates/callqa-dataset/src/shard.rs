@@ -54,6 +54,31 @@ impl Shard {
         self.count <= 1 || Self::bucket(call_id, self.count) == self.index
     }
 
+    /// The shard a [`Shard::tag`] names (`all`, `3-of-8`).
+    pub fn from_tag(tag: &str) -> Option<Shard> {
+        if tag == "all" {
+            return Some(Shard::default());
+        }
+        let (i, n) = tag.split_once("-of-")?;
+        let (index, count) = (i.parse().ok()?, n.parse().ok()?);
+        (count > 0 && index < count).then_some(Shard { index, count })
+    }
+
+    /// Whether some call id can fall in both shards: `h mod n = i` and `h mod m = j`
+    /// have a common solution exactly when `i ≡ j (mod gcd(n, m))`. `0/2` and `1/4` are
+    /// disjoint; `0/2` and `0/3`, or anything and `all`, overlap.
+    pub fn overlaps(&self, other: &Shard) -> bool {
+        fn gcd(a: u32, b: u32) -> u32 {
+            if b == 0 {
+                a
+            } else {
+                gcd(b, a % b)
+            }
+        }
+        let g = gcd(self.count.max(1), other.count.max(1));
+        self.index % g == other.index % g
+    }
+
     /// A name for file and lock names: `all`, or `3-of-8`.
     pub fn tag(&self) -> String {
         if self.count <= 1 {
@@ -67,6 +92,23 @@ impl Shard {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlap_is_exactly_a_shared_call() {
+        let shards: Vec<Shard> = (1..=6u32)
+            .flat_map(|n| (0..n).map(move |i| Shard { index: i, count: n }))
+            .collect();
+        let ids: Vec<String> = (0..3000).map(|i| format!("c{i}")).collect();
+        for a in &shards {
+            assert_eq!(Shard::from_tag(&a.tag()), Some(*a));
+            for b in &shards {
+                let shared = ids.iter().any(|c| a.contains(c) && b.contains(c));
+                assert_eq!(a.overlaps(b), shared, "{} vs {}", a.tag(), b.tag());
+            }
+        }
+        assert_eq!(Shard::from_tag("2-of-2"), None);
+        assert_eq!(Shard::from_tag("x"), None);
+    }
 
     #[test]
     fn shards_partition_the_calls() {

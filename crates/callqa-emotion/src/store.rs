@@ -6,7 +6,10 @@
 //! next run z-scores an operator with enough history against their own baseline.
 //!
 //! A run only *reads* the baselines it starts with, so its results do not depend on the
-//! order calls are processed in, and the store is written once, atomically, at the end.
+//! order calls are processed in, and the store is updated once, at the end, by merging
+//! this run's statistics into the store as it is *then* (read-modify-write under a lock:
+//! [`BaselineStore::merge_into_file`], or the output's commit lock for the default
+//! location), so shards finishing together add up instead of overwriting each other.
 //! Only calls whose row was written count, and a rerun skips them, so no call is counted
 //! twice; a run killed before its end loses its contribution (the calls are kept).
 
@@ -125,6 +128,32 @@ impl BaselineStore {
         Ok(())
     }
 
+    /// Merge `add` into the store file at `path` as it is now: read, merge, write
+    /// atomically, all under an exclusive lock on `<path>.lock`, so runs sharing one
+    /// store never lose each other's updates.
+    pub fn merge_into_file(path: &Path, add: &BaselineStore) -> Result<(), EmotionError> {
+        let err = |message: String| EmotionError::Spec {
+            path: path.display().to_string(),
+            message,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| err(format!("cannot create folder: {e}")))?;
+        }
+        let lock_path = path.with_extension("json.lock");
+        let lock = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| err(format!("cannot open {}: {e}", lock_path.display())))?;
+        lock.lock()
+            .map_err(|e| err(format!("cannot lock {}: {e}", lock_path.display())))?;
+        let mut store = Self::load(path)?;
+        store.absorb(add)?;
+        store.save(path)
+    }
+
     /// Write the store atomically (temp file + rename), creating its folder.
     pub fn save(&self, path: &Path) -> Result<(), EmotionError> {
         let err = |message: String| EmotionError::Spec {
@@ -134,7 +163,8 @@ impl BaselineStore {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| err(format!("cannot create folder: {e}")))?;
         }
-        let tmp = path.with_extension("json.tmp");
+        // Unique per process: two writers never share a temporary file.
+        let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
         let json = serde_json::to_vec(self).map_err(|e| err(e.to_string()))?;
         std::fs::write(&tmp, json).map_err(|e| err(format!("cannot write: {e}")))?;
         std::fs::rename(&tmp, path).map_err(|e| err(format!("cannot write: {e}")))
@@ -168,5 +198,35 @@ mod tests {
             .expect_err("broken store")
             .to_string();
         assert!(e.contains("operators.json"), "{e}");
+    }
+
+    /// Issue 17: runs finishing together (shards sharing one store) add up.
+    #[test]
+    fn concurrent_merges_into_one_file_add_up() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("operators.json");
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..5 {
+                        let mut add = BaselineStore::default();
+                        let mut b = SpeakerBaseline::new(N_FEATURES, 1e-6);
+                        b.push(&vec![f64::from(t); N_FEATURES]).expect("push");
+                        add.merge("op", &b).expect("merge");
+                        add.merge(&format!("op{t}"), &b).expect("merge");
+                        BaselineStore::merge_into_file(&path, &add).expect("merge into file");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("thread");
+        }
+        let back = BaselineStore::load(&path).expect("load");
+        assert_eq!(back.get("op", 1e-6).expect("op").count(), 40);
+        for t in 0..8 {
+            assert_eq!(back.get(&format!("op{t}"), 1e-6).expect("op t").count(), 5);
+        }
     }
 }

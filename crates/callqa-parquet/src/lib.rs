@@ -21,6 +21,8 @@
 //! [`utterances_schema`], [`errors_schema`]) and documented in `docs/SCHEMA.md`.
 #![deny(missing_docs)]
 
+pub mod snapshot;
+
 use arrow::array::{
     ArrayRef, BooleanArray, Float32Builder, Float64Array, Int32Array, ListBuilder, MapBuilder,
     MapFieldNames, RecordBatch, StringArray, StringBuilder, TimestampMicrosecondArray,
@@ -718,6 +720,8 @@ pub fn read_table(out: &Path, table: &str) -> Result<Vec<BTreeMap<String, Cell>>
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    // Committed data only, never half of a concurrent commit (see `snapshot`).
+    let _snapshot = snapshot::read_lock(out);
     let mut rows = Vec::new();
     for p in parquet_files(&out.join(table))? {
         let bad = |message: String| SinkError::Encode {

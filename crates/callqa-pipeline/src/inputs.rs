@@ -31,24 +31,8 @@ fn error(call_id: &str, path: &str, stage: &str, kind: &str, message: String) ->
     }
 }
 
-/// Longest call id accepted, bytes: ids are keys in BI tables and file names of
-/// `--dump-transcripts`.
-pub const MAX_CALL_ID_BYTES: usize = 200;
-
-/// Why `id` cannot be a call id (too long, or control characters), if it cannot.
-pub fn check_call_id(id: &str) -> Result<(), String> {
-    if id.len() > MAX_CALL_ID_BYTES {
-        return Err(format!(
-            "call_id is {} bytes long (at most {MAX_CALL_ID_BYTES}): {:?}…",
-            id.len(),
-            id.chars().take(40).collect::<String>()
-        ));
-    }
-    if id.chars().any(char::is_control) {
-        return Err(format!("call_id {id:?} contains control characters"));
-    }
-    Ok(())
-}
+/// The one call-id check, shared by every input kind (see `callqa_core::ids`).
+pub use callqa_core::check_call_id;
 
 /// Whether a manifest `language` is one Whisper knows (a code or an English name), or
 /// `auto`.
@@ -76,7 +60,20 @@ pub fn collect(input: &Path, ext_filter: &[&str]) -> anyhow::Result<Inputs> {
         Ok(from_dir(input, ext_filter))
     } else if input.is_file() {
         let mut inputs = Inputs::default();
-        inputs.calls.push(meta_for_file(input));
+        let meta = meta_for_file(input);
+        match check_call_id(&meta.call_id) {
+            Ok(()) => inputs.calls.push(meta),
+            Err(m) => inputs.errors.push(error(
+                &meta.call_id,
+                &meta.path,
+                "input",
+                "bad_call_id",
+                format!(
+                    "{}: {m} (the file stem); rename it or use a manifest",
+                    meta.path
+                ),
+            )),
+        }
         Ok(inputs)
     } else {
         anyhow::bail!("input {} does not exist", input.display())
@@ -356,14 +353,36 @@ pub fn from_remote(
              or pass the s3:// folder of the recordings"
         );
     }
-    let objects = reader
+    let listing = reader
         .list(url, exts)
         .with_context(|| format!("cannot list the recordings in {url}"))?;
     let mut inputs = Inputs::default();
+    for (key_url, why) in listing.unusable {
+        inputs.errors.push(error(
+            "",
+            &key_url,
+            "input",
+            "bad_key",
+            format!("{key_url}: {why}; rename the object"),
+        ));
+    }
     let mut seen = HashSet::new();
-    for o in objects {
+    for o in listing.objects {
         let name = o.url.rsplit('/').next().unwrap_or("");
         let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
+        if let Err(m) = check_call_id(&stem) {
+            inputs.errors.push(error(
+                &stem,
+                &o.url,
+                "input",
+                "bad_call_id",
+                format!(
+                    "{}: {m} (the file stem); rename it or use a manifest",
+                    o.url
+                ),
+            ));
+            continue;
+        }
         if !seen.insert(stem.clone()) {
             inputs.errors.push(error(
                 &stem,
@@ -392,6 +411,7 @@ pub fn from_remote(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use callqa_core::MAX_CALL_ID_BYTES;
 
     #[test]
     fn manifest_rows_good_and_bad() {

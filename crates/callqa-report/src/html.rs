@@ -202,11 +202,25 @@ fn page_data(d: &ReportData, lang: Lang) -> Value {
     })
 }
 
-/// JSON that can sit inside `<script>`: `</` and `<!--` cannot end or confuse the block.
-fn script_json(v: &Value) -> String {
-    v.to_string()
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+/// JSON that can sit inside `<script>` whatever its strings hold: `<`, `>` and `&` are
+/// written `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can end or confuse
+/// the block) and the JavaScript line terminators U+2028/U+2029 as escapes. Every one of
+/// these characters can only occur inside a JSON string, where the escape is valid JSON
+/// meaning the same character; `\!` (an earlier attempt) is not a JSON escape at all.
+pub(crate) fn script_json(v: &Value) -> String {
+    let s = v.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn kpi(l: &Labels, id: &str, key: &str, value: String) -> String {
@@ -596,5 +610,48 @@ mod tests {
         assert!(html.contains("<td>op&lt;1&gt;</td><td>1</td><td>1</td><td>100.0%</td>"));
         assert!(html.contains("<td>2026-11-02</td><td>1</td><td>1</td>"));
         assert!(ru.contains("Руководитель") && html.contains("&lt;custom&gt;"));
+    }
+
+    /// Issue 17: hostile text in every field of the embedded data must leave valid JSON
+    /// that gives back the same strings, with nothing that can end or confuse the block.
+    #[test]
+    fn embedded_json_parses_with_hostile_strings_everywhere() {
+        let hostile = [
+            "<!--",
+            "</script><script>alert(1)</script>",
+            "<\\!-- \\u003c",
+            "a\u{2028}b\u{2029}c",
+            "&amp; & <b>",
+            "--> ]]> \" ' `",
+        ];
+        for h in hostile {
+            let mut d = sample();
+            d.calls[0].id = format!("c{h}");
+            d.calls[0].operator = Some(format!("op{h}"));
+            let utts = d.transcripts.remove("c1</script><b>").unwrap_or_default();
+            let mut utts = utts;
+            utts[0].text = h.to_string();
+            utts[0].speaker = format!("operator{h}");
+            utts[0].tags = vec![format!("greeting:{h}")];
+            d.transcripts.insert(format!("c{h}"), utts);
+            crate::model::aggregate(&mut d);
+            let html = render(&d, Lang::Both, Some(h), "x");
+            let open = "<script type=\"application/json\" id=\"report-data\">";
+            let start = html.find(open).expect("data block") + open.len();
+            let len = html[start..].find("</script>").expect("end of block");
+            let block = &html[start..start + len];
+            assert!(!block.contains('<') && !block.contains('>'), "{h:?}");
+            let v: Value = serde_json::from_str(block)
+                .unwrap_or_else(|e| panic!("{h:?}: the embedded JSON does not parse: {e}"));
+            let text = v.to_string();
+            for want in [format!("c{h}"), format!("op{h}"), h.to_string()] {
+                let enc = serde_json::to_string(&want).unwrap();
+                assert!(
+                    text.contains(&enc[1..enc.len() - 1]),
+                    "{h:?}: {want:?} lost"
+                );
+            }
+            assert_eq!(html.matches("</script>").count(), 2, "{h:?}");
+        }
     }
 }

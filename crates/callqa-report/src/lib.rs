@@ -110,7 +110,14 @@ pub struct Summary {
 
 /// Read, aggregate and write the report (atomically: a temporary file renamed).
 pub fn build_report(o: &Options) -> Result<Summary, ReportError> {
+    // Committed data only: no half of a concurrent `callqa run` commit or `callqa score`.
+    let _features = callqa_parquet::snapshot::read_lock(o.features);
+    let _scores = o
+        .scores
+        .filter(|s| *s != o.features)
+        .map(callqa_parquet::snapshot::read_lock);
     let data = model::load(o.features, o.scores, o.max_transcripts)?;
+    drop((_features, _scores));
     let now = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
     let page = html::render(&data, o.lang, o.title, &now);
     if let Some(dir) = o.out.parent().filter(|d| !d.as_os_str().is_empty()) {

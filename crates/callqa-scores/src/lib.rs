@@ -392,6 +392,10 @@ pub fn score(o: &Options) -> Result<Summary, ScoreError> {
             tables::service_level_daily(&sl_days).map_err(arrow("service_level_daily"))?,
         ));
     }
+    // One writer at a time, and readers see the old tables or the new ones, never both:
+    // listing the old files, writing the new and deleting the old happen under the
+    // output's commit lock (see `callqa_parquet::snapshot`).
+    let _commit = callqa_parquet::snapshot::write_lock(o.out)?;
     let old = older_outputs(o.out)?;
     let run_id = format!(
         "score-{}-{}",
