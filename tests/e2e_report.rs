@@ -1024,3 +1024,27 @@ fn report_load_time() {
     assert!(b.errors.is_empty(), "console errors: {:#?}", b.errors);
     println!("{}", json!({"file": path, "runs": runs}));
 }
+
+/// The table contract: the files `callqa analyze` and `callqa score` wrote hold exactly
+/// the columns docs/SCHEMA.md documents, with its types and nullability, in its order
+/// (`callqa_parquet::contract`; the call tables' schemas are checked without files by
+/// the crate's unit tests).
+#[test]
+fn written_tables_are_the_documented_ones() {
+    use callqa_parquet::contract::{check, file_schema, CALL_TABLES, SCORE_TABLES};
+    let out = archive();
+    let doc = include_str!("../docs/SCHEMA.md");
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    for t in CALL_TABLES.iter().chain(SCORE_TABLES.iter()) {
+        match file_schema(&out.join(t)).expect("read a table's schema") {
+            Some(schema) => {
+                problems.extend(check(doc, t, &schema));
+                checked.push(*t);
+            }
+            None => assert_eq!(*t, "errors", "no {t}/ files in the archive"),
+        }
+    }
+    assert!(checked.len() >= 8, "{checked:?}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -48,7 +48,7 @@ fn doctor_finds_and_loads_everything_of_a_development_tree() {
         line(&out, "Whisper model").contains("sha256") || out.contains("ok "),
         "{out}"
     );
-    assert!(out.contains("all 7 items found and loaded"), "{out}");
+    assert!(out.contains("all 8 items found and loaded"), "{out}");
     assert!(out.contains("GPU build: no"), "{out}");
     assert!(out.contains("CPU: "), "{out}");
 }

@@ -25,7 +25,7 @@ pub fn doctor(_args: DoctorArgs) -> Result<Outcome> {
     }
     println!();
     println!(
-        "{:<14} {:<7} {:<14} {:<24} path",
+        "{:<16} {:<7} {:<14} {:<24} path",
         "item", "status", "from", "sha256"
     );
     for i in &r.items {
@@ -36,7 +36,7 @@ pub fn doctor(_args: DoctorArgs) -> Result<Outcome> {
             Status::Broken(_) => "BROKEN".to_string(),
         };
         println!(
-            "{:<14} {:<7} {:<14} {:<24} {}",
+            "{:<16} {:<7} {:<14} {:<24} {}",
             i.what,
             status,
             i.source,

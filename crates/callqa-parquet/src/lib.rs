@@ -21,6 +21,8 @@
 //! [`utterances_schema`], [`errors_schema`]) and documented in `docs/SCHEMA.md`.
 #![deny(missing_docs)]
 
+pub mod contract;
+pub mod read;
 pub mod snapshot;
 
 use arrow::array::{
@@ -56,6 +58,14 @@ pub enum SinkError {
     /// Arrow or Parquet encoding error.
     #[error("cannot encode {path}: {message}")]
     Encode {
+        /// Path.
+        path: String,
+        /// Cause.
+        message: String,
+    },
+    /// A Parquet file that cannot be decoded (or a column of a type no reader knows).
+    #[error("cannot read {path}: {message}")]
+    Read {
         /// Path.
         path: String,
         /// Cause.
@@ -714,69 +724,43 @@ pub fn read_calls(out: &Path) -> Result<Vec<BTreeMap<String, Cell>>, SinkError> 
     read_table(out, "calls")
 }
 
-/// Read every row of `<out>/<table>/` back like [`read_calls`] (a LIST column reads as its
-/// display string, `[a, b]`). Used by `callqa eval` for `utterances/`.
+/// Read every row of `<out>/<table>/` back like [`read_calls`], through the one table
+/// reader ([`read::read_all`]): a LIST column reads as its display string, `[a, b]`, a
+/// timestamp as RFC 3339; the `call_date` partition column is left out. Used by
+/// `callqa eval` for `utterances/`.
 pub fn read_table(out: &Path, table: &str) -> Result<Vec<BTreeMap<String, Cell>>, SinkError> {
-    use arrow::array::{Array, AsArray};
-    use arrow::datatypes::{Float64Type, Int32Type, Int64Type};
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     // Committed data only, never half of a concurrent commit (see `snapshot`).
     let _snapshot = snapshot::read_lock(out);
-    let mut rows = Vec::new();
-    for p in parquet_files(&out.join(table))? {
-        let bad = |message: String| SinkError::Encode {
-            path: p.display().to_string(),
-            message,
-        };
-        let file = File::open(&p).map_err(|source| SinkError::Io {
-            path: p.display().to_string(),
-            source,
-        })?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-            .and_then(|b| b.build())
-            .map_err(|e| bad(e.to_string()))?;
-        for batch in reader {
-            let batch = batch.map_err(|e| bad(e.to_string()))?;
-            let schema = batch.schema();
-            let start = rows.len();
-            rows.resize(start + batch.num_rows(), BTreeMap::new());
-            for (field, col) in schema.fields().iter().zip(batch.columns()) {
-                for r in 0..batch.num_rows() {
-                    let cell = if col.is_null(r) {
-                        Cell::Null
-                    } else {
-                        match col.data_type() {
-                            DataType::Boolean => Cell::Bool(col.as_boolean().value(r)),
-                            DataType::Int32 => {
-                                Cell::Int(col.as_primitive::<Int32Type>().value(r).into())
-                            }
-                            DataType::Int64 => Cell::Int(col.as_primitive::<Int64Type>().value(r)),
-                            DataType::Float64 => {
-                                Cell::Float(col.as_primitive::<Float64Type>().value(r))
-                            }
-                            DataType::Utf8 => Cell::Str(col.as_string::<i32>().value(r).into()),
-                            DataType::LargeUtf8 => {
-                                Cell::Str(col.as_string::<i64>().value(r).into())
-                            }
-                            DataType::Timestamp(TimeUnit::Microsecond, _) => {
-                                let us = col
-                                    .as_primitive::<arrow::datatypes::TimestampMicrosecondType>()
-                                    .value(r);
-                                DateTime::<Utc>::from_timestamp_micros(us)
-                                    .map_or(Cell::Int(us), |t| Cell::Str(t.to_rfc3339()))
-                            }
-                            _ => match arrow::util::display::array_value_to_string(col, r) {
-                                Ok(s) => Cell::Str(s),
-                                Err(e) => return Err(bad(e.to_string())),
-                            },
-                        }
-                    };
-                    rows[start + r].insert(field.name().clone(), cell);
-                }
-            }
+    let t = read::read_all(&out.join(table))?;
+    let names: Vec<String> = t
+        .names()
+        .filter(|n| *n != "call_date")
+        .map(str::to_string)
+        .collect();
+    Ok((0..t.rows)
+        .map(|r| {
+            names
+                .iter()
+                .map(|n| (n.clone(), Cell::from(t.get(n, r))))
+                .collect()
+        })
+        .collect())
+}
+
+impl From<&read::V> for Cell {
+    fn from(v: &read::V) -> Cell {
+        use read::V;
+        match v {
+            V::Null => Cell::Null,
+            V::Bool(b) => Cell::Bool(*b),
+            V::Int(i) => Cell::Int(*i),
+            V::Float(f) => Cell::Float(*f),
+            V::Str(s) => Cell::Str(s.clone()),
+            V::Ts(us) => DateTime::<Utc>::from_timestamp_micros(*us)
+                .map_or(Cell::Int(*us), |t| Cell::Str(t.to_rfc3339())),
+            V::List(items) => Cell::Str(format!("[{}]", items.join(", "))),
         }
     }
-    Ok(rows)
 }
 
 /// A date for the errors table from a timestamp.

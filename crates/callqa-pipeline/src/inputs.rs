@@ -209,10 +209,21 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     None
 }
 
-/// Read a manifest CSV with header `path,call_id,operator_id,started_at[,channel_layout][,language]`.
-pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
+/// The columns a manifest's header names (`path` and `call_id` are required).
+struct ManifestColumns {
+    path: usize,
+    call_id: usize,
+    operator_id: Option<usize>,
+    started_at: Option<usize>,
+    channel_layout: Option<usize>,
+    language: Option<usize>,
+}
+
+/// Open a manifest and find its columns.
+fn open_manifest(
+    manifest: &Path,
+) -> anyhow::Result<(csv::Reader<std::fs::File>, ManifestColumns)> {
     use anyhow::Context;
-    let base = manifest.parent().unwrap_or(Path::new("."));
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
@@ -228,18 +239,34 @@ pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
         })?
         .clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (Some(c_path), Some(c_id)) = (col("path"), col("call_id")) else {
+    let (Some(path), Some(call_id)) = (col("path"), col("call_id")) else {
         anyhow::bail!(
             "manifest {}: header must name at least the columns path and call_id (found: {})",
             manifest.display(),
             headers.iter().collect::<Vec<_>>().join(",")
         );
     };
+    let cols = ManifestColumns {
+        path,
+        call_id,
+        operator_id: col("operator_id"),
+        started_at: col("started_at"),
+        channel_layout: col("channel_layout"),
+        language: col("language"),
+    };
+    Ok((rdr, cols))
+}
+
+/// Read a manifest CSV with header `path,call_id,operator_id,started_at[,channel_layout][,language]`.
+pub fn from_manifest(manifest: &Path) -> anyhow::Result<Inputs> {
+    let base = manifest.parent().unwrap_or(Path::new("."));
+    let (mut rdr, cols) = open_manifest(manifest)?;
+    let (c_path, c_id) = (cols.path, cols.call_id);
     let (c_op, c_at, c_layout, c_lang) = (
-        col("operator_id"),
-        col("started_at"),
-        col("channel_layout"),
-        col("language"),
+        cols.operator_id,
+        cols.started_at,
+        cols.channel_layout,
+        cols.language,
     );
     let mut inputs = Inputs::default();
     let mut seen = HashSet::new();

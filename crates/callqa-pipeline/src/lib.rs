@@ -21,6 +21,7 @@ pub mod analyze;
 pub mod assemble;
 pub mod call;
 pub mod doctor;
+pub mod eval;
 pub mod events;
 pub mod failure;
 pub mod inputs;

@@ -59,6 +59,18 @@ pub enum ReportError {
     },
 }
 
+impl From<callqa_parquet::SinkError> for ReportError {
+    fn from(e: callqa_parquet::SinkError) -> ReportError {
+        use callqa_parquet::SinkError;
+        match e {
+            SinkError::Io { path, source } => ReportError::Io { path, source },
+            SinkError::Encode { path, message } | SinkError::Read { path, message } => {
+                ReportError::Read { path, message }
+            }
+        }
+    }
+}
+
 impl ReportError {
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> ReportError {
