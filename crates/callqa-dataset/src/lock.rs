@@ -288,8 +288,12 @@ pub(crate) async fn try_take_dead(
 /// The shard tag of the run named in a lock's holder text
 /// (`host h, pid p, run <time>-<tag>-<salt>, since t`).
 fn holder_tag(holder: &str) -> Option<String> {
-    let run = holder.split(", run ").nth(1)?.split(',').next()?;
-    let (_, rest) = run.split_once('-')?;
+    run_tag(holder.split(", run ").nth(1)?.split(',').next()?)
+}
+
+/// The shard tag of a run id (`<time>-<tag>-<salt>`).
+pub(crate) fn run_tag(run_id: &str) -> Option<String> {
+    let (_, rest) = run_id.split_once('-')?;
     let (tag, _) = rest.rsplit_once('-')?;
     Shard::from_tag(tag).map(|_| tag.to_string())
 }
