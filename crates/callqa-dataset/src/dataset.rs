@@ -128,6 +128,10 @@ fn new_run_id(shard: &Shard) -> String {
     )
 }
 
+/// Stages one table's rows of a batch (see [`Dataset::commit`]): returns the staged file.
+type StageFn<'a> =
+    dyn FnMut(&Dataset, &str, &[RecordBatch], &mut CommitPlan) -> Result<String> + 'a;
+
 impl Dataset {
     /// Open `out` (a folder or `s3://bucket/prefix`): take the lock (refused while a run
     /// of an overlapping shard holds its own, see `lock`), finish or discard the batches
@@ -609,7 +613,7 @@ impl Dataset {
         stage_dir: &str,
         batch_id: &str,
         mut plan: CommitPlan,
-        stage: &mut dyn FnMut(&Self, &str, &[RecordBatch], &mut CommitPlan) -> Result<String>,
+        stage: &mut StageFn<'_>,
     ) -> Result<usize> {
         // Files holding rows this batch replaces: rewrite them without those rows.
         let mut new_index: Vec<(String, HashSet<String>)> = Vec::new();

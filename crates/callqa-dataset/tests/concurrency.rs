@@ -367,9 +367,8 @@ fn waiting_for_idle_ignores_held_calls_but_not_the_scorer() {
             tx.send(()).unwrap();
         })
     };
-    let blocked = |rx: &std::sync::mpsc::Receiver<()>| {
-        rx.recv_timeout(Duration::from_millis(200)).is_err()
-    };
+    let blocked =
+        |rx: &std::sync::mpsc::Receiver<()>| rx.recv_timeout(Duration::from_millis(200)).is_err();
     assert!(blocked(&rx), "a running call blocks");
     j.enter("running", callqa_dataset::PENDING);
     assert!(blocked(&rx), "the scorer at work blocks");

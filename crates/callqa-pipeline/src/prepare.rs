@@ -194,7 +194,9 @@ impl Preparer {
             })?;
             out.push((ch, segs));
         }
-        if self.diarizer.is_some() && matches!(out.as_slice(), [(ch, _)] if ch.speaker == Speaker::Mixed) {
+        if self.diarizer.is_some()
+            && matches!(out.as_slice(), [(ch, _)] if ch.speaker == Speaker::Mixed)
+        {
             self.mark(&meta.call_id, "diarization");
         }
         let (diarized, diarization_failure) = self.diarize(meta, &mut out);

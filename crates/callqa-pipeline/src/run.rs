@@ -37,8 +37,8 @@ use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
 use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Speaker, Transcript, Utterance};
 use callqa_dataset::{
-    is_remote, sha256_file, Admission, CallResult, InputStat, Journal, Output, RemoteReader, Ticket,
-    PENDING,
+    is_remote, sha256_file, Admission, CallResult, InputStat, Journal, Output, RemoteReader,
+    Ticket, PENDING,
 };
 use callqa_diarize::{Diarizer, VoiceStore};
 use callqa_emotion::{Analyzer, BaselineStore, DeferredScorer, Scored};
