@@ -16,5 +16,6 @@ mod e2e_run;
 mod e2e_score;
 mod e2e_smile;
 mod exactly_once;
+mod hardening;
 mod install;
 mod s3;

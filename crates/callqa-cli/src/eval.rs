@@ -4,14 +4,10 @@
 //! reading lives in `callqa_pipeline::eval`, the metrics in
 //! `callqa_features::eval` (pure, unit-tested).
 
-use anyhow::{Context, Result};
-use callqa_pipeline::eval::{
-    self, PiiSpan, Table, Value, BOOL_COLUMNS, COUNT_COLUMNS, SET_COLUMNS,
-};
+use anyhow::Result;
+use callqa_pipeline::eval::{self, Table, BOOL_COLUMNS, COUNT_COLUMNS};
 use clap::Args;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tracing::warn;
 
 /// Exit code of `callqa eval` when an element is below its threshold.
 pub const EXIT_BELOW_THRESHOLD: u8 = 4;
@@ -200,4 +196,3 @@ fn redaction(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>>
     }
     Ok(failures)
 }
-

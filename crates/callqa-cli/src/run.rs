@@ -39,7 +39,9 @@ pub struct RunArgs {
     /// whisper.cpp scales better across channels than across the threads of one).
     #[arg(long)]
     pub asr_workers: Option<usize>,
-    /// Also write each call's transcript as JSON (the `callqa analyze` input format) here.
+    /// Also write each call's transcript as JSON (the `callqa analyze` input format) here,
+    /// as `<call id>.json` with every character but letters, digits, `-` and `_` written
+    /// `%XX` (so distinct ids never share a file; long ids end in a hash).
     #[arg(long)]
     pub dump_transcripts: Option<PathBuf>,
     /// Write Parquet files every N calls (bigger = fewer, larger files).

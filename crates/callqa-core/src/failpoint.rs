@@ -11,6 +11,12 @@
 //! `CALLQA_PANIC=<stage>:<call_id>` makes the named stage panic on that call
 //! ([`panic_point`]: `prepare`, `asr` or `features`), to test that a bug met on one call
 //! becomes that call's error row and the batch goes on.
+//!
+//! `CALLQA_ABORT=<stage>:<call_id>` makes the process call `std::process::abort()` when
+//! that call reaches the stage ([`abort_point`]: `decode`, `asr`, `acoustic` (deferred
+//! scoring) or `features`), like a segfault in whisper.cpp or ONNX Runtime would: no
+//! unwinding, no cleanup. It tests that such a call ends as a `crashed` error row within
+//! a bounded number of runs and takes no other call with it.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -57,5 +63,18 @@ pub fn panic_point(stage: &str, call_id: &str) {
     };
     if want.split_once(':') == Some((stage, call_id)) {
         panic!("callqa panic point {stage} reached on call {call_id}");
+    }
+}
+
+/// Abort the process here if `CALLQA_ABORT` is `<stage>:<call_id>` for this stage and
+/// call.
+pub fn abort_point(stage: &str, call_id: &str) {
+    static T: OnceLock<Option<String>> = OnceLock::new();
+    let Some(want) = T.get_or_init(|| std::env::var("CALLQA_ABORT").ok()) else {
+        return;
+    };
+    if want.split_once(':') == Some((stage, call_id)) {
+        eprintln!("callqa abort point {stage} reached on call {call_id}");
+        std::process::abort();
     }
 }

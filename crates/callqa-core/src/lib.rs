@@ -27,7 +27,7 @@ pub use config::{
     AcousticConfig, ChannelMap, ChannelTarget, DiarizationConfig, InputConfig, PipelineConfig,
     ProcessWeights, RoleRule, ScoresConfig, ServiceLevelConfig, SmileWeights,
 };
-pub use failpoint::{failpoint, panic_point};
+pub use failpoint::{abort_point, failpoint, panic_point};
 pub use ids::{check_call_id, file_name_for, MAX_CALL_ID_BYTES};
 pub use rows::{CallFeatures, ErrorRow, UtteranceRow};
 pub use transcript::{Transcript, TranscriptError, TranscriptUtterance};

@@ -1,5 +1,6 @@
 //! [`Dataset`]: open (lock + recovery + ledger), decide what to process, commit batches.
 
+use crate::journal::{self, CrashRecord, Journal};
 use crate::ledger::{self, InputRecord, LedgerEntry, Outcome};
 use crate::location::Location;
 use crate::lock::{self, LockGuard};
@@ -107,6 +108,10 @@ pub struct Dataset {
     indexed: HashSet<String>,
     /// Ledger files read at open or written by this run.
     ledger_files: Vec<String>,
+    /// Crash counts of calls that were in flight when runs died (see `journal`).
+    crashes: HashMap<String, CrashRecord>,
+    /// This run's journal of calls in flight.
+    journal: Journal,
     /// Files written so far.
     pub files_written: usize,
 }
@@ -123,6 +128,10 @@ fn new_run_id(shard: &Shard) -> String {
     )
 }
 
+/// Stages one table's rows of a batch (see [`Dataset::commit`]): returns the staged file.
+type StageFn<'a> =
+    dyn FnMut(&Dataset, &str, &[RecordBatch], &mut CommitPlan) -> Result<String> + 'a;
+
 impl Dataset {
     /// Open `out` (a folder or `s3://bucket/prefix`): take the lock (refused while a run
     /// of an overlapping shard holds its own, see `lock`), finish or discard the batches
@@ -134,6 +143,7 @@ impl Dataset {
         // Local outputs: one run at a time takes its lock and recovers dead runs' batches.
         let registry = lock::open_registry(&loc)?;
         let lock = rt.block_on(lock::acquire(&loc, &opts.shard, &run_id, opts.break_lock))?;
+        let journal = Journal::new(loc.clone(), &run_id)?;
         let mut ds = Dataset {
             loc,
             rt,
@@ -146,13 +156,15 @@ impl Dataset {
             index: HashMap::new(),
             indexed: HashSet::new(),
             ledger_files: Vec::new(),
+            crashes: HashMap::new(),
+            journal,
             files_written: 0,
         };
         let own = ds.shard.tag();
         // Staged batches of other shards whose run is dead (its lock is free) are this
         // run's to finish or discard too, whatever their shard: the ledger is one.
         let mut dead: Vec<(String, LockGuard)> = Vec::new();
-        for tag in ds.staged_tags()? {
+        for tag in ds.tags_with_leftovers()? {
             if tag == own {
                 continue;
             }
@@ -173,8 +185,9 @@ impl Dataset {
         Ok(ds)
     }
 
-    /// The shard tags with a folder under `_staging/`.
-    fn staged_tags(&self) -> Result<Vec<String>> {
+    /// The shard tags with a folder under `_staging/` or a run's journal or signal file
+    /// under `_inflight/`: what a dead run of that shard may have left.
+    fn tags_with_leftovers(&self) -> Result<Vec<String>> {
         let mut tags: Vec<String> = self
             .list("_staging")?
             .iter()
@@ -186,6 +199,11 @@ impl Dataset {
                     .map(str::to_string)
             })
             .collect();
+        tags.extend(self.list("_inflight")?.iter().filter_map(|m| {
+            let rel = self.loc.rel(&m.location);
+            let (run, _) = rel.strip_prefix("_inflight/")?.rsplit_once('.')?;
+            lock::run_tag(run)
+        }));
         tags.sort();
         tags.dedup();
         Ok(tags)
@@ -205,6 +223,19 @@ impl Dataset {
             }
             if let Some(dir) = &self.loc.local {
                 let _ = std::fs::remove_dir(dir.join("_staging").join(tag));
+            }
+        }
+        if r.is_ok() {
+            // Journals of dead runs of these shards: their calls were in flight.
+            let me = self.run_id.clone();
+            let is_dead = |run: &str| {
+                run != me
+                    && lock::run_tag(run)
+                        .is_some_and(|t| t == own || dead.iter().any(|(d, _)| *d == t))
+            };
+            match self.rt.block_on(journal::fold_dead(&self.loc, &is_dead)) {
+                Ok(c) => self.crashes = c,
+                Err(e) => r = Err(e),
             }
         }
         self.rt.block_on(commit.release(&self.loc));
@@ -229,6 +260,16 @@ impl Dataset {
     /// Call ids in `calls/` when the run started.
     pub fn existing_calls(&self) -> &HashSet<String> {
         &self.existing
+    }
+
+    /// How often the call was in flight when a run died, and where (see `journal`).
+    pub fn crash_record(&self, call_id: &str) -> Option<&CrashRecord> {
+        self.crashes.get(call_id)
+    }
+
+    /// This run's journal of calls in flight, for the pipeline's threads.
+    pub fn journal(&self) -> Journal {
+        self.journal.clone()
     }
 
     /// The latest ledger entry of an input key.
@@ -572,7 +613,7 @@ impl Dataset {
         stage_dir: &str,
         batch_id: &str,
         mut plan: CommitPlan,
-        stage: &mut dyn FnMut(&Self, &str, &[RecordBatch], &mut CommitPlan) -> Result<String>,
+        stage: &mut StageFn<'_>,
     ) -> Result<usize> {
         // Files holding rows this batch replaces: rewrite them without those rows.
         let mut new_index: Vec<(String, HashSet<String>)> = Vec::new();
@@ -626,6 +667,7 @@ impl Dataset {
 
         self.publish(&stage_dir, &plan)?;
         self.remove_local_dir(&stage_dir);
+        self.clear_crashes(&entries);
         for rel in &plan.deletes {
             self.index.remove(rel);
         }
@@ -636,6 +678,34 @@ impl Dataset {
         let n = plan.files.len();
         self.files_written += n;
         Ok(n)
+    }
+
+    /// A committed call has an outcome now: forget its crash record (under the commit
+    /// lock; other runs may have added records since this one opened, so read first).
+    /// After the commit point, so a failure here only warns: a stale record makes the
+    /// call a suspect (or poison) again only if its input changes.
+    fn clear_crashes(&mut self, entries: &[LedgerEntry]) {
+        let done: Vec<String> = entries
+            .iter()
+            .map(|e| e.input.call_id.clone())
+            .filter(|c| self.crashes.contains_key(c))
+            .collect();
+        if done.is_empty() {
+            return;
+        }
+        let r = self.rt.block_on(async {
+            let mut current = journal::read_crashes(&self.loc).await?;
+            for c in &done {
+                current.remove(c);
+            }
+            journal::write_crashes(&self.loc, &current).await
+        });
+        if let Err(e) = r {
+            tracing::warn!("cannot update {}: {e}", self.loc.show(journal::CRASHES));
+        }
+        for c in &done {
+            self.crashes.remove(c);
+        }
     }
 
     /// Before rewriting files for `ids` (under the commit lock): when a file the index
@@ -694,6 +764,8 @@ impl Dataset {
     /// Compact the ledger if it has grown, and release the lock.
     pub fn close(mut self) -> Result<()> {
         let compacted = self.compact_ledger();
+        // Ended normally: nothing of this run is in flight any more.
+        self.journal.remove();
         if let Some(dir) = &self.loc.local {
             // Empty staging folders only; a non-empty one is another shard's business.
             let _ = std::fs::remove_dir(dir.join("_staging").join(self.shard.tag()));

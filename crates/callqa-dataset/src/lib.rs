@@ -2,7 +2,7 @@
 //! never loses or duplicates a call, whatever kills it and wherever it writes.
 //!
 //! A callqa output (a local folder or an `s3://bucket/prefix`, through `object_store`)
-//! holds the Parquet tables (`calls/`, `utterances/`, `errors/`) and three bookkeeping
+//! holds the Parquet tables (`calls/`, `utterances/`, `errors/`) and four bookkeeping
 //! folders that dataset readers skip (their names start with `_`):
 //!
 //! ```text
@@ -10,6 +10,9 @@
 //! _ledger/part-<batch>.parquet   one row per input handled: path, size, mtime, sha256,
 //!                                call_id, outcome, run and batch: THE commit record
 //! _staging/<shard>/<batch>/…     files of a batch being committed
+//! _inflight/<run>.json           calls a run has in flight (crash isolation)
+//! _inflight/<run>.signal         the fatal signal a run died of (local outputs)
+//! _inflight/_crashes.json        calls in flight when runs died: crashes, kills, stage
 //! ```
 //!
 //! **Why a ledger and staging, not just atomic files.** Each Parquet file is atomic on its
@@ -35,10 +38,20 @@
 //!
 //! **Shards.** `--shard I/N` gives each worker the calls whose stable hash of `call_id`
 //! falls in its bucket ([`Shard`]); workers lock and stage separately and write
-//! differently named files, so N workers can share one output.
+//! differently named files, so N workers can share one output. It is still one dataset:
+//! a run refuses to start beside a live run of an overlapping shard, recovers the
+//! half-committed batches of every dead run whatever its shard, and commits (and readers
+//! read) under one dataset-wide lock (see `lock`).
+//!
+//! **Crash isolation.** A run journals the calls it has in flight (`_inflight/`) and, on
+//! a local output, the fatal signal it dies of; the next run runs the calls a dead run
+//! had in flight alone, and turns a call that was in flight in two crashes (not kills)
+//! into a `crashed` error row ([`Journal`], [`CrashRecord`]). A call held for batch
+//! calibration ([`PENDING`]) runs nothing and is never blamed.
 #![deny(missing_docs)]
 
 mod dataset;
+mod journal;
 mod ledger;
 mod location;
 mod lock;
@@ -47,8 +60,10 @@ mod rawlist;
 mod remote;
 mod safe;
 mod shard;
+mod signal;
 
 pub use dataset::{Batch, Dataset, Decision, InputStat, OpenOptions, Policy};
+pub use journal::{Busy, CrashRecord, Journal, PENDING, POISON_CRASHES};
 pub use ledger::{InputRecord, LedgerEntry, Outcome};
 pub use location::Location;
 pub use output::{

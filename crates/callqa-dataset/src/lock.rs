@@ -285,11 +285,20 @@ pub(crate) async fn try_take_dead(
     }
 }
 
+/// The run id a lock's holder text names (`…, run <id>, …`).
+fn holder_run(holder: &str) -> Option<&str> {
+    holder.split(", run ").nth(1)?.split(',').next()
+}
+
 /// The shard tag of the run named in a lock's holder text
 /// (`host h, pid p, run <time>-<tag>-<salt>, since t`).
 fn holder_tag(holder: &str) -> Option<String> {
-    let run = holder.split(", run ").nth(1)?.split(',').next()?;
-    let (_, rest) = run.split_once('-')?;
+    run_tag(holder.split(", run ").nth(1)?.split(',').next()?)
+}
+
+/// The shard tag of a run id (`<time>-<tag>-<salt>`).
+pub(crate) fn run_tag(run_id: &str) -> Option<String> {
+    let (_, rest) = run_id.split_once('-')?;
     let (tag, _) = rest.rsplit_once('-')?;
     Shard::from_tag(tag).map(|_| tag.to_string())
 }
@@ -316,14 +325,19 @@ pub(crate) async fn commit_lock(loc: &Location, run_id: &str) -> Result<LockGuar
             Err(object_store::Error::AlreadyExists { .. })
             | Err(object_store::Error::Precondition { .. }) => {
                 // The holder's run is dead when its shard lock is gone (it finished
-                // without cleanup, or --break-lock removed it).
+                // without cleanup, or --break-lock removed it) or names another run (a
+                // run took the shard over with --break-lock: this one, often, whose
+                // recovery is what needs the commit lock).
                 let holder = read_text(loc, rel).await;
                 if let Some(tag) = holder_tag(&holder) {
-                    let alive = loc
-                        .store
-                        .head(&loc.key(&format!("_locks/{tag}.lock")))
-                        .await
-                        .is_ok();
+                    // (A shard lock that cannot be read now counts as the holder's.)
+                    let alive = match loc.store.get(&loc.key(&format!("_locks/{tag}.lock"))).await {
+                        Ok(r) => r.bytes().await.map_or(true, |b| {
+                            holder_run(String::from_utf8_lossy(&b).trim()) == holder_run(&holder)
+                        }),
+                        Err(object_store::Error::NotFound { .. }) => false,
+                        Err(_) => true,
+                    };
                     if !alive {
                         tracing::warn!(lock = %loc.show(rel), "removing the commit lock of a dead run ({holder})");
                         delete_quiet(loc, rel).await?;

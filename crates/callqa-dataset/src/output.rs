@@ -25,9 +25,18 @@ pub struct Ticket {
     stat: InputStat,
     sha: Option<String>,
     replace: bool,
+    /// Dead runs this call was in flight in, and its stage the last time (see `journal`).
+    crashed: Option<crate::CrashRecord>,
 }
 
 impl Ticket {
+    /// How many runs died while this call was in flight, and at which stage the last
+    /// time; `None` when none did. One: run it solo. Two: write it as a `crashed` error
+    /// row instead of trying again.
+    pub fn crashes(&self) -> Option<&crate::CrashRecord> {
+        self.crashed.as_ref()
+    }
+
     /// The call id the input was admitted under.
     pub fn call_id(&self) -> &str {
         &self.call_id
@@ -123,7 +132,13 @@ pub fn stat_file(path: &Path) -> InputStat {
     match std::fs::metadata(path) {
         Ok(m) => InputStat {
             size: Some(m.len()),
-            mtime: m.modified().ok().map(chrono::DateTime::<chrono::Utc>::from),
+            // At the ledger's precision (microseconds), so an untouched file compares
+            // equal to its ledger row and is not hashed again on every rerun.
+            mtime: m
+                .modified()
+                .ok()
+                .map(chrono::DateTime::<chrono::Utc>::from)
+                .and_then(|t| chrono::DateTime::from_timestamp_micros(t.timestamp_micros())),
         },
         Err(_) => InputStat::default(),
     }
@@ -156,6 +171,12 @@ impl Output {
             to_index: HashSet::new(),
             files: 0,
         })
+    }
+
+    /// This run's journal of calls in flight (crash isolation, see `callqa_dataset`'s
+    /// `journal` module).
+    pub fn journal(&self) -> crate::Journal {
+        self.ds.journal()
     }
 
     /// The dataset (ledger lookups, extra objects such as the voice baselines).
@@ -192,6 +213,7 @@ impl Output {
                     stat,
                     sha,
                     replace,
+                    crashed: self.ds.crash_record(call_id).cloned(),
                 })
             }
         }

@@ -269,3 +269,114 @@ fn concurrent_updates_of_one_object_merge() {
             .unwrap();
     assert_eq!(n, 50);
 }
+
+/// The child half of `calls_in_flight_when_a_run_dies_are_counted`: journal two calls in
+/// flight, then die without cleanup: `abort()` with the fatal-signal handler armed (a
+/// crash), or SIGKILL from outside (a kill).
+#[test]
+fn child_journals_and_dies() {
+    let Ok(out) = std::env::var("CALLQA_TEST_JOURNAL_OUT") else {
+        return;
+    };
+    let ds = Dataset::open(&out, opts("0/2")).unwrap();
+    let j = ds.journal();
+    j.catch_fatal_signals();
+    j.enter("p", "decode");
+    j.enter("p", "asr");
+    j.enter("q", "decode");
+    j.leave("q");
+    // Transcribed and held for batch calibration: runs nothing, never blamed.
+    j.enter("h", "asr");
+    j.enter("h", callqa_dataset::PENDING);
+    if std::env::var("CALLQA_TEST_JOURNAL_DEATH").as_deref() == Ok("kill") {
+        let me = std::process::id().to_string();
+        let _ = Command::new("kill").args(["-9", &me]).status();
+        std::thread::sleep(Duration::from_secs(60));
+    }
+    std::process::abort();
+}
+
+/// Run `child_journals_and_dies` once; it dies by `death` (`abort` or `kill`).
+fn journal_and_die(out: &str, death: &str) {
+    let st = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_journals_and_dies", "--test-threads=1"])
+        .env("CALLQA_TEST_JOURNAL_OUT", out)
+        .env("CALLQA_TEST_JOURNAL_DEATH", death)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    let want = if death == "kill" { 9 } else { 6 };
+    assert_eq!(st.signal(), Some(want), "{death}: {st:?}");
+}
+
+#[test]
+fn calls_in_flight_when_a_run_dies_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    // Killed twice (no signal recorded): a suspect, never poison.
+    journal_and_die(out_s, "kill");
+    journal_and_die(out_s, "kill");
+    // Then crashed twice (SIGABRT recorded by the handler): poison.
+    journal_and_die(out_s, "abort");
+    let ds = Dataset::open(out_s, opts("1/2")).unwrap();
+    let p = ds.crash_record("p").cloned().unwrap();
+    assert_eq!((p.count, p.killed, p.stage.as_str()), (1, 2, "asr"));
+    assert!(!p.is_poison());
+    ds.close().unwrap();
+    journal_and_die(out_s, "abort");
+    // Any later run, whatever its shard, counts the dead runs' calls (q had left: not
+    // counted).
+    let mut ds = Dataset::open(out_s, opts("0/1")).unwrap();
+    let p = ds.crash_record("p").cloned().unwrap();
+    assert_eq!((p.count, p.killed, p.stage.as_str()), (2, 2, "asr"));
+    assert_eq!(p.signal, Some(6));
+    assert!(p.is_poison());
+    assert!(ds.crash_record("q").is_none());
+    assert!(ds.crash_record("h").is_none(), "a held call is not blamed");
+    // Committing the call's outcome clears its record; a clean run leaves nothing in
+    // `_inflight/`.
+    ds.commit(batch(&["p".into()], "crashed", false)).unwrap();
+    ds.close().unwrap();
+    let ds = Dataset::open(out_s, opts("0/1")).unwrap();
+    assert!(ds.crash_record("p").is_none());
+    ds.close().unwrap();
+    assert_eq!(walk(&out.join("_inflight")), 0);
+}
+
+/// A call run solo waits for the calls that run something, not for those held for batch
+/// calibration (released only at the end of the batch: waiting for them would never
+/// end), and not while the scorer works on held calls.
+#[test]
+fn waiting_for_idle_ignores_held_calls_but_not_the_scorer() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let ds = Dataset::open(out.to_str().unwrap(), opts("0/1")).unwrap();
+    let j = ds.journal();
+    j.enter("held", callqa_dataset::PENDING);
+    j.wait_idle(); // returns at once: only a held call is in flight
+    j.enter("running", "asr");
+    let busy = j.busy();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = {
+        let j = j.clone();
+        std::thread::spawn(move || {
+            j.wait_idle();
+            tx.send(()).unwrap();
+        })
+    };
+    let blocked =
+        |rx: &std::sync::mpsc::Receiver<()>| rx.recv_timeout(Duration::from_millis(200)).is_err();
+    assert!(blocked(&rx), "a running call blocks");
+    j.enter("running", callqa_dataset::PENDING);
+    assert!(blocked(&rx), "the scorer at work blocks");
+    drop(busy);
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("idle once only held calls remain");
+    waiter.join().unwrap();
+    j.leave("held");
+    j.leave("running");
+    ds.close().unwrap();
+}

@@ -350,6 +350,19 @@ impl<T> DeferredScorer<T> {
         channels: Vec<ChannelFeatures>,
         payload: T,
     ) -> Vec<Scored<T>> {
+        self.push_with(operator, channels, payload, &mut |_, _| {})
+    }
+
+    /// As [`DeferredScorer::push`], calling `watch(payload, true)` before the models run
+    /// on a call and `watch(payload, false)` after: the pipeline records which call
+    /// native code is working on (crash isolation).
+    pub fn push_with(
+        &mut self,
+        operator: Option<&str>,
+        channels: Vec<ChannelFeatures>,
+        payload: T,
+        watch: &mut dyn FnMut(&T, bool),
+    ) -> Vec<Scored<T>> {
         let stored = operator.and_then(|id| self.store.get(id, self.analyzer.std_floor()));
         let call = PendingCall {
             operator: operator.map(str::to_string),
@@ -357,13 +370,18 @@ impl<T> DeferredScorer<T> {
             payload,
         };
         let ready = self.calibrator.push(call, stored.as_ref());
-        self.score(ready)
+        self.score(ready, watch)
     }
 
     /// End of the batch: every call still held, scored.
     pub fn finish(&mut self) -> Vec<Scored<T>> {
+        self.finish_with(&mut |_, _| {})
+    }
+
+    /// As [`DeferredScorer::finish`], with `watch` as in [`DeferredScorer::push_with`].
+    pub fn finish_with(&mut self, watch: &mut dyn FnMut(&T, bool)) -> Vec<Scored<T>> {
         let ready = self.calibrator.finish();
-        self.score(ready)
+        self.score(ready, watch)
     }
 
     /// Windows and calls held now.
@@ -374,10 +392,15 @@ impl<T> DeferredScorer<T> {
         )
     }
 
-    fn score(&mut self, ready: Vec<ReadyCall<T>>) -> Vec<Scored<T>> {
+    fn score(
+        &mut self,
+        ready: Vec<ReadyCall<T>>,
+        watch: &mut dyn FnMut(&T, bool),
+    ) -> Vec<Scored<T>> {
         ready
             .into_iter()
             .map(|r| {
+                watch(&r.payload, true);
                 let t = std::time::Instant::now();
                 let channels = r
                     .channels
@@ -385,10 +408,12 @@ impl<T> DeferredScorer<T> {
                     .zip(&r.norms)
                     .map(|(ch, n)| self.analyzer.score(ch, n))
                     .collect();
+                let seconds = t.elapsed().as_secs_f64();
+                watch(&r.payload, false);
                 Scored {
                     channels,
                     payload: r.payload,
-                    seconds: t.elapsed().as_secs_f64(),
+                    seconds,
                 }
             })
             .collect()

@@ -78,7 +78,10 @@ pub fn documented(doc: &str, table: &str) -> Vec<DocColumn> {
         if l.starts_with("|---") {
             continue;
         }
-        let Some(cells) = l.strip_prefix('|').map(|r| r.split('|').collect::<Vec<_>>()) else {
+        let Some(cells) = l
+            .strip_prefix('|')
+            .map(|r| r.split('|').collect::<Vec<_>>())
+        else {
             break;
         };
         let (Some(name), Some(ty)) = (cells.first(), cells.get(1)) else {
@@ -113,7 +116,10 @@ pub fn check(doc: &str, table: &str, schema: &Schema) -> Vec<String> {
     }
     for f in schema.fields() {
         let Some(d) = documented.iter().find(|d| &d.name == f.name()) else {
-            problems.push(format!("{table}.{} is written but not documented", f.name()));
+            problems.push(format!(
+                "{table}.{} is written but not documented",
+                f.name()
+            ));
             continue;
         };
         let written = sql_type(f.data_type());
@@ -128,7 +134,11 @@ pub fn check(doc: &str, table: &str, schema: &Schema) -> Vec<String> {
             problems.push(format!(
                 "{table}.{}: written {}, documented {}",
                 f.name(),
-                if f.is_nullable() { "nullable" } else { "not null" },
+                if f.is_nullable() {
+                    "nullable"
+                } else {
+                    "not null"
+                },
                 if d.nullable { "nullable" } else { "not null" },
             ));
         }
@@ -186,7 +196,10 @@ mod tests {
     #[test]
     fn every_score_table_is_documented() {
         for t in SCORE_TABLES {
-            assert!(!documented(DOC, t).is_empty(), "docs/SCHEMA.md: no `## {t}` table");
+            assert!(
+                !documented(DOC, t).is_empty(),
+                "docs/SCHEMA.md: no `## {t}` table"
+            );
         }
     }
 

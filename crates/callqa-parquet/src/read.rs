@@ -249,10 +249,11 @@ pub fn column_names(dir: &Path) -> Result<Vec<String>, SinkError> {
     let mut names: Vec<String> = Vec::new();
     for p in table_files(dir)? {
         let file = File::open(&p).map_err(|e| io(&p, e))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| SinkError::Read {
-            path: p.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let builder =
+            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| SinkError::Read {
+                path: p.display().to_string(),
+                message: e.to_string(),
+            })?;
         for f in builder.schema().fields() {
             if !names.iter().any(|n| n == f.name()) {
                 names.push(f.name().clone());

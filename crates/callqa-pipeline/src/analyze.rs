@@ -51,14 +51,7 @@ pub fn analyze(opts: &AnalyzeOptions, events: &mut dyn Events) -> Result<RunRepo
     }
     let mut seen = HashSet::new();
     for f in files {
-        analyze_one(
-            &f,
-            &cfg.pipeline.language,
-            policy,
-            &assembler,
-            &mut sink,
-            &mut seen,
-        )?;
+        analyze_one(&f, &cfg, policy, &assembler, &mut sink, &mut seen)?;
     }
     sink.flush()?;
     let report = sink.report;
@@ -71,14 +64,16 @@ pub fn analyze(opts: &AnalyzeOptions, events: &mut dyn Events) -> Result<RunRepo
 /// One transcript file: read it, ask the ledger, assemble and commit it.
 fn analyze_one(
     f: &Path,
-    default_language: &str,
+    cfg: &callqa_core::PipelineConfig,
     policy: Policy,
     assembler: &Assembler,
     sink: &mut Sink<'_>,
     seen: &mut HashSet<String>,
 ) -> Result<()> {
     let path = f.display().to_string();
-    let t = match Transcript::from_path(f) {
+    let default_language = cfg.pipeline.language.as_str();
+    // Larger files are refused from their size, before they are read (issue 17).
+    let t = match Transcript::from_path_limited(f, cfg.input.max_transcript_bytes) {
         Ok(t) => t,
         Err(e) => {
             // A file that is not a transcript is keyed by its file stem.
@@ -89,7 +84,7 @@ fn analyze_one(
             let Some(ticket) = admit(sink, &stem, f, policy) else {
                 return Ok(());
             };
-            let failure = CallFailure::new(Stage::Transcript, "bad_transcript", e.to_string());
+            let failure = CallFailure::new(Stage::Transcript, e.kind(), e.to_string());
             return sink.commit_failed_row(ticket, failure.row_for(&stem, &path, None));
         }
     };

@@ -79,6 +79,7 @@ impl Assembler {
     /// panic met here becomes this call's failure (stage `features`).
     pub fn assemble(&self, mut call: TranscribedCall) -> Step<CallRecord> {
         let computed = contain(|| {
+            callqa_core::abort_point("features", &call.input.meta.call_id);
             callqa_core::panic_point("features", &call.input.meta.call_id);
             // Personal data leaves the text before rules, rows and the dump see it.
             let pii = callqa_features::redact(&mut call.utterances, &self.cfg);

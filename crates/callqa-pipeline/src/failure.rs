@@ -50,6 +50,28 @@ impl Stage {
     }
 }
 
+impl Stage {
+    /// The stage an `errors.stage` value (or a crash journal entry) names; an unknown name
+    /// is [`Stage::Prepare`].
+    pub fn from_name(name: &str) -> Stage {
+        [
+            Stage::Input,
+            Stage::Manifest,
+            Stage::Decode,
+            Stage::Vad,
+            Stage::Diarization,
+            Stage::Acoustic,
+            Stage::Asr,
+            Stage::Transcript,
+            Stage::Prepare,
+            Stage::Features,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+        .unwrap_or(Stage::Prepare)
+    }
+}
+
 impl std::fmt::Display for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -85,6 +107,24 @@ impl CallFailure {
             stage,
             "panic",
             format!("{path}: internal error while {doing} (please report it): {msg}"),
+        )
+    }
+
+    /// The process crashed (an abort or a segfault, most likely in native code) in
+    /// [`callqa_dataset::POISON_CRASHES`] runs while the call at `path` was in flight:
+    /// it is not tried again without `--retry-errors`.
+    pub fn crashed(record: &callqa_dataset::CrashRecord, path: &str) -> Self {
+        let stage = record.stage.as_str();
+        CallFailure::new(
+            Stage::from_name(stage),
+            "crashed",
+            format!(
+                "{path}: the process crashed {} times while this call was at stage {stage} \
+                 (last: {}; an abort or a fault in native code: the decoder, ONNX Runtime \
+                 or whisper.cpp); not tried again without --retry-errors",
+                record.count,
+                record.signal_name()
+            ),
         )
     }
 

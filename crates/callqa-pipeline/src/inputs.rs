@@ -220,9 +220,7 @@ struct ManifestColumns {
 }
 
 /// Open a manifest and find its columns.
-fn open_manifest(
-    manifest: &Path,
-) -> anyhow::Result<(csv::Reader<std::fs::File>, ManifestColumns)> {
+fn open_manifest(manifest: &Path) -> anyhow::Result<(csv::Reader<std::fs::File>, ManifestColumns)> {
     use anyhow::Context;
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)

@@ -9,7 +9,7 @@ use crate::call::{operator_of, CallInput, Failed, PreparedCall, Step};
 use crate::failure::{contain, CallFailure, Stage};
 use callqa_core::SpeechSegment;
 use callqa_core::{failpoint, CallMeta, Channel, ChannelLayout, PipelineConfig, Speaker};
-use callqa_dataset::{is_remote, sha256_file, RemoteReader};
+use callqa_dataset::{is_remote, sha256_file, Journal, RemoteReader};
 use callqa_diarize::{Diarizer, Split, VoiceStore};
 use callqa_emotion::Analyzer;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,8 @@ pub struct Preparer {
     remote: Option<RemoteReader>,
     diarizer: Option<Diarizer>,
     voices: Arc<VoiceStore>,
+    /// The run's journal of calls in flight (crash isolation): stages are marked in it.
+    journal: Option<Journal>,
 }
 
 impl Preparer {
@@ -42,6 +44,19 @@ impl Preparer {
             remote,
             diarizer: None,
             voices: Arc::new(VoiceStore::new("")),
+            journal: None,
+        }
+    }
+
+    /// Mark each call's stages in the run's journal of calls in flight.
+    pub fn with_journal(mut self, journal: Journal) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
+    fn mark(&self, call_id: &str, stage: &str) {
+        if let Some(j) = &self.journal {
+            j.enter(call_id, stage);
         }
     }
 
@@ -143,7 +158,12 @@ impl Preparer {
         local: &Path,
     ) -> Result<Audio, CallFailure> {
         let meta = &input.meta;
-        let decoded = callqa_audio::decode_file(local).map_err(|e| {
+        // The pipeline file's limits, checked against the header before decoding.
+        let limits = callqa_audio::DecodeOptions {
+            max_duration_s: self.cfg.input.max_duration_s,
+            pick_channels: self.cfg.input.pick_channels,
+        };
+        let decoded = callqa_audio::decode_file_with(local, &limits).map_err(|e| {
             let msg = e.to_string();
             // Name the input, not the temporary copy of a remote one.
             let shown = local.to_string_lossy();
@@ -155,6 +175,7 @@ impl Preparer {
             CallFailure::new(Stage::Decode, e.kind(), msg)
         })?;
         failpoint("decode");
+        callqa_core::abort_point("decode", &meta.call_id);
         callqa_core::panic_point("prepare", &meta.call_id);
         let layout = meta
             .channel_layout
@@ -165,6 +186,7 @@ impl Preparer {
         let duration_s = decoded.duration_s;
         let channels = callqa_audio::to_channels(decoded, layout)
             .map_err(|e| CallFailure::new(Stage::Decode, e.kind(), e.to_string()))?;
+        self.mark(&meta.call_id, "vad");
         let mut out = Vec::with_capacity(channels.len());
         for ch in channels {
             let segs = self.vad.detect(&ch.samples, &self.cfg.vad).map_err(|e| {
@@ -172,7 +194,15 @@ impl Preparer {
             })?;
             out.push((ch, segs));
         }
+        if self.diarizer.is_some()
+            && matches!(out.as_slice(), [(ch, _)] if ch.speaker == Speaker::Mixed)
+        {
+            self.mark(&meta.call_id, "diarization");
+        }
         let (diarized, diarization_failure) = self.diarize(meta, &mut out);
+        if self.analyzer.is_some() {
+            self.mark(&meta.call_id, "acoustic");
+        }
         let t_acoustic = Instant::now();
         let acoustic = self.analyzer.as_mut().map(|a| {
             out.iter()

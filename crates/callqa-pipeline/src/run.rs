@@ -16,10 +16,19 @@
 //! shown enough of that operator's voice, or ends; `[acoustic] max_pending_windows`
 //! bounds what waits. A call is committed when it is scored, so a run killed before
 //! that leaves it unprocessed, and the next run takes it up again.
+//!
+//! Crash isolation: every call's stage is marked in the run's journal of calls in flight
+//! (`callqa_dataset::Journal`), so a run that dies in native code (an abort, a segfault)
+//! is followed by one that runs the calls it had in flight alone and, for a call in
+//! flight in two dead runs, writes a `crashed` error row instead of dying a third time.
+//! A call held in the [`DeferredScorer`] runs nothing: its stage is `pending`, which
+//! neither blocks a solo call nor blames the call when the run dies; while the scorer
+//! runs the models on it, its stage is `acoustic`.
 
 use crate::assemble::Assembler;
 use crate::call::{CallInput, CallRecord, Step, TranscribedCall};
 use crate::events::{Events, RunReport};
+use crate::failure::CallFailure;
 use crate::inputs::{self, Inputs};
 use crate::plan::RunPlan;
 use crate::prepare::Preparer;
@@ -27,7 +36,10 @@ use crate::transcribe::transcribe_all;
 use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
 use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Speaker, Transcript, Utterance};
-use callqa_dataset::{is_remote, Admission, CallResult, InputStat, Output, RemoteReader, Ticket};
+use callqa_dataset::{
+    is_remote, sha256_file, Admission, CallResult, InputStat, Journal, Output, RemoteReader,
+    Ticket, PENDING,
+};
 use callqa_diarize::{Diarizer, VoiceStore};
 use callqa_emotion::{Analyzer, BaselineStore, DeferredScorer, Scored};
 use std::collections::BTreeMap;
@@ -53,6 +65,8 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         std::fs::create_dir_all(d)
             .with_context(|| format!("cannot create transcript folder {}", d.display()))?;
     }
+    let journal = out.journal();
+    journal.catch_fatal_signals();
     let mut sink = Sink {
         out,
         events,
@@ -60,6 +74,7 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         grown: BaselineStore::default(),
         grown_voices: VoiceStore::new(&models.voices.encoder),
         dump: plan.options.dump_transcripts.clone(),
+        journal: Some(journal.clone()),
     };
     let todo = sink.admit_all(listed, &plan, remote.as_ref())?;
     sink.events.processing(todo.len());
@@ -81,18 +96,18 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
     .with_voices(Arc::clone(&voices));
     let mut deferred =
         scoring.map(|a| DeferredScorer::new(a, &plan.cfg.acoustic, baselines.clone()));
-    let mut preparer = Preparer::new(Arc::clone(&plan.cfg), vad, analyzer, remote);
+    let mut preparer =
+        Preparer::new(Arc::clone(&plan.cfg), vad, analyzer, remote).with_journal(journal.clone());
     if let Some(d) = diarizer {
         preparer = preparer.with_diarizer(d, Arc::clone(&voices));
     }
     let (tx, rx) = mpsc::sync_channel::<Step<crate::call::PreparedCall>>(2);
-    let producer = spawn_preparer(preparer, todo, tx)?;
+    let producer = spawn_preparer(preparer, todo, tx, journal.clone())?;
     transcribe_all(&asr, &plan.workers, rx, |step| {
         match (step, deferred.as_mut()) {
             (Ok(mut call), Some(d)) => match call.acoustic_features.take() {
                 Some(Ok(features)) => {
-                    let operator = crate::call::operator_of(&call.input.meta).map(str::to_string);
-                    for scored in d.push(operator.as_deref(), features, call) {
+                    for scored in defer(d, &journal, call, features) {
                         sink.finish_scored(scored, &assembler)?;
                     }
                     Ok(())
@@ -110,17 +125,50 @@ pub fn run(plan: RunPlan, events: &mut dyn Events) -> Result<RunReport> {
         .join()
         .map_err(|_| anyhow::anyhow!("the preparation thread panicked"))?;
     // The end of the batch: the calls still waiting for their operator's statistics.
-    for scored in deferred.as_mut().map(|d| d.finish()).unwrap_or_default() {
+    let rest = deferred.as_mut().map(|d| {
+        let _busy = journal.busy();
+        d.finish_with(&mut |c, start| watch_scoring(&journal, c, start))
+    });
+    for scored in rest.unwrap_or_default() {
         sink.finish_scored(scored, &assembler)?;
     }
     sink.flush()?;
-    sink.save_baselines(&plan, &baselines)?;
+    sink.save_baselines(&plan)?;
     sink.save_voices(&plan, &voices)?;
     let report = sink.report;
     sink.out
         .finish()
         .with_context(|| format!("cannot finish writing {url}"))?;
     Ok(report)
+}
+
+/// Hand a transcribed call to the [`DeferredScorer`]; returns the calls scored now. A
+/// held call runs nothing: its journal stage is `pending` (not blamed if the run dies,
+/// not waited for by a call run solo) except while the models score it (`acoustic`).
+/// The scorer counts as busy throughout, so no suspect starts beside it.
+fn defer(
+    d: &mut DeferredScorer<TranscribedCall>,
+    journal: &Journal,
+    call: TranscribedCall,
+    features: Vec<callqa_emotion::ChannelFeatures>,
+) -> Vec<Scored<TranscribedCall>> {
+    let _busy = journal.busy();
+    journal.enter(&call.input.meta.call_id, PENDING);
+    let operator = crate::call::operator_of(&call.input.meta).map(str::to_string);
+    d.push_with(operator.as_deref(), features, call, &mut |c, start| {
+        watch_scoring(journal, c, start)
+    })
+}
+
+/// The [`DeferredScorer`] starts (`start`) or ends scoring `call`: its journal stage.
+fn watch_scoring(journal: &Journal, call: &TranscribedCall, start: bool) {
+    let id = &call.input.meta.call_id;
+    if start {
+        journal.enter(id, "acoustic");
+        callqa_core::abort_point("acoustic", id);
+    } else {
+        journal.enter(id, PENDING);
+    }
 }
 
 /// The calls `--input` names (after sharding), the inputs broken before they could be
@@ -293,18 +341,36 @@ fn log_start(plan: &RunPlan, out: &Output) {
     );
 }
 
-/// The preparation thread: prepares the calls in order and queues them for the workers.
+/// The preparation thread: prepares the calls in order and queues them for the workers,
+/// marking each call's stage in the run's journal of calls in flight. A suspect (in
+/// flight once when a run died) runs solo: it starts when no other call is in flight,
+/// and the next call starts when it is done, so a crash during it blames it alone.
 fn spawn_preparer(
     mut preparer: Preparer,
     todo: Vec<CallInput>,
     tx: mpsc::SyncSender<Step<crate::call::PreparedCall>>,
+    journal: Journal,
 ) -> Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("callqa-prepare".into())
         .spawn(move || {
             for input in todo {
-                if tx.send(preparer.prepare(input)).is_err() {
+                let solo = input.ticket.crashes().is_some();
+                let id = input.meta.call_id.clone();
+                if solo {
+                    tracing::warn!(call_id = %id, "a run died while this call was in flight: running it alone");
+                    journal.wait_idle();
+                }
+                journal.enter(&id, "decode");
+                let step = preparer.prepare(input);
+                if step.is_ok() {
+                    journal.enter(&id, "asr");
+                }
+                if tx.send(step).is_err() {
                     break;
+                }
+                if solo {
+                    journal.wait_idle();
                 }
             }
         })
@@ -320,6 +386,8 @@ pub(crate) struct Sink<'a> {
     grown: BaselineStore,
     grown_voices: VoiceStore,
     dump: Option<PathBuf>,
+    /// The run's journal of calls in flight (`callqa run` only).
+    journal: Option<Journal>,
 }
 
 impl<'a> Sink<'a> {
@@ -331,6 +399,14 @@ impl<'a> Sink<'a> {
             grown: BaselineStore::default(),
             grown_voices: VoiceStore::new(""),
             dump: None,
+            journal: None,
+        }
+    }
+
+    /// The call is done with: out of the journal of calls in flight.
+    fn leave(&self, call_id: &str) {
+        if let Some(j) = &self.journal {
+            j.leave(call_id);
         }
     }
 
@@ -351,7 +427,19 @@ impl<'a> Sink<'a> {
         let mut todo = Vec::new();
         for meta in listed.calls {
             match self.admit(&meta, plan, remote) {
-                Admission::Process(ticket) => todo.push(CallInput { meta, ticket }),
+                Admission::Process(ticket) => match ticket.crashes().cloned() {
+                    // In flight in two runs that crashed: an error row, not a third try.
+                    Some(c) if c.is_poison() => {
+                        let failure = CallFailure::crashed(&c, &meta.path);
+                        let mut ticket = ticket;
+                        // The ledger row names the content, so a rerun skips it unchanged.
+                        if !is_remote(&meta.path) {
+                            ticket.set_content_hash(sha256_file(Path::new(&meta.path)));
+                        }
+                        self.commit_failed_row(ticket, failure.into_row(&meta))?;
+                    }
+                    _ => todo.push(CallInput { meta, ticket }),
+                },
                 Admission::Skip(reason) => {
                     tracing::debug!(call_id = %meta.call_id, "skipped: {reason}");
                     self.skip(&reason);
@@ -364,6 +452,8 @@ impl<'a> Sink<'a> {
         for (reason, n) in &skip_reasons {
             tracing::info!(skipped = n, "{n} input(s) skipped: {reason}");
         }
+        // Suspects of a crash first, each on its own (see `spawn_preparer`).
+        todo.sort_by_key(|c| c.ticket.crashes().is_none());
         self.out
             .index_admitted()
             .with_context(|| format!("cannot read {}", self.out.dataset().url()))?;
@@ -423,6 +513,9 @@ impl<'a> Sink<'a> {
             Ok(t) => t,
             Err(failed) => return self.commit_failure(*failed),
         };
+        if let Some(j) = &self.journal {
+            j.enter(&transcribed.input.meta.call_id, "features");
+        }
         match assembler.assemble(transcribed) {
             Ok(record) => {
                 if let Some(dir) = &self.dump {
@@ -461,6 +554,7 @@ impl<'a> Sink<'a> {
 
     /// Commit an input's error row (it gets no call row).
     pub(crate) fn commit_failed_row(&mut self, ticket: Ticket, row: ErrorRow) -> Result<()> {
+        self.leave(ticket.call_id());
         self.report.failed += 1;
         self.events.failed(&row);
         self.out
@@ -476,6 +570,7 @@ impl<'a> Sink<'a> {
             done = self.report.written + 1,
             "call processed"
         );
+        self.leave(record.input.ticket.call_id());
         self.report.written += 1;
         if !record.warnings.is_empty() {
             self.report.warnings += 1;
@@ -509,22 +604,29 @@ impl<'a> Sink<'a> {
     }
 
     /// Fold this run's operators into the voice baselines, now that their calls are all
-    /// written, and store them.
-    fn save_baselines(&self, plan: &RunPlan, start: &BaselineStore) -> Result<()> {
+    /// written, and store them: read-modify-write of the store as it is *now*, under a
+    /// lock, so shards finishing together add up instead of overwriting each other.
+    fn save_baselines(&self, plan: &RunPlan) -> Result<()> {
         if self.grown.operators.is_empty() {
             return Ok(());
         }
-        let mut store = start.clone();
-        store.absorb(&self.grown)?;
         let at = match &plan.options.baselines {
             Some(p) => {
-                store.save(p)?;
+                BaselineStore::merge_into_file(p, &self.grown)?;
                 p.display().to_string()
             }
             None => {
                 let ds = self.out.dataset();
-                ds.put(BASELINES, store.to_json())?;
-                format!("{}/{BASELINES}", ds.url())
+                let name = format!("{}/{BASELINES}", ds.url());
+                ds.update(BASELINES, |old| {
+                    let mut store = match old {
+                        Some(b) => BaselineStore::from_json(&name, &b)?,
+                        None => BaselineStore::default(),
+                    };
+                    store.absorb(&self.grown)?;
+                    Ok(store.to_json())
+                })?;
+                name
             }
         };
         tracing::info!(
@@ -580,19 +682,10 @@ fn transcript_of(record: &CallRecord) -> Transcript {
     )
 }
 
-/// Write `<dir>/<call_id>.json` (call ids with path characters are made file-safe).
+/// Write `<dir>/<name>.json`, the name from [`callqa_core::file_name_for`]: distinct call
+/// ids never share a file (`a/b`, `a_b`, `a b` → `a%2Fb`, `a_b`, `a%20b`).
 pub fn write_transcript(dir: &Path, t: &Transcript) -> Result<()> {
-    let safe: String = t
-        .call_id
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let safe = callqa_core::file_name_for(&t.call_id);
     let path = dir.join(format!("{safe}.json"));
     let tmp = dir.join(format!(".{safe}.json.tmp"));
     let json = serde_json::to_vec_pretty(t)?;

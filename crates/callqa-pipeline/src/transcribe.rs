@@ -258,6 +258,7 @@ fn work(
         let (ch, segs) = &audio.channels[channel];
         let lang = audio.language.as_deref();
         let result = contain(|| {
+            callqa_core::abort_point("asr", &audio.call_id);
             callqa_core::panic_point("asr", &audio.call_id);
             match session.as_mut() {
                 Some(s) => s.transcribe(&ch.samples, segs, lang, threads),
