@@ -211,6 +211,9 @@ fn hostile_ids_and_text_are_data_everywhere() {
         .output()
         .unwrap();
     check(&o, "callqa report");
+    // The hostile text as it appears inside a JSON string.
+    let needle = serde_json::to_string(nasty).unwrap();
+    let needle = &needle[1..needle.len() - 1];
     let v = py_json(
         r#"
 import json, sys
@@ -222,9 +225,11 @@ assert "<" not in block and ">" not in block, "raw angle bracket in the data blo
 data = json.loads(block)
 print(json.dumps({"calls": [c[0] for c in data["calls"]], "tx": sorted(data["tx"].keys()),
                   "review": len(data["review"]), "ops": data["ops"],
-                  "scripts": html.count("</script>"), "text": json.dumps(data["tx"], ensure_ascii=False)}))
+                  "scripts": html.count("</script>"),
+                  "text": sys.argv[2] in json.dumps(data["tx"], ensure_ascii=False),
+                  "sample": json.dumps(data["tx"], ensure_ascii=False)[:400]}))
 "#,
-        &[&html],
+        &[&html, Path::new(needle)],
     );
     let mut got: Vec<String> = v["calls"]
         .as_array()
@@ -239,10 +244,8 @@ print(json.dumps({"calls": [c[0] for c in data["calls"]], "tx": sorted(data["tx"
     let mut tx: Vec<String> = serde_json::from_value(v["tx"].clone()).unwrap();
     tx.sort();
     assert_eq!(tx, want, "transcripts");
-    assert!(
-        v["text"].as_str().unwrap().contains(nasty),
-        "transcript text"
-    );
+    // (Searched as JSON text: the quotes of the hostile text are escaped there.)
+    assert_eq!(v["text"], true, "transcript text: {}", v["sample"]);
     assert!(
         v["ops"].to_string().contains("op<!--0"),
         "operator ids: {}",

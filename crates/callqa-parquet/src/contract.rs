@@ -6,7 +6,7 @@
 //! …); the score tables' in `callqa-scores`' writer. Adding a column touches the schema,
 //! the writer and the doc; the tests (`contract` unit tests here for the call tables, the
 //! end-to-end report test for the score tables, which reads the files `callqa score`
-//! wrote) fail when the three disagree. Readers go through [`crate::read`], by name.
+//! wrote). A row of the doc may name several columns of one type (`a, b, c`). fail when the three disagree. Readers go through [`crate::read`], by name.
 
 use arrow::datatypes::{DataType, Schema, TimeUnit};
 
@@ -95,11 +95,14 @@ pub fn documented(doc: &str, table: &str) -> Vec<DocColumn> {
             Some(t) => (t.to_string(), true),
             None => (ty.to_string(), false),
         };
-        cols.push(DocColumn {
-            name: name.trim().trim_matches('`').to_string(),
-            sql_type,
-            nullable,
-        });
+        // A row may document several columns of one type: `promoters, passives, detractors`.
+        for name in name.split(',') {
+            cols.push(DocColumn {
+                name: name.trim().trim_matches('`').to_string(),
+                sql_type: sql_type.clone(),
+                nullable,
+            });
+        }
     }
     cols
 }

@@ -52,6 +52,15 @@ impl Cols {
             Arc::new(v.collect::<Float64Array>()),
         )
     }
+    /// A DOUBLE column that always has a value (NOT NULL in the schema).
+    fn fr(&mut self, name: &str, v: impl Iterator<Item = f64>) -> &mut Self {
+        self.push(
+            name,
+            DataType::Float64,
+            false,
+            Arc::new(v.map(Some).collect::<Float64Array>()),
+        )
+    }
     fn i(&mut self, name: &str, v: impl Iterator<Item = Option<i32>>, nullable: bool) -> &mut Self {
         self.push(
             name,
@@ -326,9 +335,9 @@ pub fn drivers(
             .map(|r| Some(r.controls.as_str()).filter(|c| !c.is_empty())),
         true,
     )
-    .f(
+    .fr(
         "equivalence_margin",
-        rows.iter().map(|_| Some(cfg.equivalence_margin)),
+        rows.iter().map(|_| cfg.equivalence_margin),
     )
     .s("method", rows.iter().map(|_| Some(method.as_str())), false)
     .i("rated_calls", rows.iter().map(|_| n(rated_calls)), false)
@@ -347,7 +356,7 @@ pub fn review_queue(items: &[ReviewItem], calls: &[ScoredCall]) -> Result<Parts,
             let call = |r: &ReviewItem| &calls[r.index];
             let mut c = Cols::default();
             c.i("rank", g.iter().map(|r| Some(r.rank)), false)
-                .f("priority", g.iter().map(|r| Some(r.priority)))
+                .fr("priority", g.iter().map(|r| r.priority))
                 .s("reasons", g.iter().map(|r| Some(r.reasons.as_str())), false)
                 .s(
                     "call_id",
@@ -427,8 +436,8 @@ pub fn service_level(rows: &[IntervalRow]) -> Result<Parts, ArrowError> {
         .i("abandoned_short", i(|c| c.abandoned_short), false)
         .f("service_level", g.iter().map(|r| r.service_level))
         .f("avg_answer_s", g.iter().map(|r| r.avg_answer_s))
-        .f("threshold_s", g.iter().map(|r| Some(r.threshold_s)))
-        .f("target", g.iter().map(|r| Some(r.target)))
+        .fr("threshold_s", g.iter().map(|r| r.threshold_s))
+        .fr("target", g.iter().map(|r| r.target))
         .b("meets_target", g.iter().map(|r| r.meets_target));
         c.finish()
     })
@@ -467,8 +476,8 @@ pub fn service_level_daily(rows: &[DayRow]) -> Result<Parts, ArrowError> {
                 .i("abandoned", n(|c| c.abandoned), false)
                 .i("abandoned_short", n(|c| c.abandoned_short), false)
                 .f("service_level", g.iter().map(|r| r.service_level))
-                .f("threshold_s", g.iter().map(|r| Some(r.threshold_s)))
-                .f("target", g.iter().map(|r| Some(r.target)));
+                .fr("threshold_s", g.iter().map(|r| r.threshold_s))
+                .fr("target", g.iter().map(|r| r.target));
             c.finish()
         },
     )
