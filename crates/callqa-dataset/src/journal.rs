@@ -291,18 +291,20 @@ pub(crate) async fn fold_dead(
     Ok(crashes)
 }
 
-/// Add one dead run's journal to the records: a crash when it recorded a signal (or on
-/// S3, where it cannot), else a kill.
+/// Add one dead run's journal to the records: a crash when it left a signal file
+/// (`signal`: `Some`, with the number it names, if any), or on S3, where it cannot; else
+/// a kill.
 fn fold_one(
     crashes: &mut HashMap<String, CrashRecord>,
     run_id: &str,
     file: JournalFile,
-    signal: Option<i32>,
+    signal: Option<Option<i32>>,
     local: bool,
 ) {
     let crashed = signal.is_some() || !local;
     let how = match signal {
-        Some(s) => format!("crashed ({})", crate::signal::name(s)),
+        Some(Some(s)) => format!("crashed ({})", crate::signal::name(s)),
+        Some(None) => "crashed (signal unknown)".to_string(),
         None if crashed => "died".to_string(),
         None => "was killed (no fatal signal recorded: kill -9, the OOM killer)".to_string(),
     };
@@ -317,7 +319,7 @@ fn fold_one(
         let r = crashes.entry(call_id).or_default();
         if crashed {
             r.count += 1;
-            r.signal = signal;
+            r.signal = signal.flatten();
         } else {
             r.killed += 1;
         }

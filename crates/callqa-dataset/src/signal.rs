@@ -20,7 +20,7 @@
 
 use std::ffi::{c_char, CString};
 use std::path::Path;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 /// The signals a crash of native code raises.
 const FATAL: [libc::c_int; 5] = [
@@ -34,6 +34,12 @@ const FATAL: [libc::c_int; 5] = [
 /// The signal file of the run that armed the handler (a leaked `CString`), or null.
 static MARKER: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
 
+/// Set by the first thread that meets a fatal signal. Two threads can crash at once (two
+/// Whisper workers on the two channels of one poison call): the first one writes the
+/// signal file and kills the process; any other waits for that, so it can neither
+/// truncate the file nor kill the process before the number is written.
+static DYING: AtomicBool = AtomicBool::new(false);
+
 const NOTE: &[u8] =
     b"callqa: died of a fatal signal (a crash, likely in native code); see docs/DEPLOY.md\n";
 
@@ -42,6 +48,12 @@ extern "C" fn on_fatal(sig: libc::c_int) {
     // SAFETY: only async-signal-safe functions are called (signal-safety(7)); `path` is
     // null or a NUL-terminated string that is never freed.
     unsafe {
+        if DYING.swap(true, Ordering::AcqRel) {
+            // Another thread is writing the signal file; it ends the process.
+            loop {
+                libc::pause();
+            }
+        }
         if !path.is_null() {
             let fd = libc::open(
                 path,
@@ -105,9 +117,11 @@ pub(crate) fn disarm() {
     MARKER.store(std::ptr::null_mut(), Ordering::Release);
 }
 
-/// The signal a dead run's signal file names, if it has one.
-pub(crate) fn read(marker: &Path) -> Option<i32> {
-    std::fs::read_to_string(marker).ok()?.trim().parse().ok()
+/// Whether a dead run left a signal file (it died of a fatal signal), and the signal it
+/// names. A file without a number (the process died while writing it) is still a crash.
+pub(crate) fn read(marker: &Path) -> Option<Option<i32>> {
+    let text = std::fs::read_to_string(marker).ok()?;
+    Some(text.trim().parse().ok())
 }
 
 /// The usual name of a signal number, for messages.
@@ -125,6 +139,17 @@ pub(crate) fn name(sig: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signal_file_without_a_number_is_still_a_crash() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("run.signal");
+        assert_eq!(read(&f), None, "no file: a kill");
+        std::fs::write(&f, "").unwrap();
+        assert_eq!(read(&f), Some(None));
+        std::fs::write(&f, "6").unwrap();
+        assert_eq!(read(&f), Some(Some(6)));
+    }
 
     #[test]
     fn decimal_digits() {
