@@ -163,19 +163,10 @@ pub fn check(doc: &str, table: &str, schema: &Schema) -> Vec<String> {
 
 /// The Arrow schema of the first data file of a table folder (`None` when it has none).
 pub fn file_schema(dir: &std::path::Path) -> Result<Option<Schema>, crate::SinkError> {
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let Some(p) = crate::read::table_files(dir)?.into_iter().next() else {
-        return Ok(None);
-    };
-    let file = std::fs::File::open(&p).map_err(|source| crate::SinkError::Io {
-        path: p.display().to_string(),
-        source,
-    })?;
-    let b = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| crate::SinkError::Read {
-        path: p.display().to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(Some(b.schema().as_ref().clone()))
+    match crate::read::table_files(dir)?.first() {
+        Some(p) => Ok(Some(crate::read::file_schema(p)?.as_ref().clone())),
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]

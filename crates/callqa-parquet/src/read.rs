@@ -248,19 +248,23 @@ fn io(path: &Path, source: std::io::Error) -> SinkError {
 pub fn column_names(dir: &Path) -> Result<Vec<String>, SinkError> {
     let mut names: Vec<String> = Vec::new();
     for p in table_files(dir)? {
-        let file = File::open(&p).map_err(|e| io(&p, e))?;
-        let builder =
-            ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| SinkError::Read {
-                path: p.display().to_string(),
-                message: e.to_string(),
-            })?;
-        for f in builder.schema().fields() {
+        for f in file_schema(&p)?.fields() {
             if !names.iter().any(|n| n == f.name()) {
                 names.push(f.name().clone());
             }
         }
     }
     Ok(names)
+}
+
+/// The Arrow schema of one Parquet file (its footer only; no data is read).
+pub fn file_schema(p: &Path) -> Result<arrow::datatypes::SchemaRef, SinkError> {
+    let file = File::open(p).map_err(|e| io(p, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| SinkError::Read {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(builder.schema().clone())
 }
 
 /// Every column of the table in `dir` (with `call_date` from the folder names).
