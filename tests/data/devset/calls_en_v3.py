@@ -1,0 +1,115 @@
+# English development calls, third batch (issue 18, complaints): written with the rules
+# that broaden complaint detection (the complaint taxonomy of docs/QUALITY.md), to
+# exercise each type in wordings the earlier sets lacked and the hard negatives around
+# them (negated churn and supervisor, a job title, "cancel my order", "say that again",
+# power of attorney, moving house, politeness). Tuning calls: the rules were developed on
+# them. Labels "g i t s f q c v | complaint types"; see make_devset.py.
+CALLS = [
+("en_v3_01_appalling_hung_up", "punct", "1 1 1 0 1 0 0 0 | service", [
+ "o|Good morning, Brightline Energy, my name is Tom.",
+ "c|Morning. Your service is appalling. Your agent hung up on me yesterday.",
+ "o|I'm very sorry about that. I've noted it on your account and the meter reading is now corrected.",
+ "c|Fine.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_02_on_hold_nobody_called", "asr", "1 1 1 0 1 0 0 0 | service", [
+ "o|hello riverside water my name is nina",
+ "c|hi ive been on hold for forty minutes and nobody ever called me back about the leak",
+ "o|im sorry i have booked an engineer for tomorrow morning",
+ "c|okay",
+ "o|thank you for calling goodbye",
+]),
+("en_v3_03_someone_more_senior", "punct", "1 1 1 0 1 0 0 0 | supervisor", [
+ "o|Good afternoon, Summit Insurance, my name is Mark.",
+ "c|Hi. You keep reading me the same script. Put me through to someone more senior, please.",
+ "o|Of course. I'm transferring you to our team leader, Sarah, now.",
+ "c|Thanks.",
+ "o|Thank you for your patience, goodbye.",
+]),
+("en_v3_04_cfpb_report", "punct", "1 1 1 0 1 0 0 0 | formal", [
+ "o|Hello, Northern Bank, my name is Grace.",
+ "c|Hi. You charged me an overdraft fee I never agreed to. I'm filing a report with the CFPB today.",
+ "o|I understand. I've refunded the fee, you'll see it on your statement tomorrow.",
+ "c|Okay.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_05_keep_calling_every_week", "asr", "1 1 1 0 1 0 0 0 | repeat", [
+ "o|good morning fibreone my name is jake",
+ "c|morning i keep calling every week about the same fault on my line",
+ "o|i see the history i have booked a senior engineer for friday",
+ "c|right",
+ "o|thanks for calling goodbye",
+]),
+("en_v3_06_close_accounts_elsewhere", "punct", "1 1 1 0 1 0 0 0 | churn", [
+ "o|Good afternoon, Northern Bank, my name is Grace.",
+ "c|Hi. After this mess with the transfer I'm closing all my accounts and taking my money elsewhere.",
+ "o|I'm sorry to hear that. I've sent the account closure form to your email.",
+ "c|Fine.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_07_not_leaving_no_manager", "asr", "1 1 1 0 1 0 0 0", [
+ "o|hello skytel my name is ben",
+ "c|hi dont worry im not planning to leave and theres no need for a manager i just want the new contract sent to me",
+ "o|sure ive emailed the new contract to you",
+ "c|great thanks",
+ "o|thank you for calling goodbye",
+]),
+("en_v3_08_account_manager_title", "punct", "1 1 1 0 1 0 0 0", [
+ "o|Good morning, PrintHub, my name is Lucy.",
+ "c|Morning. My account manager said you'd email the invoice. I'm the office manager here, I handle the bills.",
+ "o|No problem, I've sent the invoice to you just now.",
+ "c|Got it, thanks.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_09_cancel_order_say_again", "asr", "1 1 1 0 1 0 0 0", [
+ "o|hello shopright my name is emma",
+ "c|hi please cancel my order and the delivery slot as well",
+ "o|ive cancelled the order and the refund goes back to your card in three days",
+ "c|sorry say that again",
+ "o|the refund goes back to your card in three days",
+ "c|okay thanks",
+ "o|thank you for calling goodbye",
+]),
+("en_v3_10_power_of_attorney", "punct", "1 1 1 0 1 0 0 0", [
+ "o|Good afternoon, Northern Bank, my name is Grace.",
+ "c|Hi. I have power of attorney for my father, and I need to change his bank details for the pension.",
+ "o|I've updated the details, the next payment goes to the new account.",
+ "c|Great, thank you.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_11_moving_city", "asr", "1 1 1 0 1 0 0 0", [
+ "o|good morning fibreone my name is jake",
+ "c|hi im moving to another city next month so id like to move my broadband to the new address",
+ "o|no problem ive scheduled the move for the first of next month",
+ "c|perfect thanks",
+ "o|thanks for calling goodbye",
+]),
+("en_v3_12_solicitor_elsewhere", "punct", "1 1 1 0 1 0 0 0 | churn,formal", [
+ "o|Hello, Summit Insurance, my name is Mark.",
+ "c|Hi. My claim has been stuck for two months. If this isn't fixed, my solicitor will hear about it, and I'll take my business elsewhere.",
+ "o|I'm sorry. I've escalated your claim and the team will contact you within two days.",
+ "c|We'll see.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_13_joke_escalate_supervisor", "asr", "1 1 1 0 1 0 0 0 | service,supervisor", [
+ "o|hello brightline energy my name is tom",
+ "c|hi this is a joke my bill doubled again i want this escalated to your supervisor",
+ "o|i understand ive passed your case to my supervisor and she will call you today",
+ "c|fine",
+ "o|thank you for calling goodbye",
+]),
+("en_v3_14_not_a_complaint_book_again", "punct", "1 1 1 0 1 0 0 0", [
+ "o|Good morning, HeatWise, my name is Paul.",
+ "c|Morning. This isn't a complaint, I just want to book the boiler service again for next year.",
+ "o|Done, I've booked your boiler service for the same date next year.",
+ "c|Lovely, thanks.",
+ "o|Thank you for calling, goodbye.",
+]),
+("en_v3_15_polite_not_rude", "asr", "1 1 1 0 1 0 0 0", [
+ "o|hello northern bank my name is grace",
+ "c|hi sorry i dont mean to be rude but im in a rush im terribly sorry about the late payment",
+ "o|no problem ive waived the late fee this time",
+ "c|thats awfully kind of you",
+ "o|thank you for calling goodbye",
+]),
+]
