@@ -342,6 +342,18 @@ mod tests {
         ("Уйду к вашим конкурентам.", &["churn"]),
         ("Перейду на другого оператора.", &["churn"]),
         ("Отключите меня совсем от вашего интернета.", &["churn"]),
+        ("Мне это не нравится.", &["service"]),
+        ("Это неприемлемо.", &["service"]),
+        ("Мне прислали бракованный чайник.", &["service"]),
+        ("Я уже устала вам звонить.", &["repeat"]),
+        ("Требую компенсацию за простой.", &["formal"]),
+        ("Буду звонить на горячую линию Банка России.", &["formal"]),
+        ("Переведу пенсию в другой банк.", &["churn"]),
+        ("Вы потеряли клиента.", &["churn", "service"]),
+        ("Где ваш начальник?", &["supervisor"]),
+        ("Дайте жалобную книгу.", &["formal"]),
+        ("Я требую руководителя.", &["supervisor"]),
+        ("Я хочу поговорить с начальником.", &["supervisor"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -562,6 +574,19 @@ mod tests {
         ("I'm going to your competitors.", &["churn"]),
         ("I'm switching away from you.", &["churn"]),
         ("I want to cancel with you.", &["churn"]),
+        ("I'm extremely dissatisfied with the service.", &["service"]),
+        ("It took me an hour to get through to you.", &["service"]),
+        ("Why does nobody ever answer the phone?", &["service"]),
+        ("Your app is rubbish.", &["service"]),
+        ("I'd like to raise a formal grievance.", &["formal"]),
+        ("I'm going to write to my MP.", &["formal"]),
+        ("I demand a full refund.", &["formal"]),
+        ("I've lost count of how many times I've called.", &["repeat"]),
+        ("I'm thinking of leaving.", &["churn"]),
+        ("I want out of this contract.", &["churn"]),
+        ("You'll lose my business.", &["churn"]),
+        ("I'll go with someone else.", &["churn"]),
+        ("Can I have your manager's name?", &["supervisor"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -656,5 +681,7 @@ mod tests {
         "Please cancel the order, I found it cheaper elsewhere.",
         "My second question is about the delivery date.",
         "Could you say it again slowly?",
+        "My rubbish wasn't collected on Tuesday, can you send someone?",
+        "I'm thinking of moving house next year.",
     ];
 }
