@@ -354,6 +354,7 @@ mod tests {
         ("Дайте жалобную книгу.", &["formal"]),
         ("Я требую руководителя.", &["supervisor"]),
         ("Я хочу поговорить с начальником.", &["supervisor"]),
+        ("Кошмар какой-то, третий день без света.", &["service"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -438,11 +439,13 @@ mod tests {
         "Хочу написать благодарность вашему сотруднику.",
         "Мой начальник оплатит счёт завтра.",
         "Курьер был вежливый, претензий к нему нет.",
+        "Позор мне, я забыла пароль.",
         "Я не недовольна, просто хочу разобраться.",
         "Мне надо отказаться от страховки по кредиту, это законно?",
         "Отключите мне роуминг.",
         "Можно перейти на другой тариф?",
         "Я сейчас отключусь, перезвоню позже.",
+        "Кошмар, я потеряла карту, заблокируйте.",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -683,5 +686,7 @@ mod tests {
         "Could you say it again slowly?",
         "My rubbish wasn't collected on Tuesday, can you send someone?",
         "I'm thinking of moving house next year.",
+        "Unbelievable, thank you so much!",
+        "At worst it will be Monday, right?",
     ];
 }
