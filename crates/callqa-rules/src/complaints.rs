@@ -355,6 +355,11 @@ mod tests {
         ("Я требую руководителя.", &["supervisor"]),
         ("Я хочу поговорить с начальником.", &["supervisor"]),
         ("Кошмар какой-то, третий день без света.", &["service"]),
+        ("Сколько можно меня обманывать!", &["service"]),
+        ("Я звонила и на прошлой неделе, и позавчера.", &["repeat"]),
+        ("Заберу свои деньги и уйду.", &["churn"]),
+        ("Больше к вам ни ногой.", &["churn"]),
+        ("Я больше у вас ничего покупать не буду.", &["churn"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -446,6 +451,7 @@ mod tests {
         "Можно перейти на другой тариф?",
         "Я сейчас отключусь, перезвоню позже.",
         "Кошмар, я потеряла карту, заблокируйте.",
+        "Хочу снять деньги с вклада.",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -590,6 +596,12 @@ mod tests {
         ("You'll lose my business.", &["churn"]),
         ("I'll go with someone else.", &["churn"]),
         ("Can I have your manager's name?", &["supervisor"]),
+        ("I've had it with you people.", &["service"]),
+        ("You people are hopeless.", &["service"]),
+        ("This call has been a complete waste of time.", &["service"]),
+        ("I'm at the end of my tether.", &["service"]),
+        ("I'm off to Sky.", &["churn"]),
+        ("I'll find another provider.", &["churn"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
