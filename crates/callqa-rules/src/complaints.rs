@@ -450,6 +450,13 @@ mod tests {
         ("Заберу свои деньги и уйду.", &["churn"]),
         ("Больше к вам ни ногой.", &["churn"]),
         ("Я больше у вас ничего покупать не буду.", &["churn"]),
+        ("Позовите директора магазина.", &["supervisor"]),
+        ("Я дойду до вашего директора.", &["supervisor"]),
+        ("Переключите на руководителя.", &["supervisor"]),
+        (
+            "Напишу жалобу на вашего директора.",
+            &["formal", "supervisor"],
+        ),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -542,6 +549,12 @@ mod tests {
         "Я сейчас отключусь, перезвоню позже.",
         "Кошмар, я потеряла карту, заблокируйте.",
         "Хочу снять деньги с вклада.",
+        "Счёт выставьте на нашего финансового директора.",
+        "Доверенность от директора я привезу завтра.",
+        "Наш главный инженер подпишет акт.",
+        "Скажите, какой срок рассмотрения претензии?",
+        "Назовите номер моего обращения, пожалуйста.",
+        "Сколько дней рассматривается жалоба?",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -692,6 +705,8 @@ mod tests {
         ("I'm at the end of my tether.", &["service"]),
         ("I'm off to Sky.", &["churn"]),
         ("I'll find another provider.", &["churn"]),
+        ("I want to make a complaint about your driver.", &["formal"]),
+        ("Get me the duty manager.", &["supervisor"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -790,5 +805,10 @@ mod tests {
         "I'm thinking of moving house next year.",
         "Unbelievable, thank you so much!",
         "At worst it will be Monday, right?",
+        "Please address the invoice to our finance manager, Tom.",
+        "It's in my manager's name.",
+        "How long does a complaint usually take?",
+        "What's the status of my complaint?",
+        "I have a complaint reference number, it's on the letter.",
     ];
 }
