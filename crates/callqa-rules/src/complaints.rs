@@ -707,6 +707,7 @@ mod tests {
         ("I'll find another provider.", &["churn"]),
         ("I want to make a complaint about your driver.", &["formal"]),
         ("Get me the duty manager.", &["supervisor"]),
+        ("Cancel my order and close my account.", &["churn"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -810,5 +811,7 @@ mod tests {
         "How long does a complaint usually take?",
         "What's the status of my complaint?",
         "I have a complaint reference number, it's on the letter.",
+        "Can I cancel my broadband installation appointment?",
+        "Please cancel my insurance payment for this month, I'll pay by card.",
     ];
 }
