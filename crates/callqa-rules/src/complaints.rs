@@ -428,7 +428,10 @@ mod tests {
         ("Прошло уже две недели, а ничего не сделано.", &["service"]),
         ("Постоянные задержки с доставкой.", &["service"]),
         ("Старшего мне позовите.", &["supervisor"]),
-        ("Главного позовите, с вами бесполезно.", &["supervisor"]),
+        (
+            "Главного позовите, с вами бесполезно.",
+            &["service", "supervisor"],
+        ),
         ("Уйду к вашим конкурентам.", &["churn"]),
         ("Перейду на другого оператора.", &["churn"]),
         ("Отключите меня совсем от вашего интернета.", &["churn"]),
@@ -497,6 +500,11 @@ mod tests {
         ("Если не решите, уйду от вас.", &["churn"]),
         ("Отказываюсь от ваших услуг.", &["churn"]),
         ("Найду другого провайдера.", &["churn"]),
+        ("У вас в отделении полный хаос.", &["service"]),
+        ("Вы игнорируете мои письма уже месяц.", &["service"]),
+        ("Я в бешенстве от вашей доставки.", &["service"]),
+        ("Меня бесит ваше приложение.", &["service"]),
+        ("Вы меня подвели, а я на вас рассчитывала.", &["service"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -605,6 +613,8 @@ mod tests {
         "Скажите, можно перевести вклад в другой банк без потери процентов?",
         "Отмените, пожалуйста, доставку на завтра.",
         "Мне нужно поменять номер телефона в договоре.",
+        "Электрики подвели свет к дому, спасибо.",
+        "Давайте подведём итог: заказ оформлен.",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -781,6 +791,11 @@ mod tests {
         ("If you don't fix this, I'm gone.", &["churn"]),
         ("I want to leave.", &["churn"]),
         ("I'm taking my accounts somewhere else.", &["churn"]),
+        ("You keep ignoring my emails.", &["service"]),
+        ("Nobody has ever replied to my letter.", &["service"]),
+        ("Still no refund after all this time.", &["service"]),
+        ("I'm not impressed at all.", &["service"]),
+        ("You're ripping customers off.", &["service"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -896,5 +911,7 @@ mod tests {
         "Can I leave a review for the driver? He was great.",
         "I need to switch the account into my name.",
         "I'm closing my late father's account, I have the death certificate.",
+        "I got a scam call pretending to be you.",
+        "I think I was charged twice, can you check?",
     ];
 }
