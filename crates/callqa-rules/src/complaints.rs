@@ -399,6 +399,21 @@ mod tests {
         ("если вы не вернёте деньги до пятницы я закрываю счёт и ухожу в сбер", &["churn"]),
         ("девушка я с вами разговаривать не буду дайте мне вашего старшего", &["supervisor"]),
         ("я уже подготовила претензию и если не ответите за десять дней пойду в суд", &["formal"]),
+        ("Вы вообще понимаете, что я без денег осталась из-за вас?", &["service"]),
+        ("Так с людьми не поступают.", &["service"]),
+        ("Я больше часа провисела на вашей горячей линии.", &["service"]),
+        ("Качество связи у вас просто никакое.", &["service"]),
+        ("Третий месяц подряд ошибки в квитанции, это уже ни в какие ворота.", &["service"]),
+        ("Ваш курьер был пьяный.", &["service"]),
+        ("Мне нахамили в вашем колл-центре.", &["service"]),
+        ("Девушка-оператор просто бросила трубку.", &["service"]),
+        ("Вы мне всю нервную систему испортили.", &["service"]),
+        ("Обслуживание у вас хуже некуда.", &["service"]),
+        ("Соедините с отделом претензий, а лучше с начальником отдела.", &["formal", "supervisor"]),
+        ("Это уже пятая заявка, а толку ноль.", &["repeat"]),
+        ("Я уже обращалась и в чат, и по телефону.", &["repeat"]),
+        ("Я ухожу от вас, надоело.", &["churn", "service"]),
+        ("Перехожу в другой банк, документы уже подала.", &["churn"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -518,6 +533,9 @@ mod tests {
         "у нас в офисе руководитель хочет подключить корпоративный тариф для всех сотрудников",
         "я хочу оформить кредит но сначала узнать условия в другом банке мне предложили дешевле",
         "мастер приходил вчера всё починил спасибо огромное",
+        "Мне нужна помощь с настройкой роутера.",
+        "Курьер немного опоздал, но ничего страшного.",
+        "Соедините меня с отделом доставки.",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -704,6 +722,20 @@ mod tests {
         ("if the money isnt back by friday im closing my account and going to another bank", &["churn"]),
         ("look i dont want to talk to you anymore put me through to your supervisor", &["supervisor"]),
         ("ive already written a formal complaint and if i dont hear back in eight weeks im going to the ombudsman", &["formal"]),
+        ("You've left me without money for a week.", &["service"]),
+        ("That's no way to treat a customer.", &["service"]),
+        ("I spent over an hour on your helpline.", &["service"]),
+        ("Your call quality is just awful.", &["service"]),
+        ("Three months in a row the bill has been wrong, it's beyond a joke.", &["service"]),
+        ("Your agent put the phone down on me.", &["service"]),
+        ("I'm very unhappy.", &["service"]),
+        ("I'm really upset about how this was handled.", &["service"]),
+        ("The service I received was poor.", &["service"]),
+        ("Put me through to the complaints team or a manager.", &["formal", "supervisor"]),
+        ("This is my fifth request and still nothing.", &["repeat"]),
+        ("I've already contacted you by chat and by phone.", &["repeat"]),
+        ("I'm leaving, I've had enough.", &["churn", "service"]),
+        ("I'm moving to another bank, I've already applied.", &["churn"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -829,5 +861,8 @@ mod tests {
         "hi my manager asked me to get a quote for ten phones for the office",
         "i just want to change my address again because i gave the wrong postcode last time",
         "im moving to a new flat so i need to switch the electricity into my name",
+        "I need help setting up my router.",
+        "The courier was a bit late, but no big deal.",
+        "Can you put me through to the delivery team?",
     ];
 }
