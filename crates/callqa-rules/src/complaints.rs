@@ -736,6 +736,7 @@ mod tests {
         ("I've already contacted you by chat and by phone.", &["repeat"]),
         ("I'm leaving, I've had enough.", &["churn", "service"]),
         ("I'm moving to another bank, I've already applied.", &["churn"]),
+        ("Honestly you guys are a total rip off.", &["service"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -864,5 +865,6 @@ mod tests {
         "I need help setting up my router.",
         "The courier was a bit late, but no big deal.",
         "Can you put me through to the delivery team?",
+        "I got a text from you, is this a scam?",
     ];
 }
