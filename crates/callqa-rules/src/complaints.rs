@@ -432,6 +432,16 @@ mod tests {
         ("Я расторгаю с вами договор.", &["churn"]),
         ("Заберу вклад и переведу его в другой банк.", &["churn"]),
         ("Я больше не буду вашим клиентом.", &["churn"]),
+        ("Ваш сотрудник говорил со мной свысока.", &["service"]),
+        ("Меня просто проигнорировали в отделении.", &["service"]),
+        ("Вы работаете спустя рукава.", &["service"]),
+        ("Мне обидно, что так обслуживают постоянных клиентов.", &["service"]),
+        ("Я ждала мастера весь день, а он так и не пришёл.", &["service"]),
+        ("Деньги списали, а услугу не оказали, это что вообще такое.", &["service"]),
+        ("Сколько можно издеваться над людьми.", &["service"]),
+        ("Я буквально в слезах после разговора с вашим оператором.", &["service"]),
+        ("Ваши консультанты только время тратят.", &["service"]),
+        ("Что за безобразное отношение к пенсионерам!", &["service"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -558,6 +568,8 @@ mod tests {
         "Дайте, пожалуйста, телефон бухгалтерии.",
         "Я хочу подать заявление на возврат налогового вычета.",
         "Я третий раз в жизни пользуюсь доставкой, подскажите, как отслеживать?",
+        "Мне очень понравилось, как меня обслужили.",
+        "Я не в претензии, всё нормально.",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -776,6 +788,16 @@ mod tests {
         ("I'm terminating my contract with you.", &["churn"]),
         ("I'm pulling all my money out and moving it to another bank.", &["churn"]),
         ("I won't be your customer any more.", &["churn"]),
+        ("Your agent was really condescending.", &["service"]),
+        ("I was completely ignored at the branch.", &["service"]),
+        ("I waited in all day and the engineer never came.", &["service"]),
+        ("You took my money and didn't deliver the service.", &["service"]),
+        ("I'm honestly in tears after that call.", &["service"]),
+        ("Your advisers just waste my time.", &["service"]),
+        ("The way you treat older customers is shameful.", &["service"]),
+        ("I'm very let down.", &["service"]),
+        ("This is totally unacceptable behaviour from your staff.", &["service"]),
+        ("I'm sorry but your support is a complete joke.", &["service"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
@@ -909,5 +931,7 @@ mod tests {
         "Can I have the number for the accounts department?",
         "I'd like to submit a claim for my broken phone.",
         "It's my third time using your app, how do I track my order?",
+        "I was really impressed with your service.",
+        "I'm not upset, I just want to understand.",
     ];
 }
