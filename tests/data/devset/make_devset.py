@@ -26,8 +26,11 @@ Calls of calls_*_heldout1.py were written with the second batch, before any rule
 and measured once as a held-out set; the rules were then tuned on them too, and the same
 happened to calls_*_heldout2.py (written after that) and to calls_*_heldout3.py (written
 after the second held-out measurement, measured once with the rules at 9a47b5f, then
-tuned on). All three are tuning calls now. truth_heldout.csv and pii_heldout.csv still
-list the calls of calls_*_heldout3.py alone until a fourth, blind set replaces them.
+tuned on). All three are tuning calls now.
+Calls of calls_*_heldout4.py (the fourth held-out set, 16 + 16 calls) were written blind, by
+someone who had not read the rule packs nor any earlier dialogue, after the complaint rules
+of calls_*_v3.py were frozen; they are never tuned on: truth_heldout.csv and
+pii_heldout.csv score them alone.
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
@@ -48,6 +51,8 @@ from calls_ru_heldout2 import CALLS as RU_HELD2
 from calls_en_heldout2 import CALLS as EN_HELD2
 from calls_ru_heldout3 import CALLS as RU_HELD3
 from calls_en_heldout3 import CALLS as EN_HELD3
+from calls_ru_heldout4 import CALLS as RU_HELD4
+from calls_en_heldout4 import CALLS as EN_HELD4
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -151,9 +156,10 @@ def main():
     batches = [("ru", RU, False), ("en", EN, False), ("ru", RU2, False), ("en", EN2, False),
                ("ru", RU_HELD1, False), ("en", EN_HELD1, False),
                ("ru", RU_HELD2, False), ("en", EN_HELD2, False),
-               # still the calls of truth_heldout.csv (tuned on since; see the docstring)
-               ("ru", RU_HELD3, True), ("en", EN_HELD3, True),
-               ("ru", RU3, False), ("en", EN3, False)]
+               ("ru", RU_HELD3, False), ("en", EN_HELD3, False),
+               ("ru", RU3, False), ("en", EN3, False),
+               # the held-out set: truth_heldout.csv, pii_heldout.csv (see the docstring)
+               ("ru", RU_HELD4, True), ("en", EN_HELD4, True)]
     for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
