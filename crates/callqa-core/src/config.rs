@@ -523,6 +523,11 @@ pub struct ScoresConfig {
     /// Fewer operators with rated calls than this: drivers are `too_few_data` (operators'
     /// own rating levels cannot be told apart from the elements).
     pub min_operators: usize,
+    /// With at least this many operators the drivers' p-values and intervals come from
+    /// the wild cluster bootstrap; with fewer (but `min_operators` or more), from the CR2
+    /// t test with Bell–McCaffrey degrees of freedom: with few operators the bootstrap's
+    /// p-values are too coarse to pass Holm's adjustment (docs/SCHEMA.md, "drivers").
+    pub bootstrap_min_operators: usize,
     /// A driver whose whole interval lies within ± this many points of the 0–10 rating
     /// has `no_effect` (an element: recommendation `drop`).
     pub equivalence_margin: f64,
@@ -557,6 +562,7 @@ impl Default for ScoresConfig {
             seed: 42,
             alpha: 0.05,
             min_operators: 5,
+            bootstrap_min_operators: 12,
             equivalence_margin: 0.3,
             review_detractor_probability: 0.5,
             time_zone: "UTC".into(),

@@ -21,7 +21,9 @@
 //! near-singular design). This is observational data: "associated with", not "causes".
 
 use crate::calls::Call;
-use crate::inference::{fit, webb_weights, wild_test, Design, DesignError, Fit, WildTest};
+use crate::inference::{
+    cr2_test, fit, webb_weights, wild_test, Design, DesignError, Fit, WildTest,
+};
 use crate::predict::ElementModel;
 use crate::ratings::{Rating, Scale};
 use crate::stats::holm;
@@ -272,6 +274,29 @@ pub struct DriverRow {
     pub model_r2: Option<f64>,
     /// What the effect is net of, in words.
     pub controls: String,
+    /// Which test gave `p_value` and the interval; `None` when not fitted.
+    pub test: Option<Test>,
+    /// Degrees of freedom of the CR2 test's t reference (`None` for the bootstrap).
+    pub df: Option<f64>,
+}
+
+/// The test behind a driver row's p-value and interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Test {
+    /// The restricted wild cluster bootstrap (at least `bootstrap_min_operators` operators).
+    WildBootstrap,
+    /// The CR2 t test with Bell–McCaffrey degrees of freedom (fewer operators).
+    Cr2,
+}
+
+impl Test {
+    /// The name in the `drivers` table's `test` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Test::WildBootstrap => "wild_cluster_bootstrap",
+            Test::Cr2 => "cr2_bell_mccaffrey",
+        }
+    }
 }
 
 /// The driver analysis.
@@ -389,6 +414,8 @@ fn empty_row(p: &Predictor, n: usize, operators: usize, why: &str) -> DriverRow 
         note: why.into(),
         model_r2: None,
         controls: String::new(),
+        test: None,
+        df: None,
     }
 }
 
@@ -477,21 +504,44 @@ fn within_sd(d: &Design, j: usize) -> f64 {
     (d.x.column(j).norm_squared() / (n - 1.0).max(1.0)).sqrt()
 }
 
-/// A driver row for column `j` of a fitted design, verdict still open.
+/// A driver row for column `j` of a fitted design, verdict still open. With at least
+/// `bootstrap_min_operators` operators the p-value and interval come from the wild
+/// cluster bootstrap; with fewer, from the CR2 t test with Bell–McCaffrey degrees of
+/// freedom ([`cr2_test`]), whose p-values can reach what Holm's adjustment needs.
 fn fitted_row(f: &Fitted, j: usize, cfg: &ScoresConfig, controls: &str) -> Option<DriverRow> {
     let p = predictor(f.cols[j])?;
     let n = f.design.x.nrows();
     let ops = f.design.clusters();
-    let Some(WildTest { p: pv, lo, hi }) = wild_test(&f.design, &f.fit, j, &f.weights, cfg.alpha)
-    else {
-        return Some(empty_row(
-            p,
-            n,
-            ops,
-            "a bootstrap draw is degenerate (no variation left under the null): no verdict",
-        ));
-    };
     let b = f.fit.beta[j];
+    let mut df = None;
+    let (pv, lo, hi, se, test, why_none) = if ops < cfg.bootstrap_min_operators {
+        match cr2_test(&f.fit, j, cfg.alpha) {
+            Some(t) => {
+                df = Some(t.df);
+                (t.p, Some(t.lo), Some(t.hi), t.se, Test::Cr2, None)
+            }
+            None => (0.0, None, None, 0.0, Test::Cr2, Some(
+                "one operator's calls alone determine the effect (the small-sample clustered variance is undefined): no verdict",
+            )),
+        }
+    } else {
+        match wild_test(&f.design, &f.fit, j, &f.weights, cfg.alpha) {
+            Some(WildTest { p, lo, hi }) => (p, lo, hi, f.fit.se[j], Test::WildBootstrap, None),
+            None => (
+                0.0,
+                None,
+                None,
+                0.0,
+                Test::WildBootstrap,
+                Some(
+                    "a bootstrap draw is degenerate (no variation left under the null): no verdict",
+                ),
+            ),
+        }
+    };
+    if let Some(why) = why_none {
+        return Some(empty_row(p, n, ops, why));
+    }
     Some(DriverRow {
         element: p.name.into(),
         kind: p.kind,
@@ -502,7 +552,7 @@ fn fitted_row(f: &Fitted, j: usize, cfg: &ScoresConfig, controls: &str) -> Optio
         ci_lo: lo,
         ci_hi: hi,
         effect_per_sd: Some(b * within_sd(&f.design, j)),
-        std_error: Some(f.fit.se[j]),
+        std_error: Some(se),
         p_value: Some(pv),
         p_value_cluster_t: Some(f.fit.p_t[j]),
         p_value_holm: None,
@@ -511,6 +561,8 @@ fn fitted_row(f: &Fitted, j: usize, cfg: &ScoresConfig, controls: &str) -> Optio
         note: String::new(),
         model_r2: Some(f.fit.r2_within),
         controls: controls.to_string(),
+        test: Some(test),
+        df,
     })
 }
 
@@ -814,8 +866,12 @@ fn decide(rows: &mut [DriverRow], cfg: &ScoresConfig) {
         } else {
             Verdict::Inconclusive
         };
+        let how = match (r.test, r.df) {
+            (Some(Test::Cr2), Some(df)) => format!(" (CR2 t, {df:.1} df)"),
+            _ => String::new(),
+        };
         let interval = match ci {
-            Some((lo, hi)) => format!("{pct:.0} % interval {lo:+.2} to {hi:+.2}"),
+            Some((lo, hi)) => format!("{pct:.0} % interval{how} {lo:+.2} to {hi:+.2}"),
             None => "no interval".to_string(),
         };
         let wanted = ELEMENTS
@@ -895,6 +951,42 @@ mod tests {
         assert_eq!(d.rows.len(), ELEMENTS.len() + ACOUSTIC.len());
         assert_eq!(row(&d, "operator_smile_index").verdict, Verdict::TooFewData);
         assert!(d.model.is_some());
+    }
+
+    /// Below `bootstrap_min_operators` the rows come from the CR2 test (named in `test`
+    /// and, with its degrees of freedom, in the note); from it on, from the bootstrap.
+    #[test]
+    fn few_operators_use_the_cr2_test_and_say_so() {
+        let spec = MonthSpec {
+            operators: 6,
+            calls: 900,
+            truth: Truth {
+                operator_interruptions: -1.0,
+                ..Truth::default()
+            },
+            ..MonthSpec::default()
+        };
+        let m = month(&spec, 5);
+        let d = drivers(&m.rated(), &cfg());
+        let r = row(&d, "operator_interruptions");
+        assert_eq!(r.test, Some(Test::Cr2), "{r:?}");
+        let df = r.df.unwrap();
+        assert!(df > 1.0 && df < 6.0, "{r:?}");
+        assert!(r.note.contains("CR2 t,") && r.note.contains(" df)"), "{}", r.note);
+        assert_eq!(r.verdict, Verdict::Proven, "{r:?}");
+        assert!(r.ci_lo.unwrap() < -1.0 && -1.0 < r.ci_hi.unwrap(), "{r:?}");
+        // The same month scored with the bootstrap threshold at 6: the bootstrap.
+        let boot = ScoresConfig {
+            bootstrap_min_operators: 6,
+            ..cfg()
+        };
+        let d = drivers(&m.rated(), &boot);
+        let r = row(&d, "operator_interruptions");
+        assert_eq!(r.test, Some(Test::WildBootstrap), "{r:?}");
+        assert_eq!(r.df, None);
+        assert!(!r.note.contains("CR2"), "{}", r.note);
+        // Rows without a fit name no test.
+        assert_eq!(row(&d, "operator_smile_index").test, None);
     }
 
     /// With many calls and no effect, the interval sits inside ±0.3: `no_effect`, drop.

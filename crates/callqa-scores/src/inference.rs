@@ -160,6 +160,8 @@ pub struct Fit {
     h: Vec<DMatrix<f64>>,
     /// CR1 small-sample factor G/(G−1) · (N−1)/(N−K).
     factor: f64,
+    /// X_g' e_g per operator (the cluster scores), K × G.
+    scores: DMatrix<f64>,
 }
 
 /// Fit a checked design (call [`Design::check`] first; `None` if X'X is singular anyway).
@@ -217,6 +219,7 @@ pub fn fit(d: &Design) -> Option<Fit> {
         xtx_inv,
         h,
         factor,
+        scores,
     })
 }
 
@@ -404,6 +407,126 @@ fn interval(dr: &Draws, alpha: f64) -> (Option<f64>, Option<f64>) {
     (end(-1.0), end(1.0))
 }
 
+/// Result of the small-sample cluster-robust t test of one coefficient ([`cr2_test`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cr2Test {
+    /// Bias-reduced (CR2) cluster-robust standard error.
+    pub se: f64,
+    /// Bell–McCaffrey (Satterthwaite) degrees of freedom of the t reference.
+    pub df: f64,
+    /// Two-sided p-value of coefficient = 0 from t(`df`).
+    pub p: f64,
+    /// Low end of the (1 − alpha) interval: β̂ − t(df, 1 − alpha/2) · se.
+    pub lo: f64,
+    /// High end.
+    pub hi: f64,
+}
+
+/// The small-sample cluster-robust t test of coefficient `k` = 0: the bias-reduced CR2
+/// variance (Bell & McCaffrey 2002) with Satterthwaite degrees of freedom under a
+/// working model of independent, equal-variance calls, as Pustejovsky & Tipton (2018)
+/// set it out for fixed-effects models with few clusters. It is the test for a handful
+/// of operators, where the restricted wild cluster bootstrap's p-values are coarse (the
+/// draws whose G weights share a sign carry the effect along) and rarely reach what
+/// Holm's adjustment over nine elements asks: in the simulation study, 6 operators and
+/// a true effect, the bootstrap proved it in 8–22 % of months, this test in 62–93 %,
+/// both keeping false `proven` at or below 5 % of months.
+///
+/// CR2 rescales each operator's residuals by (I − H_gg)^(−1/2), H the hat matrix of the
+/// fixed-effects fit, which undoes the shrinkage of residuals towards the fit that makes
+/// CR1 too small with few clusters. The matrix is the identity plus a term of rank ≤ K in
+/// the column space of the operator's demeaned rows, so everything is computed in K × K:
+/// with X_g'X_g = V S² V' and S V' (X'X)⁻¹ V S = Q Λ Q', the operator's adjusted weight
+/// vector is U Q diag((1 − λ)^(−1/2)) Q' S V' (X'X)⁻¹ c, U = X_g V S⁻¹ never formed.
+/// `None` when an operator alone determines the coefficient (λ = 1: its adjusted
+/// residuals are undefined) or the variance is 0.
+pub fn cr2_test(f: &Fit, k: usize, alpha: f64) -> Option<Cr2Test> {
+    let kk = f.beta.len();
+    let groups = f.h.len();
+    let a = f.xtx_inv.column(k).into_owned();
+    let mut variance = 0.0;
+    let mut s = Vec::with_capacity(groups);
+    let mut z = DMatrix::<f64>::zeros(kk, groups);
+    for g in 0..groups {
+        let Some((w, vs)) = cr2_weights(&f.h[g], &f.xtx_inv, &a) else {
+            continue;
+        };
+        // q_g' e_g = w' S⁻¹ V' (X_g' e_g) and z_g = X_g' q_g = V S w.
+        let sv_inv = &vs.0;
+        let score = f.scores.column(g);
+        let term = w.dot(&(sv_inv * score));
+        variance += term * term;
+        s.push((g, w.norm_squared()));
+        z.set_column(g, &(&vs.1 * &w));
+    }
+    if s.is_empty() || variance.is_nan() || variance <= 0.0 {
+        return None;
+    }
+    // Gram matrix of the quadratic form: P_gh = δ_gh s_g − z_g' (X'X)⁻¹ z_h.
+    let mut p = -(z.transpose() * &f.xtx_inv * &z);
+    for &(g, sg) in &s {
+        p[(g, g)] += sg;
+    }
+    let trace = p.trace();
+    let frob = p.iter().map(|v| v * v).sum::<f64>();
+    if trace <= 0.0 || frob <= 0.0 {
+        return None;
+    }
+    let df = (trace * trace / frob).max(1.0);
+    let se = variance.sqrt();
+    let t = StudentsT::new(0.0, 1.0, df).ok()?;
+    let b = f.beta[k];
+    let p = 2.0 * t.sf((b / se).abs());
+    let crit = t.inverse_cdf(1.0 - alpha / 2.0);
+    Some(Cr2Test {
+        se,
+        df,
+        p,
+        lo: b - crit * se,
+        hi: b + crit * se,
+    })
+}
+
+/// One operator's CR2 pieces for the contrast `a` = (X'X)⁻¹ c: the r-vector
+/// w = Q diag((1 − λ)^(−1/2)) Q' S V' a and the maps (S⁻¹ V', r × K) and (V S, K × r).
+/// An operator whose rows carry no variation gives a zero contribution (`None`); one
+/// whose λ reaches 1 makes the whole test undefined (`Some` with a NaN weight).
+#[allow(clippy::type_complexity)]
+fn cr2_weights(
+    h: &DMatrix<f64>,
+    xtx_inv: &DMatrix<f64>,
+    a: &DVector<f64>,
+) -> Option<(DVector<f64>, (DMatrix<f64>, DMatrix<f64>))> {
+    let kk = h.nrows();
+    let eig = nalgebra::SymmetricEigen::new(h.clone());
+    let top = eig.eigenvalues.iter().cloned().fold(0.0f64, f64::max);
+    let keep: Vec<usize> = (0..kk)
+        .filter(|&i| eig.eigenvalues[i] > 1e-10 * top.max(1e-300))
+        .collect();
+    if keep.is_empty() {
+        return None;
+    }
+    let r = keep.len();
+    let v = DMatrix::from_fn(kk, r, |i, j| eig.eigenvectors[(i, keep[j])]);
+    let sv: Vec<f64> = keep.iter().map(|&i| eig.eigenvalues[i].sqrt()).collect();
+    let vs = DMatrix::from_fn(kk, r, |i, j| v[(i, j)] * sv[j]); // V S
+    let sv_inv = DMatrix::from_fn(r, kk, |i, j| v[(j, i)] / sv[i]); // S⁻¹ V'
+    let m = vs.transpose() * xtx_inv * &vs;
+    let me = nalgebra::SymmetricEigen::new(m);
+    let mvec = vs.transpose() * a;
+    let qm = me.eigenvectors.transpose() * &mvec;
+    let scaled = DVector::from_fn(r, |i, _| {
+        let one_minus = 1.0 - me.eigenvalues[i];
+        if one_minus <= 1e-10 {
+            f64::NAN
+        } else {
+            qm[i] / one_minus.sqrt()
+        }
+    });
+    let w = &me.eigenvectors * scaled;
+    Some((w, (sv_inv, vs)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,5 +601,112 @@ mod tests {
         });
         let c = Design::new(&x, &y, &d.group, d.groups);
         assert!(matches!(c.check(), Err(DesignError::Collinear(1, v)) if v > MAX_VIF));
+    }
+
+    /// CR2 and its degrees of freedom computed the long way, with n × n matrices: the
+    /// full hat matrix H of the fit with operator dummies, A_g = (I − H_gg)^(+1/2), and
+    /// the Gram matrix of p_g = (I − H)_{·g} A_g X_g (X'X)⁻¹ c.
+    fn cr2_dense(d: &Design, f: &Fit, k: usize) -> (f64, f64) {
+        let (n, kk) = d.x.shape();
+        let g = d.groups;
+        let full = DMatrix::from_fn(n, g + kk, |i, j| {
+            if j < g {
+                f64::from(u8::from(d.group[i] == j))
+            } else {
+                d.x[(i, j - g)]
+            }
+        });
+        let inv = (full.transpose() * &full).try_inverse().unwrap();
+        let hat = &full * inv * full.transpose();
+        let resid = &d.y - &d.x * &f.beta;
+        let a = f.xtx_inv.column(k).into_owned();
+        let rows = |gi: usize| -> Vec<usize> { (0..n).filter(|&i| d.group[i] == gi).collect() };
+        let mut variance = 0.0;
+        let mut ps = Vec::new();
+        for gi in 0..g {
+            let r = rows(gi);
+            let ng = r.len();
+            let m = DMatrix::from_fn(ng, ng, |i, j| {
+                f64::from(u8::from(i == j)) - hat[(r[i], r[j])]
+            });
+            let e = m.symmetric_eigen();
+            let mut a_g = DMatrix::<f64>::zeros(ng, ng);
+            for (i, &l) in e.eigenvalues.iter().enumerate() {
+                if l > 1e-9 {
+                    let v = e.eigenvectors.column(i);
+                    a_g += v * v.transpose() / l.sqrt();
+                }
+            }
+            let xg = DMatrix::from_fn(ng, kk, |i, j| d.x[(r[i], j)]);
+            let q = a_g * (xg * &a);
+            let eg = DVector::from_fn(ng, |i, _| resid[r[i]]);
+            variance += q.dot(&eg).powi(2);
+            // p_g = (I − H)[:, rows of g] q
+            let p = DVector::from_fn(n, |i, _| {
+                (0..ng)
+                    .map(|j| (f64::from(u8::from(i == r[j])) - hat[(i, r[j])]) * q[j])
+                    .sum::<f64>()
+            });
+            ps.push(p);
+        }
+        let gram = DMatrix::from_fn(g, g, |a, b| ps[a].dot(&ps[b]));
+        let df = gram.trace().powi(2) / gram.iter().map(|v| v * v).sum::<f64>();
+        (variance.sqrt(), df)
+    }
+
+    #[test]
+    fn cr2_matches_the_dense_definition() {
+        // Unequal operators: 3 to 14 calls each, two columns, operator levels.
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let sizes = [3usize, 14, 6, 9, 4, 11];
+        let (mut rows, mut y, mut grp) = (Vec::new(), Vec::new(), Vec::new());
+        for (gi, &m) in sizes.iter().enumerate() {
+            let level: f64 = rng.random_range(-2.0..2.0);
+            for _ in 0..m {
+                let a: f64 = rng.random_range(0.0..3.0) + level;
+                let b = f64::from(u8::from(rng.random_bool(0.4)));
+                rows.push((a, b));
+                y.push(0.7 * a + level + rng.random_range(-1.5..1.5));
+                grp.push(gi);
+            }
+        }
+        let x = DMatrix::from_fn(
+            rows.len(),
+            2,
+            |i, j| if j == 0 { rows[i].0 } else { rows[i].1 },
+        );
+        let d = Design::new(&x, &y, &grp, sizes.len());
+        d.check().unwrap();
+        let f = fit(&d).unwrap();
+        for k in 0..2 {
+            let t = cr2_test(&f, k, 0.05).unwrap();
+            let (se, df) = cr2_dense(&d, &f, k);
+            assert!((t.se - se).abs() < 1e-9 * se, "se {} vs {se}", t.se);
+            assert!((t.df - df).abs() < 1e-7 * df, "df {} vs {df}", t.df);
+            // Degrees of freedom below the number of operators, above 1.
+            assert!(t.df > 1.0 && t.df < sizes.len() as f64, "{t:?}");
+            // CR2 undoes CR1's shrinkage differently from CR1's factor: both positive.
+            assert!(t.se > 0.0 && f.se[k] > 0.0);
+            assert!(t.lo < f.beta[k] && f.beta[k] < t.hi);
+        }
+    }
+
+    #[test]
+    fn cr2_can_reach_small_p_values_with_six_operators() {
+        // A clear effect with 6 operators: the CR2 test gives a p-value far below what
+        // Holm over nine elements needs (0.0056), below the bootstrap's own.
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let (g, per) = (6, 60);
+        let x = DMatrix::from_fn(g * per, 1, |_, _| rng.random_range(0.0..3.0));
+        let grp: Vec<usize> = (0..g * per).map(|i| i / per).collect();
+        let y: Vec<f64> = (0..g * per)
+            .map(|i| 1.0 * x[(i, 0)] + grp[i] as f64 + rng.random_range(-2.0..2.0))
+            .collect();
+        let d = Design::new(&x, &y, &grp, g);
+        let f = fit(&d).unwrap();
+        let t = cr2_test(&f, 0, 0.05).unwrap();
+        let w = webb_weights(999, g, 7);
+        let boot = wild_test(&d, &f, 0, &w, 0.05).unwrap();
+        assert!(t.p < 1e-4 && t.p < boot.p, "{t:?} {boot:?}");
     }
 }

@@ -52,6 +52,11 @@ pub struct MonthSpec {
     pub csat_shift: f64,
     /// The true element effects.
     pub truth: Truth,
+    /// Operators that differ in size and noise: operator k (0-based) takes calls in
+    /// proportion to k + 1 (the largest has G times the smallest's calls), and its call
+    /// noise sd runs from 0.5 to 1.5 × `noise_sd` across the operators. `false`: every
+    /// operator takes every G-th call and the same noise.
+    pub unequal: bool,
 }
 
 impl Default for MonthSpec {
@@ -68,6 +73,7 @@ impl Default for MonthSpec {
             csat_share: 0.3,
             csat_shift: 0.5,
             truth: Truth::default(),
+            unequal: false,
         }
     }
 }
@@ -138,8 +144,32 @@ pub fn month(spec: &MonthSpec, seed: u64) -> Month {
         ratings: Vec::with_capacity(spec.calls),
         latent: Vec::with_capacity(spec.calls),
     };
+    let g = spec.operators.max(1);
+    // Unequal operators: call i goes to the operator whose cumulative share covers it.
+    let total_weight = (g * (g + 1) / 2) as f64;
+    let unequal_op = |i: usize| -> usize {
+        let pos = (i as f64 + 0.5) / spec.calls.max(1) as f64 * total_weight;
+        let mut acc = 0.0;
+        for k in 0..g {
+            acc += (k + 1) as f64;
+            if pos < acc {
+                return k;
+            }
+        }
+        g - 1
+    };
     for i in 0..spec.calls {
-        let op = i % spec.operators;
+        let (op, noise_sd) = if spec.unequal {
+            let op = unequal_op(i);
+            let spread = if g > 1 {
+                op as f64 / (g - 1) as f64
+            } else {
+                0.5
+            };
+            (op, spec.noise_sd * (0.5 + spread))
+        } else {
+            (i % g, spec.noise_sd)
+        };
         let u = levels[op];
         // Habits follow quality: better operators greet more, interrupt and hedge less.
         let tie = spec.habit_tie * u / spec.operator_sd.max(1e-9);
@@ -178,7 +208,7 @@ pub fn month(spec: &MonthSpec, seed: u64) -> Month {
             + t.self_introduction * f64::from(u8::from(intro))
             + t.greeting * f64::from(u8::from(greeting))
             + if csat { spec.csat_shift } else { 0.0 }
-            + spec.noise_sd * normal(&mut rng);
+            + noise_sd * normal(&mut rng);
         let rating = rng.random_bool(spec.rated_share).then(|| {
             let (scale, value) = if csat {
                 (Scale::Csat5, (y / 2.5 + 1.0).round().clamp(1.0, 5.0))

@@ -278,10 +278,11 @@ pub fn operator_daily(rows: &[OperatorDay]) -> Result<Parts, ArrowError> {
 /// How the drivers' uncertainty was computed, in words (the `method` column).
 pub fn drivers_method(cfg: &ScoresConfig) -> String {
     format!(
-        "least squares with operator fixed effects; standard errors clustered by operator_id (CR1, t(G-1)); p-values and {:.0} % intervals from the restricted wild cluster bootstrap by operator (Webb weights, {} draws, seed {}, interval by test inversion); Holm over the fitted rows; no_effect = interval within +-{} points",
+        "least squares with operator fixed effects; standard errors clustered by operator_id; p-values and {:.0} % intervals from the restricted wild cluster bootstrap by operator (Webb weights, {} draws, seed {}, interval by test inversion) with at least {} operators, from the CR2 t test with Bell-McCaffrey degrees of freedom with fewer (column test); Holm over the fitted rows; no_effect = interval within +-{} points",
         100.0 * (1.0 - cfg.alpha),
         cfg.bootstrap_samples,
         cfg.seed,
+        cfg.bootstrap_min_operators,
         cfg.equivalence_margin
     )
 }
@@ -343,7 +344,8 @@ pub fn drivers(
     .i("rated_calls", rows.iter().map(|_| n(rated_calls)), false)
     .d("period_start", rows.iter().map(|_| Some(period.0)))
     .d("period_end", rows.iter().map(|_| Some(period.1)))
-    .ts("computed_at", rows.iter().map(|_| Some(computed_at)), false);
+    .ts("computed_at", rows.iter().map(|_| Some(computed_at)), false)
+    .s("test", rows.iter().map(|r| r.test.map(|t| t.name())), true);
     Ok(vec![(Some(period.1), c.finish()?)])
 }
 

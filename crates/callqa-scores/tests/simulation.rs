@@ -5,22 +5,29 @@
 //! point against call noise sd 2) and habits that follow it (good operators greet more,
 //! interrupt and hedge less); call complexity (customer questions) lowers ratings and
 //! raises answer counts; 30 % of ratings are csat5. Months without element effects have
-//! 300 rated calls, months with effects 600. Run with
+//! 300 rated calls, months with effects 600. Besides these balanced months, months with
+//! 6 and 8 **unequal** operators (one takes G times the calls of another, call noise from
+//! 0.5 to 1.5 × sd 2) check the small-operator test where it is hardest. Run with
 //! `cargo test --release -p callqa-scores --test simulation -- --nocapture` to see the
 //! tables (docs/SCHEMA.md, "drivers", quotes them).
 //!
-//! With 6 operators the restricted wild cluster bootstrap cannot give p-values much
-//! below the share of draws whose six weights share a sign (about 2 · 2⁻⁶ of them carry
-//! the effect along): after Holm over nine elements little can be proven there, which
-//! is the price of a test that keeps its size with so few operators. Power is asserted
-//! for 12 and 24 operators and reported for 6.
+//! With 12 and 24 operators p-values come from the restricted wild cluster bootstrap;
+//! with 6 and 8 (below `bootstrap_min_operators`, 12) from the CR2 t test with
+//! Bell–McCaffrey degrees of freedom: with the bootstrap, six operators had true effects
+//! `proven` in only 8–22 % of months (its p-values are coarse with so few operators and
+//! rarely pass Holm over nine elements). `CALLQA_SIM_SCALE=6` runs six times the months.
 
 use callqa_core::ScoresConfig;
 use callqa_scores::drivers::{drivers, Kind, Verdict};
 use callqa_scores::simulate::{month, MonthSpec, Truth};
 use rayon::prelude::*;
 
-const OPERATORS: [usize; 3] = [6, 12, 24];
+/// (operators, unequal operators) of the simulated months.
+const CENTRES: [(usize, bool); 5] = [(6, false), (12, false), (24, false), (6, true), (8, true)];
+
+fn label(g: usize, unequal: bool) -> String {
+    format!("{g}{}", if unequal { " unequal" } else { "" })
+}
 
 fn cfg() -> ScoresConfig {
     // Fewer draws than the shipped 1000 keep the study to a few seconds; 399 still lets
@@ -34,15 +41,22 @@ fn cfg() -> ScoresConfig {
 /// Verdicts of the standard elements for `months` months of `spec` with `operators`.
 fn run(
     spec: MonthSpec,
-    operators: usize,
+    (operators, unequal): (usize, bool),
     months: u64,
 ) -> Vec<Vec<(String, Verdict, &'static str)>> {
     let cfg = cfg();
     (0..months)
         .into_par_iter()
         .map(|m| {
-            let spec = MonthSpec { operators, ..spec };
-            let month = month(&spec, 1_000_003 * operators as u64 + m);
+            let spec = MonthSpec {
+                operators,
+                unequal,
+                ..spec
+            };
+            let month = month(
+                &spec,
+                1_000_003 * operators as u64 + m + if unequal { 7_919 } else { 0 },
+            );
             drivers(&month.rated(), &cfg)
                 .rows
                 .into_iter()
@@ -53,21 +67,32 @@ fn run(
         .collect()
 }
 
+/// Months per row: `default`, times `CALLQA_SIM_SCALE` (a whole number, default 1) for a
+/// closer look than the test suite's few seconds allow.
+fn months(default: u64) -> u64 {
+    let scale = std::env::var("CALLQA_SIM_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    default * scale
+}
+
 fn share(n: usize, of: usize) -> f64 {
     100.0 * n as f64 / of.max(1) as f64
 }
 
 #[test]
 fn months_without_effects_rarely_prove_anything() {
-    let per = 70;
+    let per = months(70);
     let (mut any_total, mut months_total) = (0, 0);
     println!("no element effect, operator levels sd 1, habits tied to operator quality:");
     println!(
-        "{:>9} {:>7} {:>22} {:>20}",
+        "{:>11} {:>7} {:>22} {:>20}",
         "operators", "months", "months with a proven", "element rows fitted"
     );
-    for g in OPERATORS {
-        let res = run(MonthSpec::default(), g, per);
+    for (g, unequal) in CENTRES {
+        let res = run(MonthSpec::default(), (g, unequal), per);
         let any = res
             .iter()
             .filter(|m| m.iter().any(|r| r.1 == Verdict::Proven))
@@ -78,7 +103,8 @@ fn months_without_effects_rarely_prove_anything() {
             .filter(|r| r.1 != Verdict::TooFewData)
             .count();
         println!(
-            "{g:>9} {per:>7} {:>15} ({:>4.1} %) {:>13} of {}",
+            "{:>11} {per:>7} {:>15} ({:>4.1} %) {:>13} of {}",
+            label(g, unequal),
             any,
             share(any, per as usize),
             fitted,
@@ -98,7 +124,7 @@ fn months_without_effects_rarely_prove_anything() {
 
 #[test]
 fn real_effects_are_proven_and_never_dropped() {
-    let per = 40;
+    let per = months(40);
     let spec = MonthSpec {
         calls: 600,
         truth: Truth {
@@ -120,7 +146,7 @@ fn real_effects_are_proven_and_never_dropped() {
     let dropped = |_: Verdict, rec: &str| rec == "drop";
     println!("true effects: vague answer -1.0, interruption -0.8, self-introduction +1.0:");
     println!(
-        "{:>9} {:>7} {:>14} {:>14} {:>18} {:>16}",
+        "{:>11} {:>7} {:>14} {:>14} {:>18} {:>16}",
         "operators",
         "months",
         "vague proven",
@@ -128,10 +154,13 @@ fn real_effects_are_proven_and_never_dropped() {
         "self-intro proven",
         "self-intro drop"
     );
+    // Pooled over the balanced centres (6, 12, 24 operators: the study), and
+    // per centre of 12 and 24 operators, each effect must be proven in >= 80 % of months;
+    // 6 operators alone get less (docs/SCHEMA.md), unequal centres are reported.
     let (mut vague, mut interr, mut drop_n, mut total) = (0, 0, 0, 0);
     let mut low = Vec::new();
-    for g in OPERATORS {
-        let res = run(spec, g, per);
+    for (g, unequal) in CENTRES {
+        let res = run(spec, (g, unequal), per);
         let n = per as usize;
         let (v, i, s, d) = (
             count(&res, "vague_answers", &proven),
@@ -140,26 +169,33 @@ fn real_effects_are_proven_and_never_dropped() {
             count(&res, "self_introduction", &dropped),
         );
         println!(
-            "{g:>9} {n:>7} {:>13.0}% {:>13.0}% {:>17.0}% {:>16}",
+            "{:>11} {n:>7} {:>13.0}% {:>13.0}% {:>17.0}% {:>16}",
+            label(g, unequal),
             share(v, n),
             share(i, n),
             share(s, n),
             d
         );
-        vague += v;
-        interr += i;
         drop_n += d;
-        total += n;
+        if !unequal {
+            vague += v;
+            interr += i;
+            total += n;
+        }
         if g >= 12 && (share(v, n) < 80.0 || share(i, n) < 80.0) {
             low.push(format!(
-                "{g} operators: vague {v}, interruptions {i} of {n}"
+                "{} operators: vague {v}, interruptions {i} of {n}",
+                label(g, unequal)
             ));
         }
     }
+    let (pv, pi) = (share(vague, total), share(interr, total));
     println!(
-        "all {total} months: vague proven {:.1} %, interruptions proven {:.1} %, self-introduction dropped {drop_n} times",
-        share(vague, total),
-        share(interr, total)
+        "balanced centres, {total} months: vague proven {pv:.1} %, interruptions proven {pi:.1} %; self-introduction dropped {drop_n} times in all"
+    );
+    assert!(
+        pv >= 80.0 && pi >= 80.0,
+        "pooled over 6, 12 and 24 operators: vague {pv:.1} %, interruptions {pi:.1} % proven"
     );
     assert!(
         low.is_empty(),
