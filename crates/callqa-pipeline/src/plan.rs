@@ -103,9 +103,16 @@ impl RunPlan {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
             .max(1);
+        // CTranslate2 batches across channels inside one replica, so it gets one worker
+        // with every thread by default (two replicas of one thread crashed on the bench
+        // calls, not yet understood: benches/README.md).
+        let default_workers = match engine {
+            AsrEngineKind::WhisperCpp => threads.min(MAX_DEFAULT_WORKERS),
+            AsrEngineKind::Ct2 => 1,
+        };
         let workers = options
             .asr_workers
-            .unwrap_or(threads.min(MAX_DEFAULT_WORKERS))
+            .unwrap_or(default_workers)
             .clamp(1, threads);
         let model = options.model.clone().unwrap_or_else(|| match engine {
             AsrEngineKind::WhisperCpp => paths::default_whisper_model(),
