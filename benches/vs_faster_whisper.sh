@@ -30,6 +30,13 @@
 #                          pipeline in out/bench/): `dtw = true` for the shipped packs; 0 skips it
 #   CALLQA_BENCH_FW_VAD    1 (default) adds a faster-whisper int8 + vad_filter row; 0 skips it
 #   CALLQA_BENCH_FW_FP32   1 (default) runs faster-whisper float32; 0 skips it
+#   CALLQA_BENCH_FW_BATCH  batch size of the faster-whisper BatchedInferencePipeline row (int8,
+#                          its VAD; the reference of issue 21; default 8); 0 skips it
+#   CALLQA_BENCH_CT2       1 adds a callqa row with `--engine ct2` (CTranslate2, batched across
+#                          channels; the binary must be built with --features ct2: without
+#                          CALLQA_BENCH_BIN the script builds it so); default 0
+#   CALLQA_BENCH_CT2_ARGS  extra callqa arguments for that row (e.g. "--asr-workers 1")
+#   CALLQA_BENCH_FW_INT8   1 (default) runs faster-whisper int8 without VAD; 0 skips it
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -45,6 +52,10 @@ FW_VAD="${CALLQA_BENCH_FW_VAD:-1}"
 FW_FP32="${CALLQA_BENCH_FW_FP32:-1}"
 Q8="${CALLQA_BENCH_Q8:-0}"
 NODTW="${CALLQA_BENCH_NODTW:-1}"
+FW_BATCH="${CALLQA_BENCH_FW_BATCH:-8}"
+CT2="${CALLQA_BENCH_CT2:-0}"
+FW_INT8="${CALLQA_BENCH_FW_INT8:-1}"
+read -r -a CT2_ARGS <<< "${CALLQA_BENCH_CT2_ARGS:-}"
 CT2_DIR="$ROOT/.cache/models/ct2-whisper-base"
 VENV="$ROOT/.cache/venv-bench"
 WORK="$ROOT/out/bench"
@@ -61,8 +72,10 @@ done
 if [ -n "${CALLQA_BENCH_BIN:-}" ]; then
   CALLQA="$CALLQA_BENCH_BIN"
 else
-  cargo build --release --quiet -p callqa-cli || die "cargo build --release -p callqa-cli failed"
-  CALLQA="$ROOT/target/release/callqa"
+  FEATURES=()
+  [ "$CT2" = 1 ] && FEATURES=(--features ct2)
+  cargo build --release --quiet -p callqa-cli "${FEATURES[@]}" || die "cargo build --release -p callqa-cli failed"
+  CALLQA="${CARGO_TARGET_DIR:-$ROOT/target}/release/callqa"
 fi
 [ -x "$CALLQA" ] || die "callqa binary $CALLQA not found or not executable"
 MODEL_ARGS=()
@@ -134,9 +147,23 @@ for N in "$@"; do
       --threads "$THREADS" --summary-rows 0 --pipeline "$alt" "${MODEL_ARGS[@]}" \
       --dump-transcripts "$RUN/tr-$label"
   fi
-  labels+=(fw-int8)
-  timed fw-int8 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8" \
-    --compute-type int8 --threads "$THREADS"
+  if [ "$CT2" = 1 ]; then
+    labels+=(callqa-ct2)
+    rm -rf "$RUN/callqa-ct2-out"
+    timed callqa-ct2 "$CALLQA" run --input "$IN" --out "$RUN/callqa-ct2-out" --language en \
+      --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --engine ct2 "${CT2_ARGS[@]}" \
+      --dump-transcripts "$RUN/tr-callqa-ct2"
+  fi
+  if [ "$FW_BATCH" -gt 0 ]; then
+    labels+=(fw-batched)
+    timed fw-batched "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-batched" \
+      --compute-type int8 --threads "$THREADS" --batched "$FW_BATCH"
+  fi
+  if [ "$FW_INT8" = 1 ]; then
+    labels+=(fw-int8)
+    timed fw-int8 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8" \
+      --compute-type int8 --threads "$THREADS"
+  fi
   if [ "$FW_FP32" = 1 ]; then
     labels+=(fw-fp32)
     timed fw-fp32 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-fp32" \
@@ -161,6 +188,8 @@ names = {"callqa": "callqa, whole pipeline",
          "callqa-q8": "callqa, whole pipeline, q8_0 model",
          "callqa-nodtw": "callqa, whole pipeline, dtw = false",
          "callqa-dtw": "callqa, whole pipeline, dtw = true",
+         "callqa-ct2": "callqa, whole pipeline, --engine ct2",
+         "fw-batched": "faster-whisper BatchedInferencePipeline int8 (reference)",
          "fw-int8": "faster-whisper int8, transcription",
          "fw-fp32": "faster-whisper fp32, transcription",
          "fw-int8-vad": "faster-whisper int8 + vad_filter"}
@@ -170,15 +199,20 @@ for l in labels:
     res[l] = (float(wall), int(rss), float(user) + float(sys_), (run / f"wer-{l}").read_text().strip(),
               (run / f"turnwer-{l}").read_text().strip())
 base_wall, base_cpu = res["callqa"][0], res["callqa"][2]
+# The reference of each ratio column: the batched pipeline when it ran (issue 21), else
+# callqa's default row; ratios are reference ÷ row for callqa rows, row ÷ callqa for fw rows.
+ref = res.get("fw-batched")
 print(f"\nN = {n} calls, {audio:.1f} s of stereo audio, {threads} threads\n")
 print("| system | N | audio s | wall s | RTF | × real time | CPU s | peak RSS | WER % "
-      "| WER by turn % | ratio wall (fw ÷ callqa) | ratio CPU |")
-print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+      "| WER by turn % | ratio wall (fw ÷ callqa) | ratio CPU |"
+      + (" speed-up over batched fw (wall / CPU) |" if ref else ""))
+print("|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if ref else ""))
 for l in labels:
     wall, rss, cpu, wer, turnwer = res[l]
     rw = "—" if l.startswith("callqa") else f"{wall / base_wall:.2f}"
     rc = "—" if l.startswith("callqa") else f"{cpu / base_cpu:.2f}"
+    extra = f" {ref[0] / wall:.2f} / {ref[2] / cpu:.2f} |" if ref else ""
     print(f"| {names[l]} | {n} | {audio:.1f} | {wall:.1f} | {wall / audio:.4f} | {audio / wall:.1f} "
-          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {turnwer} | {rw} | {rc} |")
+          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {turnwer} | {rw} | {rc} |{extra}")
 PYEOF
 done

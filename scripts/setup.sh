@@ -40,6 +40,13 @@ PY="$VENV/bin/python"
 WHISPER_PARTS_VERSION="1.0.0"
 SILERO_VERSION="6.2.3"
 ORT_VERSION="1.31.1"   # must match the ort crate's API level (ort 2.0.0-rc.15 = ONNX Runtime 1.31)
+# CTranslate2 shared library for the optional `ct2` ASR engine (cargo feature `ct2`): the one
+# in the PyPI wheel, which must be the version of the headers in crates/callqa-asr/ct2/include.
+CT2_VERSION="4.8.4"
+CT2_LIB_NAME="libctranslate2-42c542ff.so.4.8.4"
+CT2_GOMP_NAME="libgomp-e985bcbb.so.1.0.0"
+SHA_CT2_LIB="9ba1807fbf135191263eb14aaae88f1d235be9e2ecae5c80feb0c72467c84182"
+SHA_CT2_GOMP="25b19bcd491ab3a317c65c9b6a44b3075f8ab25a57b901cfa1ee6c0d6ea206ac"
 SHA_CT2_MODEL="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 pinned() { awk -v f="$1" '$2 == f { print $1 }' "$ROOT/models/CHECKSUMS.sha256"; }
 SHA_GGML_BASE="$(pinned ggml-base.bin)"
@@ -159,6 +166,21 @@ if ! sha_ok "$ORT_LIB" "$SHA_ORT_LIB"; then
   sha_ok "$ORT_LIB" "$SHA_ORT_LIB" || die "checksum mismatch for $ORT_LIB from onnxruntime==$ORT_VERSION"
 fi
 ln -sfn "libonnxruntime.so.$ORT_VERSION" "$CACHE/onnxruntime/libonnxruntime.so"
+
+# CTranslate2 (MKL and oneDNN linked in, GNU OpenMP beside it) from the ctranslate2 wheel,
+# for builds with the `ct2` feature (crates/callqa-asr/build.rs links it from here). 42 MB
+# download, no build: compiling CTranslate2 from source took MINUTES_RUY min on 2 cores.
+CT2_LIBDIR="$CACHE/ctranslate2"
+mkdir -p "$CT2_LIBDIR"
+if ! sha_ok "$CT2_LIBDIR/$CT2_LIB_NAME" "$SHA_CT2_LIB" || ! sha_ok "$CT2_LIBDIR/$CT2_GOMP_NAME" "$SHA_CT2_GOMP"; then
+  w=$(fetch_wheel "ctranslate2==$CT2_VERSION" --only-binary=:all: --python-version 3.11 \
+        --implementation cp --abi cp311 --platform manylinux_2_28_x86_64)
+  unzip_member "$w" "ctranslate2.libs/$CT2_LIB_NAME" "$CT2_LIBDIR/$CT2_LIB_NAME"
+  unzip_member "$w" "ctranslate2.libs/$CT2_GOMP_NAME" "$CT2_LIBDIR/$CT2_GOMP_NAME"
+  sha_ok "$CT2_LIBDIR/$CT2_LIB_NAME" "$SHA_CT2_LIB" || die "checksum mismatch for $CT2_LIB_NAME from ctranslate2==$CT2_VERSION"
+  sha_ok "$CT2_LIBDIR/$CT2_GOMP_NAME" "$SHA_CT2_GOMP" || die "checksum mismatch for $CT2_GOMP_NAME from ctranslate2==$CT2_VERSION"
+fi
+ln -sfn "$CT2_LIB_NAME" "$CT2_LIBDIR/libctranslate2.so"
 
 # Speaker encoder of the diarization stage (mono calls): Resemblyzer's GE2E LSTM, read
 # from its legacy torch file without torch and written as ONNX.

@@ -30,6 +30,8 @@
 //! [`AsrConfig::dynamic_audio_ctx`]: callqa_core::config::AsrConfig::dynamic_audio_ctx
 #![deny(missing_docs)]
 
+#[cfg(feature = "ct2")]
+pub mod ct2;
 pub mod packing;
 
 use callqa_core::config::AsrConfig;
@@ -81,6 +83,22 @@ pub enum AsrError {
     /// and the batch goes on.
     #[error("internal error while transcribing (please report it): {0}")]
     Panic(String),
+    /// CTranslate2 could not load the model directory (engine `ct2`).
+    #[error("CTranslate2 could not load the Whisper model {path}: {reason}")]
+    Ct2Load {
+        /// The model directory.
+        path: PathBuf,
+        /// What CTranslate2 (or the vocabulary reader) said.
+        reason: String,
+    },
+    /// CTranslate2 failed while transcribing (engine `ct2`).
+    #[error("CTranslate2 failed while {during}: {message}")]
+    Ct2 {
+        /// What was being done.
+        during: &'static str,
+        /// CTranslate2's message.
+        message: String,
+    },
     /// Inference failed.
     #[error("whisper.cpp failed while {during}: {source}")]
     Whisper {
@@ -94,11 +112,14 @@ pub enum AsrError {
 
 impl AsrError {
     /// Short machine-readable kind for error rows: `model_missing`, `model_load`,
-    /// `language`, `whisper` or `panic`.
+    /// `language`, `whisper`, `ct2` or `panic`.
     pub fn kind(&self) -> &'static str {
         match self {
             AsrError::ModelMissing { .. } => "model_missing",
-            AsrError::NotGgml { .. } | AsrError::ModelLoad { .. } => "model_load",
+            AsrError::NotGgml { .. } | AsrError::ModelLoad { .. } | AsrError::Ct2Load { .. } => {
+                "model_load"
+            }
+            AsrError::Ct2 { .. } => "ct2",
             AsrError::UnknownLanguage(_) => "language",
             AsrError::Whisper { .. } => "whisper",
             AsrError::Panic(_) => "panic",

@@ -28,9 +28,16 @@ pub struct RunArgs {
     /// Language of the calls: ru, en, any Whisper code, or auto (default: the pipeline's).
     #[arg(long)]
     pub language: Option<String>,
-    /// Whisper model in ggml format (default: .cache/models/ggml-base.bin from scripts/setup.sh).
+    /// Whisper model in ggml format (default: .cache/models/ggml-base.bin from scripts/setup.sh),
+    /// or with `--engine ct2` a CTranslate2 model directory (default:
+    /// .cache/models/ct2-whisper-base).
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// ASR engine: whisper-cpp (whisper.cpp; CPU and GPU builds) or ct2 (CTranslate2,
+    /// batched across channels; CPU; needs a build with `--features ct2`). Default: the
+    /// pipeline's `[asr] engine` (whisper-cpp in the shipped packs).
+    #[arg(long)]
+    pub engine: Option<String>,
     /// CPU threads for Whisper, all workers together (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -113,6 +120,7 @@ pub fn run(args: RunArgs) -> Result<Outcome> {
         pipeline: args.pipeline,
         language: args.language,
         model: args.model,
+        engine: args.engine,
         threads: args.threads,
         asr_workers: args.asr_workers,
         vad_model: args.vad_model,

@@ -231,6 +231,46 @@ pub struct AsrConfig {
     /// (`false`, the default: with each window decoded in one pass it attributed words to
     /// their utterance as well as DTW on the bench calls, see benches/README.md).
     pub dtw: bool,
+    /// The ASR engine: `"whisper-cpp"` (whisper.cpp through whisper-rs; CPU and CUDA
+    /// builds) or `"ct2"` (CTranslate2, CPU; needs a callqa built with the `ct2`
+    /// feature). `callqa run --engine` overrides it.
+    pub engine: AsrEngineKind,
+    /// Engine `ct2`: windows decoded together in one batch (across channels and calls).
+    pub batch_size: usize,
+    /// Engine `ct2`: CTranslate2 compute type of the weights (`int8`, `int8_float32`,
+    /// `float32`, ...), quantised on load from the model directory.
+    pub ct2_compute_type: String,
+}
+
+/// Which engine runs Whisper (`[asr] engine`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum AsrEngineKind {
+    /// whisper.cpp through whisper-rs (the default; the only engine of CUDA builds).
+    #[default]
+    #[serde(rename = "whisper-cpp")]
+    WhisperCpp,
+    /// CTranslate2 (cargo feature `ct2`), batched across channels, for CPU nodes.
+    #[serde(rename = "ct2")]
+    Ct2,
+}
+
+impl AsrEngineKind {
+    /// The name used in pipeline files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            AsrEngineKind::WhisperCpp => "whisper-cpp",
+            AsrEngineKind::Ct2 => "ct2",
+        }
+    }
+
+    /// Parse `whisper-cpp` or `ct2`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "whisper-cpp" | "whisper.cpp" | "whispercpp" => Some(AsrEngineKind::WhisperCpp),
+            "ct2" | "ctranslate2" => Some(AsrEngineKind::Ct2),
+            _ => None,
+        }
+    }
 }
 
 impl Default for AsrConfig {
@@ -242,6 +282,9 @@ impl Default for AsrConfig {
             dynamic_audio_ctx: true,
             beam_size: 1,
             dtw: false,
+            engine: AsrEngineKind::WhisperCpp,
+            batch_size: 8,
+            ct2_compute_type: "int8".to_string(),
         }
     }
 }

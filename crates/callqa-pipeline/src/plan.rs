@@ -4,6 +4,7 @@
 
 use crate::transcribe::WorkerPlan;
 use anyhow::{Context, Result};
+use callqa_core::config::AsrEngineKind;
 use callqa_core::{paths, PipelineConfig};
 use callqa_dataset::{OpenOptions, Policy, Shard};
 use callqa_rules::RulePack;
@@ -29,8 +30,11 @@ pub struct RunOptions {
     pub pipeline: Option<PathBuf>,
     /// Language of the calls: a Whisper code or name, or `auto` (default: the pipeline's).
     pub language: Option<String>,
-    /// Whisper model in ggml format (default: the installed Whisper base).
+    /// Whisper model in ggml format, or a CTranslate2 model directory for engine `ct2`
+    /// (default: the installed Whisper base of the engine).
     pub model: Option<PathBuf>,
+    /// ASR engine, `whisper-cpp` or `ct2` (default: the pipeline's `[asr] engine`).
+    pub engine: Option<String>,
     /// CPU threads for Whisper, all workers together (default: all cores).
     pub threads: Option<usize>,
     /// Whisper workers (default: one per thread, at most [`MAX_DEFAULT_WORKERS`]).
@@ -67,8 +71,10 @@ pub struct RunPlan {
     pub threads: usize,
     /// Workers, threads each, and the run's language.
     pub workers: WorkerPlan,
-    /// Whisper model file.
+    /// Whisper model file (or CTranslate2 model directory).
     pub model: PathBuf,
+    /// The ASR engine.
+    pub engine: AsrEngineKind,
     /// Silero VAD model file.
     pub vad_model: PathBuf,
     /// Whether the acoustic stage runs.
@@ -84,21 +90,34 @@ impl RunPlan {
             .as_deref()
             .and_then(callqa_asr::language_code);
         let pipeline_path = pipeline_for(options.pipeline.clone(), lang);
-        let (cfg, rules) = load_pipeline(&pipeline_path)?;
+        let (mut cfg, rules) = load_pipeline(&pipeline_path)?;
+        if let Some(e) = options.engine.as_deref() {
+            cfg.asr.engine = AsrEngineKind::parse(e).ok_or_else(|| {
+                anyhow::anyhow!("unknown ASR engine {e:?}: use whisper-cpp or ct2")
+            })?;
+        }
+        let engine = cfg.asr.engine;
         let default_language =
             resolve_language(options.language.as_deref().or(Some(&cfg.pipeline.language)))?;
         let threads = options
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
             .max(1);
+        // CTranslate2 batches across channels inside one replica, so it gets one worker
+        // with every thread by default (two replicas of one thread crashed on the bench
+        // calls, not yet understood: benches/README.md).
+        let default_workers = match engine {
+            AsrEngineKind::WhisperCpp => threads.min(MAX_DEFAULT_WORKERS),
+            AsrEngineKind::Ct2 => 1,
+        };
         let workers = options
             .asr_workers
-            .unwrap_or(threads.min(MAX_DEFAULT_WORKERS))
+            .unwrap_or(default_workers)
             .clamp(1, threads);
-        let model = options
-            .model
-            .clone()
-            .unwrap_or_else(paths::default_whisper_model);
+        let model = options.model.clone().unwrap_or_else(|| match engine {
+            AsrEngineKind::WhisperCpp => paths::default_whisper_model(),
+            AsrEngineKind::Ct2 => paths::model_file("ct2-whisper-base"),
+        });
         let vad_model = options
             .vad_model
             .clone()
@@ -116,6 +135,7 @@ impl RunPlan {
                 default_language,
             },
             model,
+            engine,
             vad_model,
             acoustic,
         })

@@ -32,9 +32,10 @@ use crate::failure::CallFailure;
 use crate::inputs::{self, Inputs};
 use crate::plan::RunPlan;
 use crate::prepare::Preparer;
-use crate::transcribe::transcribe_all;
+use crate::transcribe::{transcribe_all, Asr};
 use anyhow::{Context, Result};
 use callqa_asr::AsrEngine;
+use callqa_core::config::AsrEngineKind;
 use callqa_core::{paths, CallMeta, ErrorRow, PipelineConfig, Speaker, Transcript, Utterance};
 use callqa_dataset::{
     is_remote, sha256_file, Admission, CallResult, InputStat, Journal, Output, RemoteReader,
@@ -217,7 +218,7 @@ fn list_inputs(plan: &RunPlan) -> Result<(Inputs, Option<RemoteReader>)> {
 /// The models of a run, loaded once.
 struct Models {
     vad: callqa_vad::Vad,
-    asr: AsrEngine,
+    asr: Asr,
     /// Extracts the acoustic features (the preparation thread).
     analyzer: Option<Analyzer>,
     /// Scores them (the calling thread: batch calibration).
@@ -234,7 +235,7 @@ impl Models {
     fn load(plan: &RunPlan, out: &Output) -> Result<Self> {
         let env = callqa_onnx::environment(&paths::onnxruntime_lib())?;
         let vad = callqa_vad::Vad::open(env, &plan.vad_model)?;
-        let asr = AsrEngine::load(&plan.model, &plan.cfg.asr)?;
+        let asr = load_asr(plan)?;
         let (analyzer, scoring) = if plan.acoustic {
             (
                 Some(open_acoustic(env, &plan.cfg, &plan.pipeline_path)?),
@@ -296,6 +297,30 @@ impl Models {
     }
 }
 
+/// The run's ASR engine. CTranslate2 gets one replica per worker, each with the worker's
+/// threads.
+fn load_asr(plan: &RunPlan) -> Result<Asr> {
+    match plan.engine {
+        AsrEngineKind::WhisperCpp => Ok(Asr::WhisperCpp(AsrEngine::load(
+            &plan.model,
+            &plan.cfg.asr,
+        )?)),
+        #[cfg(feature = "ct2")]
+        AsrEngineKind::Ct2 => Ok(Asr::Ct2(callqa_asr::ct2::Ct2Engine::load(
+            &plan.model,
+            &plan.cfg.asr,
+            plan.workers.workers,
+            plan.workers.threads_per_worker,
+        )?)),
+        #[cfg(not(feature = "ct2"))]
+        AsrEngineKind::Ct2 => anyhow::bail!(
+            "ASR engine ct2 asked for ([asr] engine or --engine), but this callqa was built \
+             without it: cargo build --release -p callqa-cli --features ct2 (after \
+             scripts/setup.sh), or use --engine whisper-cpp"
+        ),
+    }
+}
+
 /// The voiceprint store: beside `--baselines` when it is given, else in the output.
 fn voices_path(plan: &RunPlan) -> Option<PathBuf> {
     plan.options
@@ -328,6 +353,8 @@ fn log_start(plan: &RunPlan, out: &Output) {
     tracing::info!(
         pipeline = %plan.pipeline_path.display(),
         model = %plan.model.display(),
+        engine = plan.engine.name(),
+        batch_size = cfg.asr.batch_size,
         threads = plan.threads,
         asr_workers = plan.workers.workers,
         threads_per_worker = plan.workers.threads_per_worker,

@@ -10,12 +10,36 @@
 
 use crate::call::{AcousticFeatures, CallInput, Failed, PreparedCall, Step, TranscribedCall};
 use crate::failure::{contain, CallFailure, Stage};
+#[cfg(feature = "ct2")]
+use callqa_asr::ct2::{ChannelJob, Ct2Engine};
 use callqa_asr::{AsrEngine, AsrError, AsrSession, ChannelTranscript};
 use callqa_core::Utterance;
 use callqa_core::{failpoint, CallMeta, Channel, ChannelLayout, Speaker, SpeechSegment};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
+
+/// The loaded ASR engine of a run (`[asr] engine`, `callqa run --engine`).
+#[derive(Debug)]
+pub enum Asr {
+    /// whisper.cpp: each worker transcribes one channel at a time with its own state.
+    WhisperCpp(AsrEngine),
+    /// CTranslate2: each worker takes the channels that are ready (up to
+    /// `[asr] batch_size`) and decodes their windows as batches.
+    #[cfg(feature = "ct2")]
+    Ct2(Ct2Engine),
+}
+
+impl Asr {
+    /// The model's name (file or directory), for the rows' `asr_model`.
+    pub fn model_name(&self) -> &str {
+        match self {
+            Asr::WhisperCpp(e) => e.model_name(),
+            #[cfg(feature = "ct2")]
+            Asr::Ct2(e) => e.model_name(),
+        }
+    }
+}
 
 /// How the Whisper workers run.
 #[derive(Clone, Debug)]
@@ -155,11 +179,35 @@ impl Feed {
         default_lang: Option<&str>,
         done: &mpsc::SyncSender<Msg>,
     ) -> Option<ChannelTask> {
+        self.take(default_lang, done, true)
+    }
+
+    /// [`next`](Feed::next), but `None` rather than waiting when no channel is ready.
+    #[cfg(feature = "ct2")]
+    fn try_next(
+        &mut self,
+        default_lang: Option<&str>,
+        done: &mpsc::SyncSender<Msg>,
+    ) -> Option<ChannelTask> {
+        self.take(default_lang, done, false)
+    }
+
+    fn take(
+        &mut self,
+        default_lang: Option<&str>,
+        done: &mpsc::SyncSender<Msg>,
+        block: bool,
+    ) -> Option<ChannelTask> {
         loop {
             if let Some(task) = self.queue.pop_front() {
                 return Some(task);
             }
-            let call = match self.rx.recv().ok()? {
+            let next = if block {
+                self.rx.recv().ok()
+            } else {
+                self.rx.try_recv().ok()
+            };
+            let call = match next? {
                 Ok(p) => p,
                 Err(failed) => {
                     done.send(Msg::Failed(failed)).ok()?;
@@ -289,12 +337,86 @@ fn work(
     }
 }
 
+/// One CTranslate2 worker: take a channel (waiting for one), then every other channel that
+/// is ready without waiting, up to `[asr] batch_size` channels, and transcribe their
+/// windows together in batches; send each channel's result back.
+#[cfg(feature = "ct2")]
+fn work_ct2(
+    w: usize,
+    asr: &Ct2Engine,
+    feed: &Mutex<Feed>,
+    plan: &WorkerPlan,
+    done: &mpsc::SyncSender<Msg>,
+) {
+    let default_lang = plan.default_language.as_deref();
+    let max_channels = asr.config().batch_size.max(1);
+    loop {
+        let mut tasks: Vec<ChannelTask> = Vec::new();
+        if let Ok(mut feed) = feed.lock() {
+            if let Some(t) = feed.next(default_lang, done) {
+                tasks.push(t);
+                while tasks.len() < max_channels {
+                    match feed.try_next(default_lang, done) {
+                        Some(t) => tasks.push(t),
+                        None => break,
+                    }
+                }
+            }
+        }
+        if tasks.is_empty() {
+            break;
+        }
+        let results = contain(|| {
+            for t in &tasks {
+                callqa_core::abort_point("asr", &t.audio.call_id);
+                callqa_core::panic_point("asr", &t.audio.call_id);
+            }
+            let jobs: Vec<ChannelJob<'_>> = tasks
+                .iter()
+                .map(|t| {
+                    let (ch, segs) = &t.audio.channels[t.channel];
+                    ChannelJob {
+                        samples: &ch.samples,
+                        segments: segs,
+                        language: t.audio.language.as_deref(),
+                    }
+                })
+                .collect();
+            asr.transcribe_channels(&jobs)
+        });
+        let results: Vec<ChannelResult> = match results {
+            Ok(r) => r,
+            Err(msg) => tasks
+                .iter()
+                .map(|_| Err(AsrError::Panic(msg.clone())))
+                .collect(),
+        };
+        tracing::debug!(worker = w, channels = tasks.len(), "CTranslate2 batch done");
+        for (task, result) in tasks.into_iter().zip(results) {
+            let ChannelTask {
+                seq,
+                channel,
+                audio,
+            } = task;
+            drop(audio);
+            let msg = Msg::Channel {
+                seq,
+                channel,
+                result,
+            };
+            if done.send(msg).is_err() {
+                return;
+            }
+        }
+    }
+}
+
 /// Transcribe every call that arrives on `prepared` with `plan.workers` Whisper workers,
 /// and hand each finished call (or failure) to `on_call` on the calling thread, in the
 /// order calls finish. Returns when the preparation side has hung up and every call
 /// taken up is finished, or at the first error `on_call` returns.
 pub fn transcribe_all(
-    asr: &AsrEngine,
+    asr: &Asr,
     plan: &WorkerPlan,
     prepared: mpsc::Receiver<Step<PreparedCall>>,
     mut on_call: impl FnMut(Step<TranscribedCall>) -> anyhow::Result<()>,
@@ -311,7 +433,11 @@ pub fn transcribe_all(
             let feed = &feed;
             std::thread::Builder::new()
                 .name(format!("callqa-asr-{w}"))
-                .spawn_scoped(scope, move || work(w, asr, feed, plan, &done_tx))
+                .spawn_scoped(scope, move || match asr {
+                    Asr::WhisperCpp(e) => work(w, e, feed, plan, &done_tx),
+                    #[cfg(feature = "ct2")]
+                    Asr::Ct2(e) => work_ct2(w, e, feed, plan, &done_tx),
+                })
                 .map_err(|e| anyhow::anyhow!("cannot start a Whisper worker thread: {e}"))?;
         }
         drop(done_tx);

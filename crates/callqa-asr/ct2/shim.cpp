@@ -1,0 +1,155 @@
+// A C interface to CTranslate2's Whisper model, for callqa-asr's `ct2` feature.
+//
+// Built by crates/callqa-asr/build.rs with the `cc` crate against the CTranslate2 4.8.4
+// headers vendored in ct2/include, and linked against the libctranslate2 shared library
+// of the PyPI `ctranslate2==4.8.4` wheel (scripts/setup.sh puts it in .cache/ctranslate2).
+// Only C types cross this boundary; every C++ exception becomes an error string.
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "ctranslate2/models/whisper.h"
+
+namespace {
+char* dup_error(const std::string& s) {
+  char* out = static_cast<char*>(std::malloc(s.size() + 1));
+  if (out) std::memcpy(out, s.c_str(), s.size() + 1);
+  return out;
+}
+}  // namespace
+
+// The handle the Rust side holds.
+struct callqa_ct2_whisper {
+  ctranslate2::models::Whisper pool;
+  template <typename... A>
+  explicit callqa_ct2_whisper(A&&... a) : pool(std::forward<A>(a)...) {}
+};
+
+extern "C" {
+
+// Load a CTranslate2 Whisper model directory. compute_type: "int8", "int8_float32",
+// "float32", "default", ... On failure returns null and sets *err (free it with
+// callqa_ct2_free_error).
+callqa_ct2_whisper* callqa_ct2_load(const char* model_dir, const char* compute_type,
+                                    size_t inter_threads, size_t intra_threads, char** err) {
+  try {
+    auto ct = ctranslate2::str_to_compute_type(compute_type);
+    ctranslate2::ReplicaPoolConfig config;
+    config.num_threads_per_replica = intra_threads;
+    config.max_queued_batches = 0;
+    config.cpu_core_offset = -1;
+    std::vector<int> device_indices(inter_threads, 0);
+    return new callqa_ct2_whisper(std::string(model_dir), ctranslate2::Device::CPU, ct,
+                                  device_indices, false, config);
+  } catch (const std::exception& e) {
+    *err = dup_error(e.what());
+  } catch (...) {
+    *err = dup_error("unknown C++ exception");
+  }
+  return nullptr;
+}
+
+void callqa_ct2_free(callqa_ct2_whisper* w) { delete w; }
+void callqa_ct2_free_error(char* e) { std::free(e); }
+
+size_t callqa_ct2_n_mels(const callqa_ct2_whisper* w) { return w->pool.n_mels(); }
+
+struct callqa_ct2_options {
+  size_t beam_size;
+  size_t max_length;
+  float repetition_penalty;
+  size_t no_repeat_ngram_size;
+  float sampling_temperature;  // 0: greedy (sampling_topk 1)
+  int suppress_blank;
+  size_t max_initial_timestamp_index;
+};
+
+// Transcribe a batch. features: [batch, n_mels, n_frames] row-major log-mel. prompts:
+// batch prompts of prompt_len ids each (the same length for all). Results: for item i,
+// out_ids[i * max_length ..] holds out_lens[i] generated ids (timestamp tokens included,
+// without the prompt and the end token), out_logprob[i] the cumulative log-probability
+// (or 0), out_no_speech[i] the no-speech probability. Returns 0, or -1 with *err set.
+int callqa_ct2_generate(callqa_ct2_whisper* w, const float* features, size_t batch,
+                        size_t n_mels, size_t n_frames, const size_t* prompts,
+                        size_t prompt_len, const callqa_ct2_options* opt, size_t* out_ids,
+                        size_t* out_lens, float* out_logprob, float* out_no_speech,
+                        char** err) {
+  try {
+    ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
+                             static_cast<ctranslate2::dim_t>(n_mels),
+                             static_cast<ctranslate2::dim_t>(n_frames)};
+    std::vector<float> data(features, features + batch * n_mels * n_frames);
+    ctranslate2::StorageView view(shape, std::move(data));
+    std::vector<std::vector<size_t>> p(batch);
+    for (size_t i = 0; i < batch; ++i)
+      p[i].assign(prompts + i * prompt_len, prompts + (i + 1) * prompt_len);
+    ctranslate2::models::WhisperOptions o;
+    o.beam_size = opt->beam_size == 0 ? 1 : opt->beam_size;
+    o.max_length = opt->max_length;
+    o.repetition_penalty = opt->repetition_penalty;
+    o.no_repeat_ngram_size = opt->no_repeat_ngram_size;
+    if (opt->sampling_temperature > 0) {
+      o.sampling_topk = 0;
+      o.sampling_temperature = opt->sampling_temperature;
+    }
+    o.return_scores = true;
+    o.return_no_speech_prob = true;
+    o.suppress_blank = opt->suppress_blank != 0;
+    o.max_initial_timestamp_index = opt->max_initial_timestamp_index;
+    auto futures = w->pool.generate(view, std::move(p), o);
+    for (size_t i = 0; i < batch; ++i) {
+      auto r = futures[i].get();
+      size_t n = 0;
+      if (!r.sequences_ids.empty()) {
+        const auto& ids = r.sequences_ids[0];
+        n = ids.size() < opt->max_length ? ids.size() : opt->max_length;
+        std::copy(ids.begin(), ids.begin() + n, out_ids + i * opt->max_length);
+      }
+      out_lens[i] = n;
+      out_logprob[i] = r.scores.empty() ? 0.0f : r.scores[0];
+      out_no_speech[i] = r.no_speech_prob;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    *err = dup_error(e.what());
+  } catch (...) {
+    *err = dup_error("unknown C++ exception");
+  }
+  return -1;
+}
+
+// Detect the language of each item of a batch: writes the most probable language token
+// (e.g. "<|en|>", NUL-terminated, at most 31 bytes) to out_tokens[i * 32 ..]. Returns 0,
+// or -1 with *err set.
+int callqa_ct2_detect_language(callqa_ct2_whisper* w, const float* features, size_t batch,
+                               size_t n_mels, size_t n_frames, char* out_tokens, char** err) {
+  try {
+    ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
+                             static_cast<ctranslate2::dim_t>(n_mels),
+                             static_cast<ctranslate2::dim_t>(n_frames)};
+    std::vector<float> data(features, features + batch * n_mels * n_frames);
+    ctranslate2::StorageView view(shape, std::move(data));
+    auto futures = w->pool.detect_language(view);
+    for (size_t i = 0; i < batch; ++i) {
+      auto r = futures[i].get();
+      char* dst = out_tokens + i * 32;
+      dst[0] = 0;
+      if (!r.empty()) {
+        const std::string& tok = r[0].first;
+        size_t n = tok.size() < 31 ? tok.size() : 31;
+        std::memcpy(dst, tok.data(), n);
+        dst[n] = 0;
+      }
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    *err = dup_error(e.what());
+  } catch (...) {
+    *err = dup_error("unknown C++ exception");
+  }
+  return -1;
+}
+
+}  // extern "C"

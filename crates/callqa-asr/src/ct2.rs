@@ -1,0 +1,972 @@
+//! The CTranslate2 engine (cargo feature `ct2`): Whisper run by CTranslate2 on CPU nodes,
+//! with the windows of several channels (and calls) encoded and decoded as one batch.
+//!
+//! * **Same windows, same output.** Channels are packed exactly as for whisper.cpp
+//!   ([`crate::packing`]), and the result is the same [`ChannelTranscript`]: one
+//!   [`AsrPiece`] per VAD segment, with the segment's bounds.
+//! * **Batches.** [`Ct2Engine::transcribe_channels`] takes the windows of all the channels
+//!   it is given, sorts them by length and decodes them `[asr] batch_size` at a time in
+//!   one `generate` call: CTranslate2 encodes the batch as one tensor and decodes it with
+//!   one batched matrix product per layer and step (faster-whisper's
+//!   `BatchedInferencePipeline` gets its speed the same way).
+//! * **Encoder sized to the batch.** CTranslate2 accepts fewer than 3000 mel frames: a
+//!   batch gets `2 × audio_ctx` frames of its longest window (the whisper.cpp engine's
+//!   `audio_ctx`, [`crate::audio_ctx_for`]), so short windows are not encoded as 30 s.
+//! * **Timing.** Decoding keeps Whisper's timestamp tokens; the text tokens between two
+//!   timestamps are spread evenly between them, and each word goes to the VAD segment of
+//!   the window part its first token falls in (as the whisper.cpp engine does).
+//! * **Model.** The CTranslate2 directory that `scripts/setup.sh` fetches
+//!   (`.cache/models/ct2-whisper-base`: `model.bin`, `config.json`, `vocabulary.txt`),
+//!   loaded as it is, weights quantised to int8 on load; no conversion.
+//! * **Library.** CTranslate2 4.8.4 as shipped in the PyPI wheel `ctranslate2==4.8.4`
+//!   (MKL and oneDNN inside), reached through a small C shim (`ct2/shim.cpp`, built by
+//!   `build.rs` against the vendored headers of the same version).
+
+use crate::packing::{self, Window};
+use crate::{audio_ctx_for, language_code, AsrError, AsrPiece, ChannelTranscript};
+use callqa_core::config::AsrConfig;
+use callqa_core::{SpeechSegment, SAMPLE_RATE};
+use realfft::{RealFftPlanner, RealToComplex};
+use std::collections::HashMap;
+use std::ffi::{CStr, CString};
+use std::os::raw::c_char;
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+mod ffi {
+    use std::os::raw::{c_char, c_int};
+
+    #[repr(C)]
+    pub struct Whisper {
+        _private: [u8; 0],
+    }
+
+    #[repr(C)]
+    pub struct Options {
+        pub beam_size: usize,
+        pub max_length: usize,
+        pub repetition_penalty: f32,
+        pub no_repeat_ngram_size: usize,
+        pub sampling_temperature: f32,
+        pub suppress_blank: c_int,
+        pub max_initial_timestamp_index: usize,
+    }
+
+    extern "C" {
+        pub fn callqa_ct2_load(
+            model_dir: *const c_char,
+            compute_type: *const c_char,
+            inter_threads: usize,
+            intra_threads: usize,
+            err: *mut *mut c_char,
+        ) -> *mut Whisper;
+        pub fn callqa_ct2_free(w: *mut Whisper);
+        pub fn callqa_ct2_free_error(e: *mut c_char);
+        pub fn callqa_ct2_n_mels(w: *const Whisper) -> usize;
+        #[allow(clippy::too_many_arguments)]
+        pub fn callqa_ct2_generate(
+            w: *mut Whisper,
+            features: *const f32,
+            batch: usize,
+            n_mels: usize,
+            n_frames: usize,
+            prompts: *const usize,
+            prompt_len: usize,
+            opt: *const Options,
+            out_ids: *mut usize,
+            out_lens: *mut usize,
+            out_logprob: *mut f32,
+            out_no_speech: *mut f32,
+            err: *mut *mut c_char,
+        ) -> c_int;
+        pub fn callqa_ct2_detect_language(
+            w: *mut Whisper,
+            features: *const f32,
+            batch: usize,
+            n_mels: usize,
+            n_frames: usize,
+            out_tokens: *mut c_char,
+            err: *mut *mut c_char,
+        ) -> c_int;
+    }
+}
+
+/// Whisper's front end: 16 kHz, 25 ms frames every 10 ms.
+const N_FFT: usize = 400;
+const HOP: usize = 160;
+/// Mel frames of a full 30 s window.
+const FULL_FRAMES: usize = 3000;
+/// Longest decode, tokens (Whisper's text context).
+const MAX_LENGTH: usize = 448;
+/// Temperatures tried after greedy decoding fails the checks below (whisper.cpp's and
+/// faster-whisper's defaults).
+const FALLBACK_TEMPERATURES: [f32; 5] = [0.2, 0.4, 0.6, 0.8, 1.0];
+/// A decode whose mean token log-probability is below this is retried hotter.
+const LOGPROB_THRESHOLD: f32 = -1.0;
+/// A decode whose text compresses better than this (it repeats itself) is retried.
+const COMPRESSION_RATIO_THRESHOLD: f64 = 2.4;
+/// No-speech probability above which a window that also decoded with a low log-probability
+/// is taken as silence.
+const NO_SPEECH_THRESHOLD: f32 = 0.6;
+
+/// The CTranslate2 library handle; freed on drop.
+struct Handle(NonNull<ffi::Whisper>);
+
+// SAFETY: a CTranslate2 `ReplicaPool` is thread-safe: `generate` and `detect_language`
+// queue jobs to its own worker threads and may be called from any thread at once.
+unsafe impl Send for Handle {}
+unsafe impl Sync for Handle {}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from callqa_ct2_load and is freed once.
+        unsafe { ffi::callqa_ct2_free(self.0.as_ptr()) }
+    }
+}
+
+fn take_error(err: *mut c_char) -> String {
+    if err.is_null() {
+        return "unknown error".to_string();
+    }
+    // SAFETY: the shim returns a NUL-terminated malloc'd string, freed here once.
+    let s = unsafe { CStr::from_ptr(err) }
+        .to_string_lossy()
+        .into_owned();
+    unsafe { ffi::callqa_ct2_free_error(err) };
+    s
+}
+
+/// Whisper's byte-level BPE vocabulary of a CTranslate2 model (`vocabulary.txt`).
+#[derive(Debug)]
+struct Vocab {
+    /// The bytes of each text token (ids below `eot`).
+    bytes: Vec<Vec<u8>>,
+    ids: HashMap<String, usize>,
+    eot: usize,
+    sot: usize,
+    transcribe: usize,
+    timestamp_begin: usize,
+}
+
+/// GPT-2's map from printable characters back to bytes.
+fn byte_decoder() -> HashMap<char, u8> {
+    let mut bs: Vec<u32> = (u32::from(b'!')..=u32::from(b'~'))
+        .chain(0xA1..=0xAC)
+        .chain(0xAE..=0xFF)
+        .collect();
+    let mut cs = bs.clone();
+    let mut n = 0;
+    for b in 0..256u32 {
+        if !bs.contains(&b) {
+            bs.push(b);
+            cs.push(256 + n);
+            n += 1;
+        }
+    }
+    bs.into_iter()
+        .zip(cs)
+        .filter_map(|(b, c)| Some((char::from_u32(c)?, b as u8)))
+        .collect()
+}
+
+impl Vocab {
+    fn load(dir: &Path) -> Result<Self, String> {
+        let path = dir.join("vocabulary.txt");
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let tokens: Vec<&str> = text.lines().collect();
+        let ids: HashMap<String, usize> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.to_string(), i))
+            .collect();
+        let id = |t: &str| {
+            ids.get(t)
+                .copied()
+                .ok_or_else(|| format!("{} has no token {t}", path.display()))
+        };
+        let eot = id("<|endoftext|>")?;
+        let sot = id("<|startoftranscript|>")?;
+        let transcribe = id("<|transcribe|>")?;
+        let timestamp_begin = id("<|notimestamps|>")? + 1;
+        let dec = byte_decoder();
+        let bytes = tokens[..eot]
+            .iter()
+            .map(|t| t.chars().filter_map(|c| dec.get(&c).copied()).collect())
+            .collect();
+        Ok(Vocab {
+            bytes,
+            ids,
+            eot,
+            sot,
+            transcribe,
+            timestamp_begin,
+        })
+    }
+
+    fn language_token(&self, code: &str) -> Option<usize> {
+        self.ids.get(&format!("<|{code}|>")).copied()
+    }
+}
+
+/// Whisper's log-mel spectrogram (80 or 128 Slaney mel bands, periodic Hann window,
+/// log10, clamped to 8 below the maximum, scaled as `(x + 4) / 4`).
+struct MelFrontEnd {
+    n_mels: usize,
+    /// `n_mels × (N_FFT / 2 + 1)`, row-major.
+    filters: Vec<f32>,
+    window: Vec<f32>,
+    fft: Arc<dyn RealToComplex<f32>>,
+}
+
+impl std::fmt::Debug for MelFrontEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MelFrontEnd")
+            .field("n_mels", &self.n_mels)
+            .finish_non_exhaustive()
+    }
+}
+
+fn hz_to_mel(f: f64) -> f64 {
+    let f_sp = 200.0 / 3.0;
+    let (min_log_hz, logstep) = (1000.0, (6.4f64).ln() / 27.0);
+    if f < min_log_hz {
+        f / f_sp
+    } else {
+        min_log_hz / f_sp + (f / min_log_hz).ln() / logstep
+    }
+}
+
+fn mel_to_hz(m: f64) -> f64 {
+    let f_sp = 200.0 / 3.0;
+    let (min_log_hz, logstep) = (1000.0, (6.4f64).ln() / 27.0);
+    let min_log_mel = min_log_hz / f_sp;
+    if m < min_log_mel {
+        m * f_sp
+    } else {
+        min_log_hz * (logstep * (m - min_log_mel)).exp()
+    }
+}
+
+impl MelFrontEnd {
+    fn new(n_mels: usize) -> Self {
+        // librosa.filters.mel(sr=16000, n_fft=400, n_mels, fmin=0, fmax=8000), Slaney
+        // scale and normalisation, as Whisper's mel_filters.npz.
+        let n_bins = N_FFT / 2 + 1;
+        let sr = f64::from(SAMPLE_RATE);
+        let fft_freqs: Vec<f64> = (0..n_bins).map(|j| j as f64 * sr / N_FFT as f64).collect();
+        let (lo, hi) = (hz_to_mel(0.0), hz_to_mel(sr / 2.0));
+        let mel_f: Vec<f64> = (0..n_mels + 2)
+            .map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64))
+            .collect();
+        let mut filters = vec![0f32; n_mels * n_bins];
+        for i in 0..n_mels {
+            let enorm = 2.0 / (mel_f[i + 2] - mel_f[i]);
+            for (j, &f) in fft_freqs.iter().enumerate() {
+                let lower = (f - mel_f[i]) / (mel_f[i + 1] - mel_f[i]);
+                let upper = (mel_f[i + 2] - f) / (mel_f[i + 2] - mel_f[i + 1]);
+                filters[i * n_bins + j] = (lower.min(upper).max(0.0) * enorm) as f32;
+            }
+        }
+        let window = (0..N_FFT)
+            .map(|n| {
+                (0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / N_FFT as f64).cos()) as f32
+            })
+            .collect();
+        let fft = RealFftPlanner::<f32>::new().plan_fft_forward(N_FFT);
+        MelFrontEnd {
+            n_mels,
+            filters,
+            window,
+            fft,
+        }
+    }
+
+    /// `n_mels × n_frames` log-mel of `audio` (zero-padded or cut to `n_frames` hops),
+    /// written into `out`.
+    fn log_mel(&self, audio: &[f32], n_frames: usize, out: &mut [f32]) {
+        let n_bins = N_FFT / 2 + 1;
+        let n = n_frames * HOP;
+        // Whisper pads with silence, then centres frames (reflect padding of N_FFT / 2).
+        let sample = |i: isize| -> f32 {
+            let i = if i < 0 {
+                -i
+            } else if i >= n as isize {
+                2 * (n as isize - 1) - i
+            } else {
+                i
+            };
+            audio.get(i.max(0) as usize).copied().unwrap_or(0.0)
+        };
+        let mut input = self.fft.make_input_vec();
+        let mut spectrum = self.fft.make_output_vec();
+        let mut scratch = self.fft.make_scratch_vec();
+        let mut power = vec![0f32; n_bins];
+        let mut max = f32::NEG_INFINITY;
+        for t in 0..n_frames {
+            let start = (t * HOP) as isize - (N_FFT / 2) as isize;
+            for (k, x) in input.iter_mut().enumerate() {
+                *x = sample(start + k as isize) * self.window[k];
+            }
+            if self
+                .fft
+                .process_with_scratch(&mut input, &mut spectrum, &mut scratch)
+                .is_err()
+            {
+                spectrum.iter_mut().for_each(|c| *c = Default::default());
+            }
+            for (p, c) in power.iter_mut().zip(&spectrum) {
+                *p = c.norm_sqr();
+            }
+            for m in 0..self.n_mels {
+                let row = &self.filters[m * n_bins..(m + 1) * n_bins];
+                let v: f32 = row.iter().zip(&power).map(|(a, b)| a * b).sum();
+                let l = v.max(1e-10).log10();
+                out[m * n_frames + t] = l;
+                max = max.max(l);
+            }
+        }
+        let floor = max - 8.0;
+        for v in out[..self.n_mels * n_frames].iter_mut() {
+            *v = (v.max(floor) + 4.0) / 4.0;
+        }
+    }
+}
+
+/// One channel to transcribe with [`Ct2Engine::transcribe_channels`].
+#[derive(Debug, Clone, Copy)]
+pub struct ChannelJob<'a> {
+    /// Mono 16 kHz samples, channel time 0 = sample 0.
+    pub samples: &'a [f32],
+    /// The channel's VAD speech segments.
+    pub segments: &'a [SpeechSegment],
+    /// A Whisper language code, or `None` (or `"auto"`) to detect it per window.
+    pub language: Option<&'a str>,
+}
+
+/// A loaded CTranslate2 Whisper model. `Send + Sync`: share it between threads; each
+/// call of [`transcribe_channels`](Ct2Engine::transcribe_channels) runs on one of the
+/// model's replicas (`inter_threads` of them).
+#[derive(Debug)]
+pub struct Ct2Engine {
+    handle: Handle,
+    vocab: Vocab,
+    mel: MelFrontEnd,
+    cfg: AsrConfig,
+    model_name: String,
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handle")
+    }
+}
+
+/// One window of one channel, in a batch.
+struct Item<'w> {
+    job: usize,
+    window: &'w Window,
+    audio: Vec<f32>,
+    duration_s: f64,
+    language: Option<usize>,
+}
+
+/// What one decode of a window gave.
+#[derive(Clone)]
+struct Decoded {
+    ids: Vec<usize>,
+    avg_logprob: f32,
+    no_speech: f32,
+}
+
+impl Ct2Engine {
+    /// Load a CTranslate2 Whisper model directory (`model.bin`, `config.json`,
+    /// `vocabulary.txt`) with int8 weights. `inter_threads`: replicas (calls that can
+    /// run at once); `intra_threads`: threads of each.
+    pub fn load(
+        model_dir: &Path,
+        cfg: &AsrConfig,
+        inter_threads: usize,
+        intra_threads: usize,
+    ) -> Result<Self, AsrError> {
+        let load_err = |reason: String| AsrError::Ct2Load {
+            path: model_dir.to_path_buf(),
+            reason,
+        };
+        if !model_dir.join("model.bin").is_file() {
+            return Err(AsrError::ModelMissing {
+                path: model_dir.to_path_buf(),
+            });
+        }
+        let vocab = Vocab::load(model_dir).map_err(load_err)?;
+        let dir = CString::new(model_dir.as_os_str().as_encoded_bytes())
+            .map_err(|_| load_err("the path has a NUL byte".into()))?;
+        let compute = CString::new(cfg.ct2_compute_type.as_str())
+            .map_err(|_| load_err("the compute type has a NUL byte".into()))?;
+        let mut err: *mut c_char = std::ptr::null_mut();
+        // SAFETY: valid C strings; err receives an owned string on failure.
+        let raw = unsafe {
+            ffi::callqa_ct2_load(
+                dir.as_ptr(),
+                compute.as_ptr(),
+                inter_threads.max(1),
+                intra_threads.max(1),
+                &mut err,
+            )
+        };
+        let handle = Handle(NonNull::new(raw).ok_or_else(|| load_err(take_error(err)))?);
+        // SAFETY: a live handle.
+        let n_mels = unsafe { ffi::callqa_ct2_n_mels(handle.0.as_ptr()) };
+        let model_name = model_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| model_dir.display().to_string());
+        tracing::debug!(model = %model_dir.display(), n_mels, "loaded CTranslate2 Whisper model");
+        Ok(Ct2Engine {
+            handle,
+            vocab,
+            mel: MelFrontEnd::new(n_mels),
+            cfg: cfg.clone(),
+            model_name,
+        })
+    }
+
+    /// The model directory's name, e.g. `ct2-whisper-base`.
+    pub fn model_name(&self) -> &str {
+        &self.model_name
+    }
+
+    /// The packing and decoding settings in use.
+    pub fn config(&self) -> &AsrConfig {
+        &self.cfg
+    }
+
+    /// Transcribe one channel (see [`transcribe_channels`](Ct2Engine::transcribe_channels)).
+    pub fn transcribe(
+        &self,
+        samples_16k: &[f32],
+        segments: &[SpeechSegment],
+        language: Option<&str>,
+    ) -> Result<ChannelTranscript, AsrError> {
+        let job = ChannelJob {
+            samples: samples_16k,
+            segments,
+            language,
+        };
+        self.transcribe_channels(&[job])
+            .pop()
+            .unwrap_or_else(|| Err(AsrError::Panic("no result for the channel".into())))
+    }
+
+    /// Transcribe several channels: their windows are pooled and decoded
+    /// `[asr] batch_size` at a time. Returns one result per job, in order; a failed batch
+    /// fails the channels it held windows of.
+    pub fn transcribe_channels(
+        &self,
+        jobs: &[ChannelJob<'_>],
+    ) -> Vec<Result<ChannelTranscript, AsrError>> {
+        let cfg = &self.cfg;
+        let mut results: Vec<Result<ChannelTranscript, AsrError>> = Vec::new();
+        let mut plans: Vec<Vec<Window>> = Vec::new();
+        let mut langs: Vec<Option<usize>> = Vec::new();
+        for job in jobs {
+            let language = job
+                .language
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && *l != "auto");
+            let lang_tok = match language {
+                Some(l) => match language_code(l).and_then(|c| self.vocab.language_token(c)) {
+                    Some(t) => Some(t),
+                    None => {
+                        results.push(Err(AsrError::UnknownLanguage(l.to_string())));
+                        plans.push(Vec::new());
+                        langs.push(None);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let windows = packing::plan_windows_with_context(
+                job.segments,
+                job.samples.len(),
+                SAMPLE_RATE,
+                cfg.window_s,
+                cfg.gap_s,
+                cfg.context_s,
+            );
+            results.push(Ok(ChannelTranscript {
+                language: language.map(str::to_string),
+                pieces: Vec::new(),
+                windows: windows.len(),
+                audio_s_decoded: 0.0,
+            }));
+            plans.push(windows);
+            langs.push(lang_tok);
+        }
+
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for (j, windows) in plans.iter().enumerate() {
+            if results[j].is_err() {
+                continue;
+            }
+            for w in windows {
+                items.push(Item {
+                    job: j,
+                    window: w,
+                    audio: w.audio(jobs[j].samples),
+                    duration_s: w.duration_s(SAMPLE_RATE),
+                    language: langs[j],
+                });
+            }
+        }
+        // Longest first: windows of similar length share a batch (and its padding).
+        items.sort_by(|a, b| b.duration_s.total_cmp(&a.duration_s));
+
+        let mut texts: Vec<Vec<Vec<u8>>> = jobs
+            .iter()
+            .map(|j| vec![Vec::new(); j.segments.len()])
+            .collect();
+        let mut detected: Vec<HashMap<String, f64>> = vec![HashMap::new(); jobs.len()];
+        let batch = cfg.batch_size.max(1);
+        for chunk in items.chunks_mut(batch) {
+            match self.decode_batch(chunk) {
+                Ok(decoded) => {
+                    for (item, d) in chunk.iter().zip(decoded) {
+                        if let Ok(t) = &mut results[item.job] {
+                            t.audio_s_decoded += item.duration_s;
+                        }
+                        if jobs[item.job].language.is_none()
+                            || jobs[item.job].language.map(str::trim) == Some("auto")
+                        {
+                            if let Some(code) = item.language.and_then(|t| self.language_of(t)) {
+                                *detected[item.job].entry(code).or_default() += item.duration_s;
+                            }
+                        }
+                        self.attribute(item.window, &d, &mut texts[item.job]);
+                    }
+                }
+                Err(e) => {
+                    for item in chunk.iter() {
+                        if results[item.job].is_ok() {
+                            results[item.job] = Err(AsrError::Ct2 {
+                                during: "decoding a batch of windows",
+                                message: e.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+
+        for (j, r) in results.iter_mut().enumerate() {
+            let Ok(t) = r else { continue };
+            if t.language.is_none() {
+                t.language = std::mem::take(&mut detected[j])
+                    .into_iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .map(|(code, _)| code);
+            }
+            let mut pieces: Vec<AsrPiece> = jobs[j]
+                .segments
+                .iter()
+                .zip(std::mem::take(&mut texts[j]))
+                .filter_map(|(s, bytes)| {
+                    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+                    (!text.is_empty()).then_some(AsrPiece {
+                        start_s: s.start_s,
+                        end_s: s.end_s,
+                        text,
+                    })
+                })
+                .collect();
+            pieces.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+            t.pieces = pieces;
+        }
+        results
+    }
+
+    /// The language code of a language token id (`<|en|>` → `en`).
+    fn language_of(&self, token: usize) -> Option<String> {
+        self.vocab
+            .ids
+            .iter()
+            .find(|(_, &id)| id == token)
+            .map(|(t, _)| {
+                t.trim_start_matches("<|")
+                    .trim_end_matches("|>")
+                    .to_string()
+            })
+    }
+
+    /// Mel frames for a batch whose longest window is `longest_s` seconds.
+    fn frames_for(&self, longest_s: f64) -> usize {
+        if self.cfg.dynamic_audio_ctx {
+            (2 * audio_ctx_for(longest_s)).min(FULL_FRAMES)
+        } else {
+            FULL_FRAMES
+        }
+    }
+
+    /// Decode one batch: features, language detection where needed, greedy (or beam)
+    /// decoding with timestamps, then temperature fallback for the windows that fail
+    /// whisper's checks (low log-probability or repetitive text).
+    fn decode_batch(&self, items: &mut [Item<'_>]) -> Result<Vec<Decoded>, String> {
+        let n_mels = self.mel.n_mels;
+        let longest = items.iter().map(|i| i.duration_s).fold(0.0, f64::max);
+        let n_frames = self.frames_for(longest);
+        let mut features = vec![0f32; items.len() * n_mels * n_frames];
+        for (k, item) in items.iter().enumerate() {
+            let out = &mut features[k * n_mels * n_frames..(k + 1) * n_mels * n_frames];
+            self.mel.log_mel(&item.audio, n_frames, out);
+        }
+        // Language detection for the windows of channels without a language.
+        let undetected: Vec<usize> = (0..items.len())
+            .filter(|&k| items[k].language.is_none())
+            .collect();
+        if !undetected.is_empty() {
+            let mut sub = Vec::with_capacity(undetected.len() * n_mels * n_frames);
+            for &k in &undetected {
+                sub.extend_from_slice(
+                    &features[k * n_mels * n_frames..(k + 1) * n_mels * n_frames],
+                );
+            }
+            let toks = self.detect(&sub, undetected.len(), n_frames)?;
+            for (&k, tok) in undetected.iter().zip(toks) {
+                items[k].language = self.vocab.ids.get(&tok).copied();
+            }
+        }
+        let en = self.vocab.language_token("en");
+        let prompts: Vec<[usize; 3]> = items
+            .iter()
+            .map(|i| {
+                [
+                    self.vocab.sot,
+                    i.language.or(en).unwrap_or(self.vocab.sot + 1),
+                    self.vocab.transcribe,
+                ]
+            })
+            .collect();
+        let mut out = self.generate(&features, &prompts, n_frames, 0.0)?;
+        // Temperature fallback, as whisper.cpp and faster-whisper do it.
+        let mut retry: Vec<usize> = (0..out.len())
+            .filter(|&k| self.needs_fallback(&out[k]))
+            .collect();
+        for &temp in &FALLBACK_TEMPERATURES {
+            if retry.is_empty() {
+                break;
+            }
+            let mut sub = Vec::with_capacity(retry.len() * n_mels * n_frames);
+            let mut sub_prompts = Vec::with_capacity(retry.len());
+            for &k in &retry {
+                sub.extend_from_slice(
+                    &features[k * n_mels * n_frames..(k + 1) * n_mels * n_frames],
+                );
+                sub_prompts.push(prompts[k]);
+            }
+            let again = self.generate(&sub, &sub_prompts, n_frames, temp)?;
+            let mut still = Vec::new();
+            for (&k, d) in retry.iter().zip(again) {
+                let failed = self.needs_fallback(&d);
+                if d.avg_logprob > out[k].avg_logprob || !failed {
+                    out[k] = d;
+                }
+                if failed {
+                    still.push(k);
+                }
+            }
+            retry = still;
+        }
+        // Silence: no speech and nothing decoded confidently.
+        for d in &mut out {
+            if d.no_speech > NO_SPEECH_THRESHOLD && d.avg_logprob < LOGPROB_THRESHOLD {
+                d.ids.clear();
+            }
+        }
+        Ok(out)
+    }
+
+    fn needs_fallback(&self, d: &Decoded) -> bool {
+        if d.no_speech > NO_SPEECH_THRESHOLD && d.avg_logprob < LOGPROB_THRESHOLD {
+            return false;
+        }
+        d.avg_logprob < LOGPROB_THRESHOLD
+            || self.compression_ratio(&d.ids) > COMPRESSION_RATIO_THRESHOLD
+    }
+
+    fn compression_ratio(&self, ids: &[usize]) -> f64 {
+        let text: Vec<u8> = ids
+            .iter()
+            .filter(|&&id| id < self.vocab.eot)
+            .flat_map(|&id| self.vocab.bytes[id].iter().copied())
+            .collect();
+        compression_ratio(&text)
+    }
+
+    fn detect(
+        &self,
+        features: &[f32],
+        batch: usize,
+        n_frames: usize,
+    ) -> Result<Vec<String>, String> {
+        let mut buf = vec![0 as c_char; batch * 32];
+        let mut err: *mut c_char = std::ptr::null_mut();
+        // SAFETY: features holds batch × n_mels × n_frames floats, buf batch × 32 bytes.
+        let rc = unsafe {
+            ffi::callqa_ct2_detect_language(
+                self.handle.0.as_ptr(),
+                features.as_ptr(),
+                batch,
+                self.mel.n_mels,
+                n_frames,
+                buf.as_mut_ptr(),
+                &mut err,
+            )
+        };
+        if rc != 0 {
+            return Err(take_error(err));
+        }
+        Ok(buf
+            .chunks(32)
+            .map(|c| {
+                let bytes: Vec<u8> = c
+                    .iter()
+                    .take_while(|&&b| b != 0)
+                    .map(|&b| b as u8)
+                    .collect();
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+            .collect())
+    }
+
+    fn generate(
+        &self,
+        features: &[f32],
+        prompts: &[[usize; 3]],
+        n_frames: usize,
+        temperature: f32,
+    ) -> Result<Vec<Decoded>, String> {
+        let batch = prompts.len();
+        let flat: Vec<usize> = prompts.iter().flatten().copied().collect();
+        let opt = ffi::Options {
+            beam_size: if temperature > 0.0 {
+                1
+            } else {
+                self.cfg.beam_size.max(1) as usize
+            },
+            max_length: MAX_LENGTH,
+            repetition_penalty: 1.0,
+            no_repeat_ngram_size: 0,
+            sampling_temperature: temperature,
+            suppress_blank: 1,
+            max_initial_timestamp_index: 50,
+        };
+        let mut ids = vec![0usize; batch * MAX_LENGTH];
+        let mut lens = vec![0usize; batch];
+        let mut logprob = vec![0f32; batch];
+        let mut no_speech = vec![0f32; batch];
+        let mut err: *mut c_char = std::ptr::null_mut();
+        // SAFETY: every buffer is sized as the shim expects (batch items, MAX_LENGTH ids
+        // each); features holds batch × n_mels × n_frames floats.
+        let rc = unsafe {
+            ffi::callqa_ct2_generate(
+                self.handle.0.as_ptr(),
+                features.as_ptr(),
+                batch,
+                self.mel.n_mels,
+                n_frames,
+                flat.as_ptr(),
+                3,
+                &opt,
+                ids.as_mut_ptr(),
+                lens.as_mut_ptr(),
+                logprob.as_mut_ptr(),
+                no_speech.as_mut_ptr(),
+                &mut err,
+            )
+        };
+        if rc != 0 {
+            return Err(take_error(err));
+        }
+        Ok((0..batch)
+            .map(|k| Decoded {
+                ids: ids[k * MAX_LENGTH..k * MAX_LENGTH + lens[k].min(MAX_LENGTH)].to_vec(),
+                avg_logprob: logprob[k],
+                no_speech: no_speech[k],
+            })
+            .collect())
+    }
+
+    /// Place the text tokens of one decoded window into the VAD segments of its parts.
+    fn attribute(&self, w: &Window, d: &Decoded, texts: &mut [Vec<u8>]) {
+        let v = &self.vocab;
+        let sr = f64::from(SAMPLE_RATE);
+        let window_s = w.len as f64 / sr;
+        // Speech time: window time without the silence inserted between parts, so that
+        // text spread over a Whisper segment that spans several parts is spread over
+        // their speech only.
+        let mut parts: Vec<(f64, f64)> = w
+            .parts
+            .iter()
+            .map(|p| (p.window_start as f64 / sr, p.window_end() as f64 / sr))
+            .collect();
+        parts.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let to_speech =
+            |t: f64| -> f64 { parts.iter().map(|&(a, b)| (t.min(b) - a).max(0.0)).sum() };
+        let from_speech = |s: f64| -> f64 {
+            let mut left = s;
+            for &(a, b) in &parts {
+                if left <= b - a {
+                    return a + left.max(0.0);
+                }
+                left -= b - a;
+            }
+            parts.last().map_or(s, |&(_, b)| b)
+        };
+        // (token id, time in the window, seconds). The text tokens between two timestamp
+        // tokens are spread over that stretch's speech in proportion to their bytes
+        // (espeak and people alike speak at a fairly even rate of characters).
+        let mut timed: Vec<(usize, f64)> = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
+        let mut start = 0.0f64;
+        let flush = |pending: &mut Vec<usize>, a: f64, b: f64, timed: &mut Vec<(usize, f64)>| {
+            let (sa, sb) = (to_speech(a), to_speech(b.max(a)));
+            let total: usize = pending.iter().map(|&id| v.bytes[id].len().max(1)).sum();
+            let mut done = 0usize;
+            for &id in pending.iter() {
+                let n = v.bytes[id].len().max(1);
+                let f = (done as f64 + n as f64 / 2.0) / total.max(1) as f64;
+                timed.push((id, from_speech(sa + (sb - sa) * f)));
+                done += n;
+            }
+            pending.clear();
+        };
+        for &id in &d.ids {
+            if id >= v.timestamp_begin {
+                let t = (id - v.timestamp_begin) as f64 * 0.02;
+                if !pending.is_empty() {
+                    flush(&mut pending, start, t, &mut timed);
+                }
+                start = t;
+            } else if id < v.eot {
+                pending.push(id);
+            }
+        }
+        if !pending.is_empty() {
+            flush(&mut pending, start, window_s, &mut timed);
+        }
+        let mut prev_part: Option<usize> = None;
+        for (id, t) in timed {
+            let bytes = &v.bytes[id];
+            if bytes.is_empty() {
+                continue;
+            }
+            // A token that does not start a word stays with the word's first token (see
+            // the whisper.cpp engine).
+            let continues_word = prev_part.is_some()
+                && !bytes[0].is_ascii_whitespace()
+                && !(0xE0..=0xEF).contains(&bytes[0]);
+            let part = if continues_word {
+                prev_part
+            } else {
+                w.part_at(t * sr).map(|p| p.segment)
+            };
+            if let Some(p) = part {
+                if let Some(text) = texts.get_mut(p) {
+                    text.extend_from_slice(bytes);
+                }
+                prev_part = Some(p);
+            }
+        }
+    }
+}
+
+/// Whisper's repetition check, the ratio of the text's length to its zlib-compressed
+/// length, approximated without zlib: the text's length over that of its LZ77 parse
+/// (greedy longest earlier match of at least 4 bytes within 4 KiB, one unit per literal
+/// byte and three per match), which is high on repeated phrases as zlib's ratio is.
+/// Texts under 32 bytes count as 1.
+fn compression_ratio(text: &[u8]) -> f64 {
+    if text.len() < 32 {
+        return 1.0;
+    }
+    let mut units = 0usize;
+    let mut i = 0;
+    while i < text.len() {
+        let mut best = 0;
+        for s in i.saturating_sub(4096)..i {
+            let mut l = 0;
+            while i + l < text.len() && text[s + l] == text[i + l] && l < 258 {
+                l += 1;
+            }
+            best = best.max(l);
+        }
+        if best >= 4 {
+            units += 3;
+            i += best;
+        } else {
+            units += 1;
+            i += 1;
+        }
+    }
+    text.len() as f64 / units.max(1) as f64
+}
+
+/// The default CTranslate2 model directory: `ct2-whisper-base` among the models
+/// (`scripts/setup.sh` fetches it).
+pub fn default_model_dir() -> PathBuf {
+    callqa_core::paths::model_file("ct2-whisper-base")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_decoder_inverts_gpt2_map() {
+        let d = byte_decoder();
+        assert_eq!(d.len(), 256);
+        assert_eq!(d[&'Ġ'], b' ');
+        assert_eq!(d[&'a'], b'a');
+        assert_eq!(d[&'Ċ'], b'\n');
+    }
+
+    #[test]
+    fn mel_filters_match_librosa_shape() {
+        let m = MelFrontEnd::new(80);
+        let n_bins = N_FFT / 2 + 1;
+        // Every band has weight; the first band peaks at the third FFT bin (mel 1 of 82
+        // points between 0 and 8 kHz ≈ 40 Hz... its triangle spans 0–80 Hz).
+        for b in 0..80 {
+            assert!(m.filters[b * n_bins..(b + 1) * n_bins]
+                .iter()
+                .any(|&w| w > 0.0));
+        }
+        // Silence is 8 below the maximum everywhere after scaling: (-10 + 4) / 4 = -1.5
+        // when the whole input is silent (max = floor).
+        let mut out = vec![0f32; 80 * 10];
+        m.log_mel(&[0.0; 1600], 10, &mut out);
+        assert!(
+            out.iter().all(|&v| (v + 1.5).abs() < 1e-6),
+            "{:?}",
+            &out[..4]
+        );
+    }
+
+    #[test]
+    fn repeated_text_compresses() {
+        let rep = b"press press press press press press press press press press ";
+        let prose = b"I would like to change the delivery address for my order, please.";
+        assert!(
+            compression_ratio(rep) > COMPRESSION_RATIO_THRESHOLD,
+            "{}",
+            compression_ratio(rep)
+        );
+        assert!(
+            compression_ratio(prose) < COMPRESSION_RATIO_THRESHOLD,
+            "{}",
+            compression_ratio(prose)
+        );
+        assert_eq!(compression_ratio(b"short"), 1.0);
+    }
+}
