@@ -169,7 +169,7 @@ ln -sfn "libonnxruntime.so.$ORT_VERSION" "$CACHE/onnxruntime/libonnxruntime.so"
 
 # CTranslate2 (MKL and oneDNN linked in, GNU OpenMP beside it) from the ctranslate2 wheel,
 # for builds with the `ct2` feature (crates/callqa-asr/build.rs links it from here). 42 MB
-# download, no build: compiling CTranslate2 from source took MINUTES_RUY min on 2 cores.
+# download, no build: compiling CTranslate2 from source took 44.7 min on 2 cores (benches/README.md).
 CT2_LIBDIR="$CACHE/ctranslate2"
 mkdir -p "$CT2_LIBDIR"
 if ! sha_ok "$CT2_LIBDIR/$CT2_LIB_NAME" "$SHA_CT2_LIB" || ! sha_ok "$CT2_LIBDIR/$CT2_GOMP_NAME" "$SHA_CT2_GOMP"; then
