@@ -972,7 +972,11 @@ mod tests {
         assert_eq!(r.test, Some(Test::Cr2), "{r:?}");
         let df = r.df.unwrap();
         assert!(df > 1.0 && df < 6.0, "{r:?}");
-        assert!(r.note.contains("CR2 t,") && r.note.contains(" df)"), "{}", r.note);
+        assert!(
+            r.note.contains("CR2 t,") && r.note.contains(" df)"),
+            "{}",
+            r.note
+        );
         assert_eq!(r.verdict, Verdict::Proven, "{r:?}");
         assert!(r.ci_lo.unwrap() < -1.0 && -1.0 < r.ci_hi.unwrap(), "{r:?}");
         // The same month scored with the bootstrap threshold at 6: the bootstrap.
