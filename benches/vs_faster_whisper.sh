@@ -37,6 +37,10 @@
 #                          CALLQA_BENCH_BIN the script builds it so); default 0
 #   CALLQA_BENCH_CT2_ARGS  extra callqa arguments for that row (e.g. "--asr-workers 1")
 #   CALLQA_BENCH_FW_INT8   1 (default) runs faster-whisper int8 without VAD; 0 skips it
+#   CALLQA_BENCH_REPEAT    R rounds (default 1): every row runs once per round, the rows in
+#                          the same order each round (interleaved, so that a slow phase of
+#                          the machine hits all of them); the table gives each row's median
+#                          wall and CPU time and the range of its wall times
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -55,6 +59,8 @@ NODTW="${CALLQA_BENCH_NODTW:-1}"
 FW_BATCH="${CALLQA_BENCH_FW_BATCH:-8}"
 CT2="${CALLQA_BENCH_CT2:-0}"
 FW_INT8="${CALLQA_BENCH_FW_INT8:-1}"
+REPEAT="${CALLQA_BENCH_REPEAT:-1}"
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "CALLQA_BENCH_REPEAT must be a positive integer, got '$REPEAT'"
 read -r -a CT2_ARGS <<< "${CALLQA_BENCH_CT2_ARGS:-}"
 CT2_DIR="$ROOT/.cache/models/ct2-whisper-base"
 VENV="$ROOT/.cache/venv-bench"
@@ -99,14 +105,15 @@ log "faster-whisper / ctranslate2: $fw_version; model $CT2_DIR; threads $THREADS
 timed() {
   local label="$1"; shift
   log "N=$N: $label"
-  if ! /usr/bin/time -f '%e %M %U %S' -o "$RUN/time-$label" "$@" > "$RUN/log-$label" 2>&1; then
+  local t="$RUN/time-$label.$ROUND"
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$t" "$@" > "$RUN/log-$label" 2>&1; then
     # callqa exits 3 when some calls became errors/ rows: still a valid timing.
     tail -n 5 "$RUN/log-$label" >&2
-    grep -q "Command exited with non-zero status 3" "$RUN/time-$label" \
+    grep -q "Command exited with non-zero status 3" "$t" \
       || die "$label failed (log: $RUN/log-$label)"
   fi
   # GNU time prepends a "Command exited ..." line on a non-zero status: keep the last line.
-  tail -n 1 "$RUN/time-$label" > "$RUN/time-$label.tmp" && mv "$RUN/time-$label.tmp" "$RUN/time-$label"
+  tail -n 1 "$t" > "$t.tmp" && mv "$t.tmp" "$t"
 }
 
 for N in "$@"; do
@@ -116,6 +123,8 @@ for N in "$@"; do
   "$PY" benches/gen_calls.py "$N" "$IN" >/dev/null
   audio=$(soxi -D "$IN"/*.wav | awk '{s += $1} END {print s}')
 
+  for ((ROUND = 1; ROUND <= REPEAT; ROUND++)); do
+  [ "$REPEAT" = 1 ] || log "N=$N: round $ROUND of $REPEAT"
   labels=(callqa)
   rm -rf "$RUN/callqa-out"
   timed callqa "$CALLQA" run --input "$IN" --out "$RUN/callqa-out" --language en \
@@ -174,16 +183,18 @@ for N in "$@"; do
     timed fw-int8-vad "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8-vad" \
       --compute-type int8 --threads "$THREADS" --vad
   fi
+  done
 
   for l in "${labels[@]}"; do
     "$PY" benches/wer.py "$IN" "$RUN/tr-$l" | cut -d' ' -f2 > "$RUN/wer-$l"
     "$PY" benches/wer.py "$IN" "$RUN/tr-$l" --by-turn | cut -d' ' -f2 > "$RUN/turnwer-$l"
   done
 
-  "$PY" - "$RUN" "$N" "$audio" "$THREADS" "${labels[@]}" <<'PYEOF' | tee "$RUN/table.md"
-import sys
+  "$PY" - "$RUN" "$N" "$audio" "$THREADS" "$REPEAT" "${labels[@]}" <<'PYEOF' | tee "$RUN/table.md"
+import statistics, sys
 from pathlib import Path
-run, n, audio, threads, labels = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5:]
+run, n, audio, threads = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3]), sys.argv[4]
+rounds, labels = int(sys.argv[5]), sys.argv[6:]
 names = {"callqa": "callqa, whole pipeline",
          "callqa-q8": "callqa, whole pipeline, q8_0 model",
          "callqa-nodtw": "callqa, whole pipeline, dtw = false",
@@ -193,16 +204,19 @@ names = {"callqa": "callqa, whole pipeline",
          "fw-int8": "faster-whisper int8, transcription",
          "fw-fp32": "faster-whisper fp32, transcription",
          "fw-int8-vad": "faster-whisper int8 + vad_filter"}
-res = {}
+res, walls = {}, {}
 for l in labels:
-    wall, rss, user, sys_ = (run / f"time-{l}").read_text().split()
-    res[l] = (float(wall), int(rss), float(user) + float(sys_), (run / f"wer-{l}").read_text().strip(),
-              (run / f"turnwer-{l}").read_text().strip())
+    t = [(run / f"time-{l}.{r}").read_text().split() for r in range(1, rounds + 1)]
+    walls[l] = [float(x[0]) for x in t]
+    res[l] = (statistics.median(walls[l]), max(int(x[1]) for x in t),
+              statistics.median(float(x[2]) + float(x[3]) for x in t),
+              (run / f"wer-{l}").read_text().strip(), (run / f"turnwer-{l}").read_text().strip())
 base_wall, base_cpu = res["callqa"][0], res["callqa"][2]
 # The reference of each ratio column: the batched pipeline when it ran (issue 21), else
 # callqa's default row; ratios are reference ÷ row for callqa rows, row ÷ callqa for fw rows.
 ref = res.get("fw-batched")
-print(f"\nN = {n} calls, {audio:.1f} s of stereo audio, {threads} threads\n")
+print(f"\nN = {n} calls, {audio:.1f} s of stereo audio, {threads} threads"
+      + (f"; median of {rounds} interleaved rounds (wall range in brackets)" if rounds > 1 else "") + "\n")
 print("| system | N | audio s | wall s | RTF | × real time | CPU s | peak RSS | WER % "
       "| WER by turn % | ratio wall (fw ÷ callqa) | ratio CPU |"
       + (" speed-up over batched fw (wall / CPU) |" if ref else ""))
@@ -212,7 +226,8 @@ for l in labels:
     rw = "—" if l.startswith("callqa") else f"{wall / base_wall:.2f}"
     rc = "—" if l.startswith("callqa") else f"{cpu / base_cpu:.2f}"
     extra = f" {ref[0] / wall:.2f} / {ref[2] / cpu:.2f} |" if ref else ""
-    print(f"| {names[l]} | {n} | {audio:.1f} | {wall:.1f} | {wall / audio:.4f} | {audio / wall:.1f} "
+    spread = f" ({min(walls[l]):.1f}–{max(walls[l]):.1f})" if rounds > 1 else ""
+    print(f"| {names[l]} | {n} | {audio:.1f} | {wall:.1f}{spread} | {wall / audio:.4f} | {audio / wall:.1f} "
           f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {turnwer} | {rw} | {rc} |{extra}")
 PYEOF
 done

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,14 @@ callqa_ct2_whisper* callqa_ct2_load(const char* model_dir, const char* compute_t
     config.num_threads_per_replica = intra_threads;
     config.max_queued_batches = 0;
     config.cpu_core_offset = -1;
-    std::vector<int> device_indices(inter_threads, 0);
-    return new callqa_ct2_whisper(std::string(model_dir), ctranslate2::Device::CPU, ct,
-                                  device_indices, false, config);
+    // As CTranslate2's Python API does for `inter_threads`: one device, that many
+    // replicas on it (each with its own weights and `intra_threads` threads).
+    ctranslate2::models::ModelLoader loader{std::string(model_dir)};
+    loader.device = ctranslate2::Device::CPU;
+    loader.device_indices = {0};
+    loader.num_replicas_per_device = inter_threads == 0 ? 1 : inter_threads;
+    loader.compute_type = ct;
+    return new callqa_ct2_whisper(loader, config);
   } catch (const std::exception& e) {
     *err = dup_error(e.what());
   } catch (...) {
@@ -55,6 +61,35 @@ void callqa_ct2_free(callqa_ct2_whisper* w) { delete w; }
 void callqa_ct2_free_error(char* e) { std::free(e); }
 
 size_t callqa_ct2_n_mels(const callqa_ct2_whisper* w) { return w->pool.n_mels(); }
+
+// A batch's encoder output, kept so that decoding, its fallbacks and word alignment reuse
+// one encoder pass (CTranslate2 skips the encoder for inputs already encoded).
+struct callqa_ct2_encoded {
+  ctranslate2::StorageView view;
+};
+
+// Encode a batch of log-mel features [batch, n_mels, n_frames]. Returns null and sets
+// *err on failure; free the result with callqa_ct2_encoded_free.
+callqa_ct2_encoded* callqa_ct2_encode(callqa_ct2_whisper* w, const float* features,
+                                      size_t batch, size_t n_mels, size_t n_frames,
+                                      char** err) {
+  try {
+    ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
+                             static_cast<ctranslate2::dim_t>(n_mels),
+                             static_cast<ctranslate2::dim_t>(n_frames)};
+    std::vector<float> data(features, features + batch * n_mels * n_frames);
+    ctranslate2::StorageView view(shape, std::move(data));
+    auto out = w->pool.encode(view, true).get();
+    return new callqa_ct2_encoded{std::move(out)};
+  } catch (const std::exception& e) {
+    *err = dup_error(e.what());
+  } catch (...) {
+    *err = dup_error("unknown C++ exception");
+  }
+  return nullptr;
+}
+
+void callqa_ct2_encoded_free(callqa_ct2_encoded* e) { delete e; }
 
 struct callqa_ct2_options {
   size_t beam_size;
@@ -71,17 +106,23 @@ struct callqa_ct2_options {
 // out_ids[i * max_length ..] holds out_lens[i] generated ids (timestamp tokens included,
 // without the prompt and the end token), out_logprob[i] the cumulative log-probability
 // (or 0), out_no_speech[i] the no-speech probability. Returns 0, or -1 with *err set.
-int callqa_ct2_generate(callqa_ct2_whisper* w, const float* features, size_t batch,
-                        size_t n_mels, size_t n_frames, const size_t* prompts,
-                        size_t prompt_len, const callqa_ct2_options* opt, size_t* out_ids,
-                        size_t* out_lens, float* out_logprob, float* out_no_speech,
-                        char** err) {
+// encoded: the batch's encoder output (callqa_ct2_encode), or null to encode features.
+int callqa_ct2_generate(callqa_ct2_whisper* w, const callqa_ct2_encoded* encoded,
+                        const float* features, size_t batch, size_t n_mels, size_t n_frames,
+                        const size_t* prompts, size_t prompt_len,
+                        const callqa_ct2_options* opt, size_t* out_ids, size_t* out_lens,
+                        float* out_logprob, float* out_no_speech, char** err) {
   try {
-    ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
-                             static_cast<ctranslate2::dim_t>(n_mels),
-                             static_cast<ctranslate2::dim_t>(n_frames)};
-    std::vector<float> data(features, features + batch * n_mels * n_frames);
-    ctranslate2::StorageView view(shape, std::move(data));
+    ctranslate2::StorageView view;
+    if (encoded) {
+      view = encoded->view;
+    } else {
+      ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
+                               static_cast<ctranslate2::dim_t>(n_mels),
+                               static_cast<ctranslate2::dim_t>(n_frames)};
+      std::vector<float> data(features, features + batch * n_mels * n_frames);
+      view = ctranslate2::StorageView(shape, std::move(data));
+    }
     std::vector<std::vector<size_t>> p(batch);
     for (size_t i = 0; i < batch; ++i)
       p[i].assign(prompts + i * prompt_len, prompts + (i + 1) * prompt_len);
@@ -110,6 +151,67 @@ int callqa_ct2_generate(callqa_ct2_whisper* w, const float* features, size_t bat
       out_lens[i] = n;
       out_logprob[i] = r.scores.empty() ? 0.0f : r.scores[0];
       out_no_speech[i] = r.no_speech_prob;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    *err = dup_error(e.what());
+  } catch (...) {
+    *err = dup_error("unknown C++ exception");
+  }
+  return -1;
+}
+
+// Word alignment (DTW over the cross-attention of the model's alignment heads, as
+// faster-whisper's word_timestamps) of each item of an encoded batch against its text
+// tokens (timestamp tokens removed). Items are aligned one at a time: a batch pads the
+// shorter token sequences, and the padded rows would take part in each item's DTW.
+// start_sequences: batch start sequences of start_len ids each (<|startoftranscript|>,
+// language, task); tokens: the items' text tokens one after the other, token_lens[i] of item i;
+// num_frames[i]: mel frames of item i's audio (its padding is left out). Output: for item
+// i, out_first[i * stride + t] = the encoder frame (20 ms) at which the alignment path
+// reaches token t, for t = 0 ..= token_lens[i] (the last one: the end token), or -1.
+// Returns 0, or -1 with *err set.
+int callqa_ct2_align(callqa_ct2_whisper* w, const callqa_ct2_encoded* encoded,
+                     const size_t* start_sequences, size_t start_len, const size_t* tokens,
+                     const size_t* token_lens, const size_t* num_frames,
+                     size_t median_filter_width, size_t stride, long* out_first,
+                     char** err) {
+  try {
+    const auto& enc = encoded->view;
+    const auto batch = static_cast<size_t>(enc.dim(0));
+    const auto frames = enc.dim(1);
+    const auto dim = enc.dim(2);
+    std::vector<std::future<ctranslate2::models::WhisperAlignmentResult>> futures;
+    std::vector<size_t> items;
+    size_t offset = 0;
+    for (size_t i = 0; i < batch; ++i) {
+      const size_t n = token_lens[i];
+      for (size_t t = 0; t < stride; ++t) out_first[i * stride + t] = -1;
+      if (n == 0 || n + 1 > stride) {
+        offset += n;
+        continue;
+      }
+      const float* src = enc.data<float>() + i * frames * dim;
+      std::vector<float> one(src, src + frames * dim);
+      ctranslate2::StorageView item(ctranslate2::Shape{1, frames, dim}, std::move(one));
+      std::vector<std::vector<size_t>> text{
+          std::vector<size_t>(tokens + offset, tokens + offset + n)};
+      std::vector<size_t> start(start_sequences + i * start_len,
+                                start_sequences + (i + 1) * start_len);
+      auto f = w->pool.align(item, std::move(start), std::move(text), {num_frames[i]},
+                             static_cast<ctranslate2::dim_t>(median_filter_width));
+      futures.push_back(std::move(f[0]));
+      items.push_back(i);
+      offset += n;
+    }
+    for (size_t k = 0; k < futures.size(); ++k) {
+      auto r = futures[k].get();
+      const size_t i = items[k];
+      for (const auto& [t, time] : r.alignments) {
+        if (t < 0 || static_cast<size_t>(t) >= stride) continue;
+        long& slot = out_first[i * stride + t];
+        if (slot < 0) slot = static_cast<long>(time);
+      }
     }
     return 0;
   } catch (const std::exception& e) {

@@ -12,9 +12,14 @@
 //! * **Encoder sized to the batch.** CTranslate2 accepts fewer than 3000 mel frames: a
 //!   batch gets `2 × audio_ctx` frames of its longest window (the whisper.cpp engine's
 //!   `audio_ctx`, [`crate::audio_ctx_for`]), so short windows are not encoded as 30 s.
-//! * **Timing.** Decoding keeps Whisper's timestamp tokens; the text tokens between two
-//!   timestamps are spread evenly between them, and each word goes to the VAD segment of
-//!   the window part its first token falls in (as the whisper.cpp engine does).
+//! * **Timing.** Decoding keeps Whisper's timestamp tokens. With `[asr] ct2_align` (the
+//!   default) each text token is then timed by CTranslate2's alignment (DTW over the
+//!   cross-attention of the model's alignment heads, one decoder pass over the window's
+//!   text on the encoder output the decode used); without it, the text tokens between two
+//!   timestamps are spread evenly between them. Each word goes to the VAD segment of the
+//!   window part its first token falls in (as the whisper.cpp engine does).
+//! * **One encoder pass.** A batch is encoded once; decoding, language detection aside,
+//!   and alignment reuse the encoder output.
 //! * **Model.** The CTranslate2 directory that `scripts/setup.sh` fetches
 //!   (`.cache/models/ct2-whisper-base`: `model.bin`, `config.json`, `vocabulary.txt`),
 //!   loaded as it is, weights quantised to int8 on load; no conversion.
@@ -29,16 +34,21 @@ use callqa_core::{SpeechSegment, SAMPLE_RATE};
 use realfft::{RealFftPlanner, RealToComplex};
 use std::collections::HashMap;
 use std::ffi::{CStr, CString};
-use std::os::raw::c_char;
+use std::os::raw::{c_char, c_long};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
 mod ffi {
-    use std::os::raw::{c_char, c_int};
+    use std::os::raw::{c_char, c_int, c_long};
 
     #[repr(C)]
     pub struct Whisper {
+        _private: [u8; 0],
+    }
+
+    #[repr(C)]
+    pub struct Encoded {
         _private: [u8; 0],
     }
 
@@ -64,9 +74,19 @@ mod ffi {
         pub fn callqa_ct2_free(w: *mut Whisper);
         pub fn callqa_ct2_free_error(e: *mut c_char);
         pub fn callqa_ct2_n_mels(w: *const Whisper) -> usize;
+        pub fn callqa_ct2_encode(
+            w: *mut Whisper,
+            features: *const f32,
+            batch: usize,
+            n_mels: usize,
+            n_frames: usize,
+            err: *mut *mut c_char,
+        ) -> *mut Encoded;
+        pub fn callqa_ct2_encoded_free(e: *mut Encoded);
         #[allow(clippy::too_many_arguments)]
         pub fn callqa_ct2_generate(
             w: *mut Whisper,
+            encoded: *const Encoded,
             features: *const f32,
             batch: usize,
             n_mels: usize,
@@ -78,6 +98,20 @@ mod ffi {
             out_lens: *mut usize,
             out_logprob: *mut f32,
             out_no_speech: *mut f32,
+            err: *mut *mut c_char,
+        ) -> c_int;
+        #[allow(clippy::too_many_arguments)]
+        pub fn callqa_ct2_align(
+            w: *mut Whisper,
+            encoded: *const Encoded,
+            start_sequences: *const usize,
+            start_len: usize,
+            tokens: *const usize,
+            token_lens: *const usize,
+            num_frames: *const usize,
+            median_filter_width: usize,
+            stride: usize,
+            out_first: *mut c_long,
             err: *mut *mut c_char,
         ) -> c_int;
         pub fn callqa_ct2_detect_language(
@@ -109,6 +143,8 @@ const COMPRESSION_RATIO_THRESHOLD: f64 = 2.4;
 /// No-speech probability above which a window that also decoded with a low log-probability
 /// is taken as silence.
 const NO_SPEECH_THRESHOLD: f32 = 0.6;
+/// Width of the median filter over the alignment heads' attention (faster-whisper's).
+const ALIGN_MEDIAN_FILTER: usize = 7;
 
 /// The CTranslate2 library handle; freed on drop.
 struct Handle(NonNull<ffi::Whisper>);
@@ -122,6 +158,16 @@ impl Drop for Handle {
     fn drop(&mut self) {
         // SAFETY: the pointer came from callqa_ct2_load and is freed once.
         unsafe { ffi::callqa_ct2_free(self.0.as_ptr()) }
+    }
+}
+
+/// A batch's encoder output inside CTranslate2; freed on drop.
+struct EncodedBatch(NonNull<ffi::Encoded>);
+
+impl Drop for EncodedBatch {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from callqa_ct2_encode and is freed once.
+        unsafe { ffi::callqa_ct2_encoded_free(self.0.as_ptr()) }
     }
 }
 
@@ -378,6 +424,9 @@ struct Decoded {
     ids: Vec<usize>,
     avg_logprob: f32,
     no_speech: f32,
+    /// With `[asr] ct2_align`: the time in the window (seconds) of each text token of
+    /// `ids` (timestamp tokens left out), from the alignment.
+    token_times: Option<Vec<f64>>,
 }
 
 impl Ct2Engine {
@@ -647,7 +696,8 @@ impl Ct2Engine {
                 ]
             })
             .collect();
-        let mut out = self.generate(&features, &prompts, n_frames, 0.0)?;
+        let encoded = self.encode(&features, items.len(), n_frames)?;
+        let mut out = self.generate(Some(&encoded), &features, &prompts, n_frames, 0.0)?;
         // Temperature fallback, as whisper.cpp and faster-whisper do it.
         let mut retry: Vec<usize> = (0..out.len())
             .filter(|&k| self.needs_fallback(&out[k]))
@@ -664,7 +714,7 @@ impl Ct2Engine {
                 );
                 sub_prompts.push(prompts[k]);
             }
-            let again = self.generate(&sub, &sub_prompts, n_frames, temp)?;
+            let again = self.generate(None, &sub, &sub_prompts, n_frames, temp)?;
             let mut still = Vec::new();
             for (&k, d) in retry.iter().zip(again) {
                 let failed = self.needs_fallback(&d);
@@ -682,6 +732,13 @@ impl Ct2Engine {
             if d.no_speech > NO_SPEECH_THRESHOLD && d.avg_logprob < LOGPROB_THRESHOLD {
                 d.ids.clear();
             }
+        }
+        if self.cfg.ct2_align {
+            let frames: Vec<usize> = items
+                .iter()
+                .map(|i| ((i.duration_s * 100.0).round() as usize).clamp(1, n_frames))
+                .collect();
+            self.align(&encoded, &prompts, &frames, &mut out)?;
         }
         Ok(out)
     }
@@ -739,8 +796,93 @@ impl Ct2Engine {
             .collect())
     }
 
+    /// Run the encoder on a batch of log-mel features (`batch × n_mels × n_frames`).
+    fn encode(
+        &self,
+        features: &[f32],
+        batch: usize,
+        n_frames: usize,
+    ) -> Result<EncodedBatch, String> {
+        let mut err: *mut c_char = std::ptr::null_mut();
+        // SAFETY: features holds batch × n_mels × n_frames floats.
+        let raw = unsafe {
+            ffi::callqa_ct2_encode(
+                self.handle.0.as_ptr(),
+                features.as_ptr(),
+                batch,
+                self.mel.n_mels,
+                n_frames,
+                &mut err,
+            )
+        };
+        NonNull::new(raw)
+            .map(EncodedBatch)
+            .ok_or_else(|| take_error(err))
+    }
+
+    /// Time the text tokens of each decoded window by CTranslate2's alignment against the
+    /// batch's encoder output; `frames[k]`: mel frames of window k's audio.
+    fn align(
+        &self,
+        encoded: &EncodedBatch,
+        prompts: &[[usize; 3]],
+        frames: &[usize],
+        out: &mut [Decoded],
+    ) -> Result<(), String> {
+        let eot = self.vocab.eot;
+        let texts: Vec<Vec<usize>> = out
+            .iter()
+            .map(|d| d.ids.iter().copied().filter(|&id| id < eot).collect())
+            .collect();
+        let lens: Vec<usize> = texts.iter().map(Vec::len).collect();
+        let flat: Vec<usize> = texts.iter().flatten().copied().collect();
+        let starts: Vec<usize> = prompts.iter().flatten().copied().collect();
+        let stride = MAX_LENGTH + 1;
+        let mut first: Vec<c_long> = vec![-1; out.len() * stride];
+        let mut err: *mut c_char = std::ptr::null_mut();
+        // SAFETY: the encoded batch has out.len() items; starts holds 3 ids per item,
+        // flat the sum of lens ids, frames one count per item, first out.len() × stride.
+        let rc = unsafe {
+            ffi::callqa_ct2_align(
+                self.handle.0.as_ptr(),
+                encoded.0.as_ptr(),
+                starts.as_ptr(),
+                3,
+                flat.as_ptr(),
+                lens.as_ptr(),
+                frames.as_ptr(),
+                ALIGN_MEDIAN_FILTER,
+                stride,
+                first.as_mut_ptr(),
+                &mut err,
+            )
+        };
+        if rc != 0 {
+            return Err(take_error(err));
+        }
+        for (k, d) in out.iter_mut().enumerate() {
+            let n = lens[k];
+            if n == 0 || n + 1 > stride {
+                continue;
+            }
+            let row = &first[k * stride..k * stride + n + 1];
+            if row.iter().any(|&f| f < 0) {
+                continue;
+            }
+            // A token lasts from the frame the path reaches it to the frame it reaches
+            // the next one; it is placed at the middle (encoder frames are 20 ms).
+            d.token_times = Some(
+                (0..n)
+                    .map(|t| (row[t] + row[t + 1].max(row[t])) as f64 * 0.5 * 0.02)
+                    .collect(),
+            );
+        }
+        Ok(())
+    }
+
     fn generate(
         &self,
+        encoded: Option<&EncodedBatch>,
         features: &[f32],
         prompts: &[[usize; 3]],
         n_frames: usize,
@@ -766,11 +908,14 @@ impl Ct2Engine {
         let mut logprob = vec![0f32; batch];
         let mut no_speech = vec![0f32; batch];
         let mut err: *mut c_char = std::ptr::null_mut();
+        let encoded = encoded.map_or(std::ptr::null(), |e| e.0.as_ptr().cast_const());
         // SAFETY: every buffer is sized as the shim expects (batch items, MAX_LENGTH ids
-        // each); features holds batch × n_mels × n_frames floats.
+        // each); features holds batch × n_mels × n_frames floats, or encoded is a live
+        // encoder output of `batch` items.
         let rc = unsafe {
             ffi::callqa_ct2_generate(
                 self.handle.0.as_ptr(),
+                encoded,
                 features.as_ptr(),
                 batch,
                 self.mel.n_mels,
@@ -793,6 +938,7 @@ impl Ct2Engine {
                 ids: ids[k * MAX_LENGTH..k * MAX_LENGTH + lens[k].min(MAX_LENGTH)].to_vec(),
                 avg_logprob: logprob[k],
                 no_speech: no_speech[k],
+                token_times: None,
             })
             .collect())
     }
@@ -827,6 +973,16 @@ impl Ct2Engine {
         // tokens are spread over that stretch's speech in proportion to their bytes
         // (espeak and people alike speak at a fairly even rate of characters).
         let mut timed: Vec<(usize, f64)> = Vec::new();
+        if let Some(times) = &d.token_times {
+            // Aligned: each text token at its own time.
+            timed.extend(
+                d.ids
+                    .iter()
+                    .copied()
+                    .filter(|&id| id < v.eot)
+                    .zip(times.iter().copied()),
+            );
+        }
         let mut pending: Vec<usize> = Vec::new();
         let mut start = 0.0f64;
         let flush = |pending: &mut Vec<usize>, a: f64, b: f64, timed: &mut Vec<(usize, f64)>| {
@@ -841,7 +997,7 @@ impl Ct2Engine {
             }
             pending.clear();
         };
-        for &id in &d.ids {
+        for &id in d.ids.iter().filter(|_| d.token_times.is_none()) {
             if id >= v.timestamp_begin {
                 let t = (id - v.timestamp_begin) as f64 * 0.02;
                 if !pending.is_empty() {

@@ -240,6 +240,11 @@ pub struct AsrConfig {
     /// Engine `ct2`: CTranslate2 compute type of the weights (`int8`, `int8_float32`,
     /// `float32`, ...), quantised on load from the model directory.
     pub ct2_compute_type: String,
+    /// Engine `ct2`: time each word by CTranslate2's alignment (dynamic time warping over
+    /// the cross-attention of the alignment heads, one extra decoder pass per window over
+    /// its text, as faster-whisper's `word_timestamps`), `true`, the default; or spread the
+    /// text between two timestamp tokens evenly over their speech, `false`.
+    pub ct2_align: bool,
 }
 
 /// Which engine runs Whisper (`[asr] engine`).
@@ -283,8 +288,9 @@ impl Default for AsrConfig {
             beam_size: 1,
             dtw: false,
             engine: AsrEngineKind::WhisperCpp,
-            batch_size: 8,
+            batch_size: 4,
             ct2_compute_type: "int8".to_string(),
+            ct2_align: true,
         }
     }
 }

@@ -103,13 +103,11 @@ impl RunPlan {
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
             .max(1);
-        // CTranslate2 batches across channels inside one replica, so it gets one worker
-        // with every thread by default (two replicas of one thread crashed on the bench
-        // calls, not yet understood: benches/README.md).
-        let default_workers = match engine {
-            AsrEngineKind::WhisperCpp => threads.min(MAX_DEFAULT_WORKERS),
-            AsrEngineKind::Ct2 => 1,
-        };
+        // Both engines: one worker (a whisper.cpp decoding state, or a CTranslate2
+        // replica) per thread. CTranslate2's replicas share the weights; two replicas of
+        // one thread keep both cores busy where one replica of two threads used about one
+        // (benches/README.md, "CTranslate2 engine").
+        let default_workers = threads.min(MAX_DEFAULT_WORKERS);
         let workers = options
             .asr_workers
             .unwrap_or(default_workers)
