@@ -215,6 +215,81 @@ mod tests {
         check("en", EN_TYPED, EN_NOT_COMPLAINTS);
     }
 
+    /// Service complaints without a complaint word (irony, a grievance told as a story),
+    /// churn in everyday words, and the look-alikes: leaving for a neutral reason said as
+    /// such, bad weather, sincere thanks. Probe sentences written for this, not taken
+    /// from any labelled call.
+    #[test]
+    fn implicit_service_everyday_churn_and_neutral_leaving() {
+        check(
+            "ru",
+            &[
+                ("Отличная у вас доставка, ничего не скажешь.", &["service"]),
+                (
+                    "Ну молодцы, три дня чинили и опять сломалось.",
+                    &["service"],
+                ),
+                ("Спасибо вам большое за такое обслуживание.", &["service"]),
+                (
+                    "Такого отношения к клиентам я ещё нигде не встречал.",
+                    &["service"],
+                ),
+                (
+                    "Мастер разговаривал со мной как с дурочкой, будто я ничего не понимаю.",
+                    &["service"],
+                ),
+                ("Курьер швырнул посылку через забор и уехал.", &["service"]),
+                ("Администратор закатила глаза и отвернулась.", &["service"]),
+                ("Больше я у вас ничего заказывать не буду.", &["churn"]),
+                ("Больше я вашим такси не езжу.", &["churn"]),
+                (
+                    "Теперь буду страховать машину только в другой компании.",
+                    &["churn"],
+                ),
+                ("Если к среде не вернёте деньги, закрываю счёт.", &["churn"]),
+            ],
+            &[
+                "Мы переезжаем в Тверь, поэтому договор нужно расторгнуть.",
+                "Хочу расторгнуть договор, к вашей работе претензий нет, просто переехали.",
+                "Расторгаю договор, всё было отлично, дело в переезде.",
+                "Спасибо большое, вы мне очень помогли.",
+                "Ну спасибо вам, до свидания.",
+                "Метель третий день, дороги замело, сидим дома.",
+                "Погода ужасная, но вы тут ни при чём.",
+                "Больше у меня вопросов нет.",
+                "А потом я сама нашла карту, ничего страшного.",
+            ],
+        );
+        check(
+            "en",
+            &[
+                ("Oh great, just what I needed, another delay.", &["service"]),
+                ("Thanks for nothing, honestly.", &["service"]),
+                ("Nobody there seems to have a clue what's going on.", &["service"]),
+                ("The nurse rolled her eyes when I asked.", &["service"]),
+                ("Your engineer talked over me the whole time.", &["service"]),
+                ("The courier chucked it over the fence.", &["service"]),
+                ("Sort it by Friday or I'm off.", &["churn"]),
+                ("I'm taking my number with me to someone cheaper.", &["churn"]),
+                ("Next time I'll book with another hotel chain.", &["churn"]),
+                ("I'll shop somewhere else from now on.", &["churn"]),
+                (
+                    "If it keeps dropping I'll be switching and going with the cable firm instead.",
+                    &["churn"],
+                ),
+            ],
+            &[
+                "We're moving abroad next month so I need to cancel the contract.",
+                "I have to cancel my membership, we're moving to Leeds in June, nothing wrong with the gym.",
+                "Please cancel my subscription, I've loved it, there's nothing wrong with it.",
+                "The snow is terrible out here but I know that's not your fault.",
+                "I'm off to work now, can you text me the details?",
+                "Thanks, that was really helpful.",
+                "I'll book it with you for next year then.",
+            ],
+        );
+    }
+
     const RU_TYPED: &[(&str, &[&str])] = &[
         ("ваш курьер опоздал на три часа и даже не извинился я очень недоволен", &["service"]),
         ("Ваш оператор мне нахамила и бросила трубку.", &["service"]),

@@ -743,6 +743,103 @@ mod tests {
         ));
     }
 
+    /// The definition of docs/QUALITY.md: a reply is concrete when it settles the
+    /// question (a value, a definite yes / no with content, a reason, a settled fact) and
+    /// vague when it does not (a hedge, even around a number; no specifics).
+    #[test]
+    fn settled_and_hedged_replies() {
+        let vague = |v: Option<AnswerVerdict>| matches!(v, Some(AnswerVerdict::Vague(_)));
+        let ru = shipped("ru");
+        for c in [
+            // a definite yes / no with content, no number
+            "Да, чек пришлют на ту же почту, что и раньше.",
+            "нет повторно платить не придётся",
+            "конечно, бланк есть на сайте",
+            // a reason, a settled fact
+            "Так вышло, потому что автоплатёж не был отключён.",
+            "это из-за сбоя на стороне платёжной системы",
+            "ваш чемодан нашёлся он уже у нас",
+            "электричка идёт по расписанию",
+        ] {
+            assert!(
+                concrete(ru.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                ru.classify_answer(c, 3.0)
+            );
+        }
+        for v in [
+            // hedged figures
+            "обычно от трёх до пяти дней, но точно не скажу",
+            "может, к пятнице, но я не могу обещать",
+            "примерно 2000 рублей, всё зависит от тарифа",
+            "сроки зависят от очереди, точнее сказать не могу",
+            "заранее сказать сложно, это решает комиссия",
+            // no specifics
+            "этим занимается другой отдел, они с вами свяжутся",
+            "да, ждите",
+        ] {
+            assert!(
+                vague(ru.classify_answer(v, 3.0)),
+                "{v}: {:?}",
+                ru.classify_answer(v, 3.0)
+            );
+        }
+        let en = shipped("en");
+        for c in [
+            "Yes, the discount applies to the whole order.",
+            "no you won't lose your points on the new plan",
+            "it was declined because the billing address didn't match",
+            "the delay is due to a signalling fault outside the station",
+            "okay the fault is on our side not yours",
+        ] {
+            assert!(
+                concrete(en.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                en.classify_answer(c, 3.0)
+            );
+        }
+        for v in [
+            "it could be around 5pm, I can't promise",
+            "usually two or three days but I can't give you an exact date",
+            "maybe next week, it depends on the supplier",
+            "possibly, I couldn't tell you for sure",
+            "we'll see once the part comes in",
+            "someone from the team will be in touch",
+        ] {
+            assert!(
+                vague(en.classify_answer(v, 3.0)),
+                "{v}: {:?}",
+                en.classify_answer(v, 3.0)
+            );
+        }
+        // A hedge names the verdict in the tag.
+        assert_eq!(
+            ru.classify_answer("дня три, точно не скажу", 3.0),
+            Some(AnswerVerdict::Vague("точно не скажу".into()))
+        );
+    }
+
+    #[test]
+    fn intonation_only_questions_in_asr_russian() {
+        let p = shipped("ru");
+        for q in [
+            "а посылку мою в итоге нашли",
+            "а тариф ещё можно поменять",
+            "а мастер перед приходом позвонит",
+            "а скидка на второй месяц останется",
+        ] {
+            assert!(p.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "а я месяц назад переехала",
+            "а я вчера уже всё оплатила",
+            "ага понятно",
+            "а потом курьер ушёл",
+        ] {
+            assert_eq!(p.question_cue(not_q), None, "{not_q} is not a question");
+        }
+    }
+
     #[test]
     fn questions_and_answers_are_counted_and_tagged() {
         let p = shipped("ru");
