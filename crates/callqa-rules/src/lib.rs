@@ -784,6 +784,52 @@ mod tests {
                 ru.classify_answer(v, 3.0)
             );
         }
+        // Probe replies written for issue 18 in three rounds (docs/QUALITY.md).
+        for c in [
+            "Нет, штраф за досрочное погашение не берётся.",
+            "Да, курьер заберёт старый холодильник сам.",
+            "Отказ пришёл, потому что в анкете не указан стаж.",
+            "Заявка закрыта, мастер отметил, что неисправность устранена.",
+            "Посылка ещё на таможне.",
+            "Нет, доплачивать ничего не нужно, всё входит в тариф.",
+            "Да, бонусы сохраняются при смене карты.",
+            "Платёж не прошёл из-за ограничения по вашей карте.",
+            "Ваш заказ уже собран и передан в доставку.",
+            "Справка выдаётся только в отделении.",
+            "Нет, при досрочном расторжении неустойки нет.",
+            "Да, дубликат полиса можно распечатать самостоятельно.",
+            "Счёт пришёл больше, так как в прошлом месяце не было показаний.",
+            "Ваш номер уже перенесён, симка активна.",
+            "Скидка действует только для новых клиентов.",
+        ] {
+            assert!(
+                concrete(ru.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                ru.classify_answer(c, 3.0)
+            );
+        }
+        for v in [
+            "Ну, где-то неделя, может две, тут как пойдёт, гарантировать не могу.",
+            "Думаю, к среде, но это не точно.",
+            "Этим занимается отдел урегулирования, вам сообщат.",
+            "Всё индивидуально, сложно сказать заранее.",
+            "Обычно около 500 рублей, но зависит от района.",
+            "Ориентировочно в понедельник, но я бы не рассчитывала.",
+            "Сейчас я вам ничего конкретного сказать не могу.",
+            "Вопрос на рассмотрении, ждите ответа.",
+            "Ну тысячи три, а там как выйдет.",
+            "Это решает банк-партнёр, от нас это не зависит.",
+            "Там очередь, так что не знаю, может неделя, может больше.",
+            "Я передам ваш вопрос, вам перезвонят.",
+            "Пока сказать не могу, информация появится позже.",
+            "Где-то до конца месяца, но сроки могут сдвинуться.",
+        ] {
+            assert!(
+                vague(ru.classify_answer(v, 3.0)),
+                "{v}: {:?}",
+                ru.classify_answer(v, 3.0)
+            );
+        }
         let en = shipped("en");
         for c in [
             "Yes, the discount applies to the whole order.",
@@ -805,6 +851,53 @@ mod tests {
             "possibly, I couldn't tell you for sure",
             "we'll see once the part comes in",
             "someone from the team will be in touch",
+        ] {
+            assert!(
+                vague(en.classify_answer(v, 3.0)),
+                "{v}: {:?}",
+                en.classify_answer(v, 3.0)
+            );
+        }
+        // Probe replies written for issue 18 in three rounds (docs/QUALITY.md).
+        for c in [
+            "No, the warranty covers parts and labour.",
+            "Yes, you can bring it to any of our stores.",
+            "It bounced because the account number had a digit missing.",
+            "The order was split into two parcels, the second one is still at the depot.",
+            "Your claim has been approved.",
+            "No, there is no charge for the second visit.",
+            "Yes, the refund goes back to the original card.",
+            "The payment failed since the card had expired.",
+            "Your parcel is at the local sorting office.",
+            "The upgrade is already active on your line.",
+            "No, the fee only applies to international transfers.",
+            "Yes, the technician will bring the new router with him.",
+            "Your bill went up because the fixed-price deal ended.",
+            "The card has been cancelled and a new one is on order.",
+            "That tariff is only available online.",
+        ] {
+            assert!(
+                concrete(en.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                en.classify_answer(c, 3.0)
+            );
+        }
+        for v in [
+            "Probably by Friday, but please don't hold me to that.",
+            "Somewhere between 50 and 100 pounds, it really varies.",
+            "I'm not able to say when exactly, the team will let you know.",
+            "That's up to the underwriters, I'm afraid.",
+            "Hard to tell at this stage.",
+            "Roughly a week or so, though I can't be certain.",
+            "I don't know off the top of my head, sorry.",
+            "It's with the claims team, they'll decide.",
+            "Could be twenty pounds, could be more.",
+            "We're waiting to hear back from the manufacturer.",
+            "Maybe tomorrow, maybe the day after, it's hard to know.",
+            "Someone from accounts will look at it.",
+            "We're still waiting on the supplier, so no date yet.",
+            "Usually around ten days, but these things can drag on.",
+            "I'd have to check with my colleagues and get back to you.",
         ] {
             assert!(
                 vague(en.classify_answer(v, 3.0)),
