@@ -185,9 +185,8 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// the rules were frozen, measured once with the rules of 541ae33; docs/QUALITY.md) were
 /// tuned on after that measurement (issue 18: concrete / vague, intonation questions,
 /// complaints without complaint words, a passport dictated after the operator asked for
-/// it). They now hold the tuning bars for what was tuned: every count exact on >= 90 % of
-/// calls and redaction recall 1; element F1 >= 0.85 (survey_offer 0.857 and
-/// self_introduction 0.966 were not tuned: the English misses of the blind measurement).
+/// it; the English survey offer and self-introduction wordings). They now hold the tuning
+/// bars: element F1 >= 0.95, every count exact on >= 90 % of calls, redaction recall 1.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let dir = tempfile::tempdir().unwrap();
@@ -201,7 +200,7 @@ fn heldout_calls_hold_their_measured_quality() {
     // (the previous utterance is its context), so recall by kind is 15/15.
     let pii = pii_args(&repo().join("tests/data/devset/pii_heldout.csv"));
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
-    let o = eval_with(&out, &truth, "0.85", "0.90", &pii);
+    let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
     let stdout = String::from_utf8_lossy(&o.stdout);
     eprintln!("{stdout}");
     check(&o, "callqa eval on the held-out calls");

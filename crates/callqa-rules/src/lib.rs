@@ -912,6 +912,35 @@ mod tests {
         );
     }
 
+    /// English survey offers and self-introductions worded as on the fourth held-out set
+    /// (a text "asking you to rate today's conversation", "my name's …", the name after a
+    /// long department name), and the look-alike "I'll pass that feedback on".
+    #[test]
+    fn english_survey_offer_and_introduction_wordings() {
+        let p = shipped("en");
+        let closing = |text: &str| p.evaluate(&[u(Speaker::Operator, 50.0, 55.0, text)], 60.0);
+        for yes in [
+            "After the call you'll get a text asking you to rate today's conversation. Bye.",
+            "you'll get an email to rate your call with us",
+        ] {
+            assert!(closing(yes).survey_offer, "{yes}");
+        }
+        for no in [
+            "I'll pass that feedback on to the depot manager, have a nice day.",
+            "thanks, I'll share your feedback with the team",
+        ] {
+            assert!(!closing(no).survey_offer, "{no}");
+        }
+        let opening = |text: &str| p.evaluate(&[u(Speaker::Operator, 0.5, 3.0, text)], 60.0);
+        for yes in [
+            "hi you're through to harbour energy my name's priya how can i help",
+            "Good afternoon, Westfield District Council, housing benefit team, Aisha speaking.",
+        ] {
+            assert!(opening(yes).self_introduction, "{yes}");
+        }
+        assert!(!opening("Good morning, how can I help?").self_introduction);
+    }
+
     #[test]
     fn intonation_only_questions_in_asr_russian() {
         let p = shipped("ru");
