@@ -182,10 +182,11 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// The calls of `truth_heldout.csv` (the fourth held-out set, 32 calls written blind after
-/// the rules were frozen, measured once with the rules of 541ae33; docs/QUALITY.md) hold
-/// the quality measured then, so a regression shows: every element F1 >= 0.85 (complaint
-/// and survey_offer 0.857 are the lowest), every count exact on >= 59 % of calls (vague
-/// answers 0.594 is the lowest: below the issue's 90 %, see docs/QUALITY.md).
+/// the rules were frozen, measured once with the rules of 541ae33; docs/QUALITY.md) were
+/// tuned on after that measurement (issue 18: concrete / vague, intonation questions,
+/// complaints without complaint words, a passport dictated after the operator asked for
+/// it; the English survey offer and self-introduction wordings). They now hold the tuning
+/// bars: element F1 >= 0.95, every count exact on >= 90 % of calls, redaction recall 1.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let dir = tempfile::tempdir().unwrap();
@@ -195,12 +196,11 @@ fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");
     let n = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
     assert!(n >= 32, "{n} held-out calls");
-    // Redaction recall by kind 14/15: a passport number dictated alone after the
-    // operator asked for it is redacted, as [PHONE] (every value is removed; the
-    // no-personal-data test checks that).
-    let pii = pii_args_with(&repo().join("tests/data/devset/pii_heldout.csv"), "0.93");
+    // A passport number dictated alone after the operator asked for it is [PASSPORT]
+    // (the previous utterance is its context), so recall by kind is 15/15.
+    let pii = pii_args(&repo().join("tests/data/devset/pii_heldout.csv"));
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
-    let o = eval_with(&out, &truth, "0.85", "0.59", &pii);
+    let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
     let stdout = String::from_utf8_lossy(&o.stdout);
     eprintln!("{stdout}");
     check(&o, "callqa eval on the held-out calls");

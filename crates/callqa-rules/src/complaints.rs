@@ -215,6 +215,188 @@ mod tests {
         check("en", EN_TYPED, EN_NOT_COMPLAINTS);
     }
 
+    /// Service complaints without a complaint word (irony, a grievance told as a story),
+    /// churn in everyday words, and the look-alikes: leaving for a neutral reason said as
+    /// such, bad weather, sincere thanks. Probe sentences written for this, not taken
+    /// from any labelled call.
+    #[test]
+    fn implicit_service_everyday_churn_and_neutral_leaving() {
+        check(
+            "ru",
+            &[
+                ("Отличная у вас доставка, ничего не скажешь.", &["service"]),
+                (
+                    "Ну молодцы, три дня чинили и опять сломалось.",
+                    &["service"],
+                ),
+                ("Спасибо вам большое за такое обслуживание.", &["service"]),
+                (
+                    "Такого отношения к клиентам я ещё нигде не встречал.",
+                    &["service"],
+                ),
+                (
+                    "Мастер разговаривал со мной как с дурочкой, будто я ничего не понимаю.",
+                    &["service"],
+                ),
+                ("Курьер швырнул посылку через забор и уехал.", &["service"]),
+                ("Администратор закатила глаза и отвернулась.", &["service"]),
+                ("Больше я у вас ничего заказывать не буду.", &["churn"]),
+                ("Больше я вашим такси не езжу.", &["churn"]),
+                (
+                    "Теперь буду страховать машину только в другой компании.",
+                    &["churn"],
+                ),
+                ("Если к среде не вернёте деньги, закрываю счёт.", &["churn"]),
+            ],
+            &[
+                "Мы переезжаем в Тверь, поэтому договор нужно расторгнуть.",
+                "Хочу расторгнуть договор, к вашей работе претензий нет, просто переехали.",
+                "Расторгаю договор, всё было отлично, дело в переезде.",
+                "Спасибо большое, вы мне очень помогли.",
+                "Ну спасибо вам, до свидания.",
+                "Метель третий день, дороги замело, сидим дома.",
+                "Погода ужасная, но вы тут ни при чём.",
+                "Больше у меня вопросов нет.",
+                "А потом я сама нашла карту, ничего страшного.",
+            ],
+        );
+        check(
+            "en",
+            &[
+                ("Oh great, just what I needed, another delay.", &["service"]),
+                ("Thanks for nothing, honestly.", &["service"]),
+                ("Nobody there seems to have a clue what's going on.", &["service"]),
+                ("The nurse rolled her eyes when I asked.", &["service"]),
+                ("Your engineer talked over me the whole time.", &["service"]),
+                ("The courier chucked it over the fence.", &["service"]),
+                ("Sort it by Friday or I'm off.", &["churn"]),
+                ("I'm taking my number with me to someone cheaper.", &["churn"]),
+                ("Next time I'll book with another hotel chain.", &["churn"]),
+                ("I'll shop somewhere else from now on.", &["churn"]),
+                (
+                    "If it keeps dropping I'll be switching and going with the cable firm instead.",
+                    &["churn"],
+                ),
+            ],
+            &[
+                "We're moving abroad next month so I need to cancel the contract.",
+                "I have to cancel my membership, we're moving to Leeds in June, nothing wrong with the gym.",
+                "Please cancel my subscription, I've loved it, there's nothing wrong with it.",
+                "The snow is terrible out here but I know that's not your fault.",
+                "I'm off to work now, can you text me the details?",
+                "Thanks, that was really helpful.",
+                "I'll book it with you for next year then.",
+            ],
+        );
+        check(
+            "ru",
+            &[
+                (
+                    "Вот спасибо, удружили, теперь я без света на выходных.",
+                    &["service"],
+                ),
+                (
+                    "Ваш монтажник курил прямо в квартире и оставил после себя грязь.",
+                    &["service"],
+                ),
+                (
+                    "Я полчаса объясняла девушке, а она меня даже не слушала.",
+                    &["service"],
+                ),
+                (
+                    "Со мной так ещё ни в одном банке не разговаривали.",
+                    &["service"],
+                ),
+                ("Если так пойдёт дальше, я от вас уйду.", &["churn"]),
+                ("Всё, следующий кредит возьму в другом банке.", &["churn"]),
+                (
+                    "Отличный сервис, конечно: неделю без интернета и ни одного звонка.",
+                    &["service"],
+                ),
+                (
+                    "Ваш курьер даже не позвонил, просто кинул извещение в ящик.",
+                    &["service"],
+                ),
+                (
+                    "Мне в трубку зевали и явно хотели побыстрее отделаться.",
+                    &["service"],
+                ),
+                (
+                    "Вы сами-то понимаете, что натворили с моим счётом?",
+                    &["service"],
+                ),
+                ("Ещё одна такая ошибка — и я меняю банк.", &["churn"]),
+                (
+                    "Всё, ухожу на другой тариф у другого оператора.",
+                    &["churn"],
+                ),
+                (
+                    "Просто прекрасно: деньги списали дважды, а вернуть никто не может.",
+                    &["service"],
+                ),
+                (
+                    "Сотрудница в отделении разговаривала по телефону, пока я стояла у окошка.",
+                    &["service"],
+                ),
+                (
+                    "Вы хоть понимаете, что я из-за вас опоздала на поезд?",
+                    &["service"],
+                ),
+                ("Подумываю отказаться от вашей карты совсем.", &["churn"]),
+            ],
+            &[
+                "Мы уезжаем за границу, поэтому закрываем счёт, к банку претензий нет.",
+                "Гроза оборвала провода, это не ваша вина, просто скажите, когда починят.",
+                "Спасибо, вы очень помогли, всё понятно.",
+                "Я сама виновата, перепутала даты.",
+                "Закрываю карту, потому что уезжаю работать за границу, всё устраивало.",
+                "Ураган повалил деревья, понимаю, что вы не виноваты.",
+                "Спасибо огромное, очень выручили.",
+                "Это я напутала с реквизитами, извините.",
+                "Расторгаю договор — дочь забирает меня к себе в другой город, спасибо за всё.",
+                "Из-за паводка дорогу размыло, понятно, что это не от вас зависит.",
+                "Вы мне очень помогли, огромное спасибо.",
+                "Сама перепутала кнопки в приложении, бывает.",
+            ],
+        );
+        check(
+            "en",
+            &[
+                ("Well that's just fantastic, another week without heating.", &["service"]),
+                ("The fitter left muddy footprints all over my carpet and didn't even apologise.", &["service"]),
+                ("Your colleague basically laughed when I explained what happened.", &["service"]),
+                ("I asked three simple questions and got three different answers.", &["service"]),
+                ("Keep this up and I'll be with a different bank by Christmas.", &["churn"]),
+                ("Honestly, next year I'm insuring the car with someone else.", &["churn"]),
+                ("Lovely, so I've wasted my whole morning for nothing.", &["service"]),
+                ("The guy on the phone just sighed at me and put me on hold again.", &["service"]),
+                ("She couldn't have been less interested in helping.", &["service"]),
+                ("I was told it would be fixed in a day, it's been a fortnight.", &["service"]),
+                ("One more bill like this and you won't see me again.", &["churn"]),
+                ("I'm this close to taking my broadband elsewhere.", &["churn"]),
+                ("Marvellous, another engineer who doesn't turn up.", &["service"]),
+                ("The lady at the counter kept chatting to her colleague while I waited.", &["service"]),
+                ("Do you realise I missed my flight because of this?", &["service"]),
+                ("Put the price up again and I'm gone.", &["churn"]),
+                ("I'm seriously considering moving my mortgage to a rival lender.", &["churn"]),
+            ],
+            &[
+                "We're relocating to Canada so I need to close the account, no complaints at all.",
+                "The flooding round here is awful, I know it's not your fault.",
+                "Thanks, you've been really helpful.",
+                "It was my own mistake, I typed the wrong postcode.",
+                "We're emigrating next spring, so please cancel the policy, it's been great.",
+                "The storm knocked the line down, obviously that's nobody's fault.",
+                "You've been brilliant, thanks so much.",
+                "I messed up the dates myself, sorry about that.",
+                "My mum is moving in with us in Scotland, so we have to cancel the care package, you've all been wonderful.",
+                "The blizzard has shut the roads, I know there's nothing you can do.",
+                "That's sorted everything, you've been a star.",
+                "My own fault really, I forgot to top up.",
+            ],
+        );
+    }
+
     const RU_TYPED: &[(&str, &[&str])] = &[
         ("ваш курьер опоздал на три часа и даже не извинился я очень недоволен", &["service"]),
         ("Ваш оператор мне нахамила и бросила трубку.", &["service"]),

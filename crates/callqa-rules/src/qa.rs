@@ -16,10 +16,22 @@
 //! shorter than `backchannel_max_s` without any cue), a hold (`hold_*` without a vague
 //! cue), a clarifying question of the operator (question cues, with `skip_questions`), or
 //! only closing words (`closing_*` spans plus backchannel words: "спасибо за звонок, всего
-//! доброго" answers nothing). A substantive reply is **concrete** when any `concrete_*` cue
-//! matches it (after blanking `ignore_patterns`, e.g. "одну минуту"), and **vague**
-//! otherwise; the `vague_*` cues only name the verdict in the tags (`none` when no vague
-//! cue matched). So `customer_questions = concrete + vague + unanswered`.
+//! доброго" answers nothing).
+//!
+//! A substantive reply **settles** the question (concrete) or does not (vague). After
+//! blanking `ignore_patterns` (e.g. "одну минуту"), in this order:
+//! 1. a `hedge_*` cue ("точно не скажу", "зависит от", "I can't promise", "it depends")
+//!    makes it **vague** even when it names a number or a date: a hedged figure does not
+//!    settle anything;
+//! 2. a `concrete_*` cue (a time, date, day, amount, number, place, an action done) makes
+//!    it **concrete**;
+//! 3. a `vague_*` cue ("в ближайшее время", "as soon as possible") makes it **vague**;
+//! 4. a `definite_*` cue (a definite yes / no with content, a reason, a fact stated as
+//!    settled: "да, возврат идёт на ту же карту", "because your readings never reached
+//!    us") makes it **concrete**;
+//! 5. otherwise it is **vague** (`none` in the tag).
+//!
+//! So `customer_questions = concrete + vague + unanswered`.
 
 use crate::normalize::{self, normalize, Token};
 use crate::pack::{
@@ -63,6 +75,10 @@ const ANSWER_KEYS: &[&str] = &[
     "concrete_patterns",
     "vague_phrases",
     "vague_patterns",
+    "hedge_phrases",
+    "hedge_patterns",
+    "definite_phrases",
+    "definite_patterns",
 ];
 
 /// The compiled `[rules.questions]` table: which customer utterances are questions.
@@ -91,6 +107,8 @@ pub struct AnswerRules {
     ignore: Vec<Regex>,
     concrete: Vec<Cue>,
     vague: Vec<Cue>,
+    hedge: Vec<Cue>,
+    definite: Vec<Cue>,
 }
 
 /// How one operator utterance counts as a reply.
@@ -312,6 +330,8 @@ impl AnswerRules {
             ignore: regexes(N, t, "ignore_patterns")?,
             concrete,
             vague: compile_cues(N, t, "vague_", stemmer, fuzzy_min)?,
+            hedge: compile_cues(N, t, "hedge_", stemmer, fuzzy_min)?,
+            definite: compile_cues(N, t, "definite_", stemmer, fuzzy_min)?,
         })
     }
 
@@ -328,6 +348,10 @@ impl AnswerRules {
         }
         let norm = blank(&p.norm, &self.ignore);
         let toks = normalize::tokens(&norm, stemmer);
+        // A hedge takes back whatever the reply names: "обычно дня три, но точно не скажу".
+        if let Some(cue) = best_cue(&self.hedge, &toks, &norm) {
+            return AnswerVerdict::Vague(cue);
+        }
         if let Some(cue) = best_cue(&self.concrete, &toks, &norm) {
             return AnswerVerdict::Concrete(cue);
         }
@@ -347,6 +371,10 @@ impl AnswerRules {
             }
             if self.skip_questions && questions.is_some_and(|q| q.detect(p, stemmer).is_some()) {
                 return AnswerVerdict::Skip("clarifying_question");
+            }
+            // A definite yes / no with content, a reason, a fact stated as settled.
+            if let Some(cue) = best_cue(&self.definite, &toks, &norm) {
+                return AnswerVerdict::Concrete(cue);
             }
         }
         AnswerVerdict::Vague(vague.unwrap_or_else(|| "none".to_string()))

@@ -147,20 +147,44 @@ impl Redactor {
     }
 
     /// Redact every utterance's text in place; returns the number of placeholders.
+    ///
+    /// A number at the start of an utterance is read with the end of the utterance
+    /// before it (in time order, original text) as its context: a passport, SNILS, INN
+    /// or card number dictated alone right after the operator asked for it gets the
+    /// placeholder of what was asked for, not `[PHONE]` (see [`Redactor::redact_after`]).
     pub fn redact_utterances(&self, utterances: &mut [Utterance]) -> u32 {
+        let mut order: Vec<usize> = (0..utterances.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&utterances[a], &utterances[b]);
+            x.start_s
+                .total_cmp(&y.start_s)
+                .then(x.end_s.total_cmp(&y.end_s))
+        });
         let mut n = 0u32;
-        for u in utterances {
-            let r = self.redact(&u.text);
-            if !r.found.is_empty() {
-                n = n.saturating_add(u32::try_from(r.found.len()).unwrap_or(u32::MAX));
-                u.text = r.text;
-            }
+        let mut before = String::new();
+        for i in order {
+            let original = std::mem::take(&mut utterances[i].text);
+            let r = self.redact_after(&original, &before);
+            n = n.saturating_add(u32::try_from(r.found.len()).unwrap_or(u32::MAX));
+            utterances[i].text = r.text;
+            before = original;
         }
         n
     }
 
     /// Redact one text.
     pub fn redact(&self, text: &str) -> Redacted {
+        self.redact_after(text, "")
+    }
+
+    /// Redact one text that follows `before` in the call (the previous utterance, either
+    /// speaker). A number run with fewer than [`OWN_CONTEXT_WORDS`] words before it in
+    /// `text`, none of them a word that names a kind (паспорт, снилс, инн, карта, телефон,
+    /// номер, заказ, договор, order, card, phone …), is classified with the last words of
+    /// `before` in front of its own: "[operator] назовите серию и номер паспорта" →
+    /// "[customer] 4617 552903" is `[PASSPORT]`. Only the context borrows from `before`;
+    /// nothing in `before` is redacted here.
+    pub fn redact_after(&self, text: &str, before: &str) -> Redacted {
         if self.kinds == 0 {
             return Redacted {
                 text: text.to_string(),
@@ -171,7 +195,8 @@ impl Redactor {
         if self.redacts(RedactionKind::Email) {
             spans.extend(email_spans(text).map(|(a, b)| (a, b, RedactionKind::Email)));
         }
-        for (a, b, k) in number_spans(text) {
+        let before = words_before(before, CONTEXT_WORDS);
+        for (a, b, k) in number_spans(text, &before) {
             let free = spans.iter().all(|&(s, e, _)| b <= s || a >= e);
             if self.redacts(k) && free {
                 spans.push((a, b, k));
@@ -495,6 +520,38 @@ fn any_prefix(words: &[String], prefixes: &[&str]) -> bool {
         .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
 }
 
+/// Words before a number run that are its context.
+const CONTEXT_WORDS: usize = 6;
+/// A number run with fewer words than this before it in its own utterance also reads the
+/// end of the previous utterance ([`Redactor::redact_after`]).
+pub const OWN_CONTEXT_WORDS: usize = 3;
+
+/// Whether a context word names a kind of number (personal data, or one that stays).
+fn names_a_kind(words: &[String]) -> bool {
+    any_prefix(words, PASSPORT_WORDS)
+        || any_prefix(words, CARD_WORDS)
+        || any_prefix(words, PHONE_WORDS)
+        || any_prefix(words, KEEP_WORDS)
+        || words
+            .iter()
+            .any(|w| SNILS_WORDS.contains(&w.as_str()) || INN_WORDS.contains(&w.as_str()))
+}
+
+/// The context of a number run starting at byte `at` of `text`: up to [`CONTEXT_WORDS`]
+/// words before it, preceded by the end of the previous utterance (`before`) when the
+/// run has fewer than [`OWN_CONTEXT_WORDS`] words of its own and none names a kind.
+fn context(text: &str, at: usize, before: &[String]) -> Vec<String> {
+    let own = words_before(&text[..at], CONTEXT_WORDS);
+    if own.len() >= OWN_CONTEXT_WORDS || names_a_kind(&own) || before.is_empty() {
+        return own;
+    }
+    let mut ctx: Vec<String> = before.to_vec();
+    ctx.extend(own);
+    let k = ctx.len().saturating_sub(CONTEXT_WORDS);
+    ctx.drain(..k);
+    ctx
+}
+
 const PASSPORT_WORDS: &[&str] = &["паспорт", "passport", "серия", "серии"];
 const SNILS_WORDS: &[&str] = &["снилс"];
 const INN_WORDS: &[&str] = &["инн"];
@@ -585,13 +642,13 @@ fn classify(digits: &str, plus: bool, dash_7: bool, ctx: &[String]) -> Option<Re
 
 /// Spans of personal numbers in `text`: each run whole, else its parts between soft
 /// boundaries (", " / ". "), else a passport series + number split by "номер".
-fn number_spans(text: &str) -> Vec<(usize, usize, RedactionKind)> {
+fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKind)> {
     let runs = runs(text);
     let mut out = Vec::new();
     let mut k = 0;
     while k < runs.len() {
         let r = &runs[k];
-        let ctx = words_before(&text[..r.start], 6);
+        let ctx = context(text, r.start, before);
         // Passport: "серия 4510 номер 123456" is two runs joined by a word.
         if let Some(next) = runs.get(k + 1) {
             let digits = |r: &Run| {
@@ -636,7 +693,7 @@ fn number_spans(text: &str) -> Vec<(usize, usize, RedactionKind)> {
                     continue;
                 };
                 let d: String = pc.iter().map(|p| p.digits.as_str()).collect();
-                let ctx = words_before(&text[..a.start], 6);
+                let ctx = context(text, a.start, before);
                 let plus = j == 0 && r.plus;
                 let start = if plus { r.start } else { a.start };
                 if let Some(kind) = classify(&d, plus, false, &ctx) {
@@ -797,6 +854,81 @@ mod tests {
             r.found.is_empty() && r.text == long,
             "a 100k-digit run is no phone"
         );
+    }
+
+    #[test]
+    fn a_number_dictated_alone_takes_the_kind_asked_for() {
+        let r = Redactor::default();
+        let after = |before: &str, text: &str| r.redact_after(text, before).text;
+        // Asked for in the previous utterance, dictated alone (or after a word or two).
+        for (before, text, want) in [
+            (
+                "назовите пожалуйста серию и номер паспорта",
+                "4508 918273",
+                "[PASSPORT]",
+            ),
+            (
+                "Продиктуйте паспортные данные, пожалуйста.",
+                "да, 4508 918273.",
+                "да, [PASSPORT].",
+            ),
+            ("Назовите ваш СНИЛС.", "112-233-445 95", "[SNILS]"),
+            ("и ещё нужен ИНН", "ага 500100732259", "ага [INN]"),
+            (
+                "what's the long number on your card",
+                "5555 4444 3333 1111",
+                "[CARD]",
+            ),
+            // A 16-digit id that fails Luhn is a card only when a card was asked for.
+            ("номер карты продиктуйте", "4276 3800 1234 5678", "[CARD]"),
+            ("какой у вас номер телефона", "9161234567", "[PHONE]"),
+        ] {
+            assert_eq!(after(before, text), want, "{before} / {text}");
+        }
+        // Without the question the same 10 digits read as a phone number.
+        assert_eq!(after("", "4508 918273"), "[PHONE]");
+        assert_eq!(after("Чем могу помочь?", "4508 918273"), "[PHONE]");
+        // The utterance's own words win: a kind word of its own, or enough words of its own.
+        assert_eq!(
+            after("серию и номер паспорта", "мой телефон 9161234567"),
+            "мой телефон [PHONE]"
+        );
+        assert_eq!(
+            after(
+                "назовите номер паспорта",
+                "ой подождите сначала запишите 9161234567"
+            ),
+            "ой подождите сначала запишите [PHONE]"
+        );
+        // Numbers that stay stay: an order or contract asked for, a price after a passport.
+        assert_eq!(after("назовите номер договора", "5120347"), "5120347");
+        assert_eq!(after("what's your policy number", "55208731"), "55208731");
+        assert_eq!(after("паспорт нужен", "это 350 рублей"), "это 350 рублей");
+        // The previous utterance is context only, never redacted by this call.
+        assert_eq!(after("паспорт 4612 345678", "спасибо"), "спасибо");
+
+        // In a call: time order decides what is "before", whatever the slice order.
+        let u = |speaker, start_s: f64, text: &str| Utterance {
+            speaker,
+            start_s,
+            end_s: start_s + 2.0,
+            text: text.into(),
+        };
+        use callqa_core::Speaker::{Customer, Operator};
+        let mut call = vec![
+            u(Customer, 9.0, "4617 552903"),
+            u(
+                Operator,
+                5.0,
+                "назовите серию и номер паспорта для проверки",
+            ),
+            u(Customer, 20.0, "4617 552903"),
+            u(Operator, 15.0, "а телефон для связи"),
+        ];
+        assert_eq!(r.redact_utterances(&mut call), 2);
+        assert_eq!(call[0].text, "[PASSPORT]");
+        assert_eq!(call[2].text, "[PHONE]");
+        assert_eq!(call[1].text, "назовите серию и номер паспорта для проверки");
     }
 
     #[test]
