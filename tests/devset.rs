@@ -181,12 +181,12 @@ fn eval_reports_missing_calls_and_broken_rows() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no calls/ folder"));
 }
 
-/// The calls of `truth_heldout.csv` (the fourth held-out set, 32 calls written blind after
-/// the rules were frozen, measured once with the rules of 541ae33; docs/QUALITY.md) were
-/// tuned on after that measurement (issue 18: concrete / vague, intonation questions,
-/// complaints without complaint words, a passport dictated after the operator asked for
-/// it; the English survey offer and self-introduction wordings). They now hold the tuning
-/// bars: element F1 >= 0.95, every count exact on >= 90 % of calls, redaction recall 1.
+/// The calls of `truth_heldout.csv` (the fifth held-out set, 32 calls written blind while
+/// the rules were tuned on the fourth; measured once with the rules of the merge of
+/// branch i18-rules, docs/QUALITY.md) must hold the quality measured on them, so that a
+/// regression shows: element F1 >= 0.83 (complaint 0.837), every count exact on >= 43 % of
+/// calls (customer_questions 0.438), redaction recall by kind >= 0.92 (26 of 28), >= 95 %
+/// of the numbers that must stay kept (115 of 119).
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let dir = tempfile::tempdir().unwrap();
@@ -196,11 +196,9 @@ fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");
     let n = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
     assert!(n >= 32, "{n} held-out calls");
-    // A passport number dictated alone after the operator asked for it is [PASSPORT]
-    // (the previous utterance is its context), so recall by kind is 15/15.
-    let pii = pii_args(&repo().join("tests/data/devset/pii_heldout.csv"));
+    let pii = pii_args_with(&repo().join("tests/data/devset/pii_heldout.csv"), "0.92");
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
-    let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
+    let o = eval_with(&out, &truth, "0.83", "0.43", &pii);
     let stdout = String::from_utf8_lossy(&o.stdout);
     eprintln!("{stdout}");
     check(&o, "callqa eval on the held-out calls");

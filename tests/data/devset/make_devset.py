@@ -29,8 +29,10 @@ after the second held-out measurement, measured once with the rules at 9a47b5f, 
 tuned on). All three are tuning calls now.
 Calls of calls_*_heldout4.py (the fourth held-out set, 16 + 16 calls) were written blind, by
 someone who had not read the rule packs nor any earlier dialogue, after the complaint rules
-of calls_*_v3.py were frozen; they are never tuned on: truth_heldout.csv and
-pii_heldout.csv score them alone.
+of calls_*_v3.py were frozen; measured once (rules at 541ae33), then tuned on: tuning calls.
+Calls of calls_*_heldout5.py (the fifth held-out set, 16 + 16 calls) were written blind in
+the same way (HELDOUT5-NOTES.md) while the rules were tuned on the fourth; they are never
+tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
@@ -53,6 +55,8 @@ from calls_ru_heldout3 import CALLS as RU_HELD3
 from calls_en_heldout3 import CALLS as EN_HELD3
 from calls_ru_heldout4 import CALLS as RU_HELD4
 from calls_en_heldout4 import CALLS as EN_HELD4
+from calls_ru_heldout5 import CALLS as RU_HELD5
+from calls_en_heldout5 import CALLS as EN_HELD5
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -158,8 +162,9 @@ def main():
                ("ru", RU_HELD2, False), ("en", EN_HELD2, False),
                ("ru", RU_HELD3, False), ("en", EN_HELD3, False),
                ("ru", RU3, False), ("en", EN3, False),
+               ("ru", RU_HELD4, False), ("en", EN_HELD4, False),
                # the held-out set: truth_heldout.csv, pii_heldout.csv (see the docstring)
-               ("ru", RU_HELD4, True), ("en", EN_HELD4, True)]
+               ("ru", RU_HELD5, True), ("en", EN_HELD5, True)]
     for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
