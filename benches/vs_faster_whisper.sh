@@ -188,6 +188,7 @@ for N in "$@"; do
   for l in "${labels[@]}"; do
     "$PY" benches/wer.py "$IN" "$RUN/tr-$l" | cut -d' ' -f2 > "$RUN/wer-$l"
     "$PY" benches/wer.py "$IN" "$RUN/tr-$l" --by-turn | cut -d' ' -f2 > "$RUN/turnwer-$l"
+    "$PY" benches/wer.py "$IN" "$RUN/tr-$l" --by-channel | awk '{print $4 " / " $6}' > "$RUN/chwer-$l"
   done
 
   "$PY" - "$RUN" "$N" "$audio" "$THREADS" "$REPEAT" "${labels[@]}" <<'PYEOF' | tee "$RUN/table.md"
@@ -210,7 +211,8 @@ for l in labels:
     walls[l] = [float(x[0]) for x in t]
     res[l] = (statistics.median(walls[l]), max(int(x[1]) for x in t),
               statistics.median(float(x[2]) + float(x[3]) for x in t),
-              (run / f"wer-{l}").read_text().strip(), (run / f"turnwer-{l}").read_text().strip())
+              (run / f"wer-{l}").read_text().strip(), (run / f"turnwer-{l}").read_text().strip(),
+              (run / f"chwer-{l}").read_text().strip())
 base_wall, base_cpu = res["callqa"][0], res["callqa"][2]
 # The reference of each ratio column: the batched pipeline when it ran (issue 21), else
 # callqa's default row; ratios are reference ÷ row for callqa rows, row ÷ callqa for fw rows.
@@ -218,16 +220,16 @@ ref = res.get("fw-batched")
 print(f"\nN = {n} calls, {audio:.1f} s of stereo audio, {threads} threads"
       + (f"; median of {rounds} interleaved rounds (wall range in brackets)" if rounds > 1 else "") + "\n")
 print("| system | N | audio s | wall s | RTF | × real time | CPU s | peak RSS | WER % "
-      "| WER by turn % | ratio wall (fw ÷ callqa) | ratio CPU |"
+      "| WER operator / customer % | WER by turn % | ratio wall (fw ÷ callqa) | ratio CPU |"
       + (" speed-up over batched fw (wall / CPU) |" if ref else ""))
-print("|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if ref else ""))
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if ref else ""))
 for l in labels:
-    wall, rss, cpu, wer, turnwer = res[l]
+    wall, rss, cpu, wer, turnwer, chwer = res[l]
     rw = "—" if l.startswith("callqa") else f"{wall / base_wall:.2f}"
     rc = "—" if l.startswith("callqa") else f"{cpu / base_cpu:.2f}"
     extra = f" {ref[0] / wall:.2f} / {ref[2] / cpu:.2f} |" if ref else ""
     spread = f" ({min(walls[l]):.1f}–{max(walls[l]):.1f})" if rounds > 1 else ""
     print(f"| {names[l]} | {n} | {audio:.1f} | {wall:.1f}{spread} | {wall / audio:.4f} | {audio / wall:.1f} "
-          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {turnwer} | {rw} | {rc} |{extra}")
+          f"| {cpu:.1f} | {rss / 1024:.0f} MiB | {wer} | {chwer} | {turnwer} | {rw} | {rc} |{extra}")
 PYEOF
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Word error rate of `callqa run --dump-transcripts` output against gen_calls.py truth.
 
-    python3 benches/wer.py CALLS_DIR TRANSCRIPTS_DIR [--by-turn]   → prints "WER <percent>"
+    python3 benches/wer.py CALLS_DIR TRANSCRIPTS_DIR [--by-turn | --by-channel]
+        → prints "WER <percent>" (--by-channel: "WER <all> operator <p> customer <p>")
 
 By default the words of each speaker's whole side of the call are compared. With
 --by-turn each recognised utterance is given to the truth turn of the same speaker it
@@ -30,8 +31,10 @@ def edits(r, h):
 
 
 by_turn = "--by-turn" in sys.argv[3:]
+by_channel = "--by-channel" in sys.argv[3:]
 calls, trans = Path(sys.argv[1]), Path(sys.argv[2])
 err = n = 0
+side = {"operator": [0, 0], "customer": [0, 0]}
 for t in sorted(calls.glob("*.truth.json")):
     call_id = t.name.replace(".truth.json", "")
     truth = json.loads(t.read_text())
@@ -56,6 +59,13 @@ for t in sorted(calls.glob("*.truth.json")):
     for who in ("operator", "customer"):
         r = words(" ".join(x["text"] for x in truth["turns"] if x["speaker"] == who))
         h = words(" ".join(u["text"] for u in hyp["utterances"] if u["speaker"] == who))
-        err += edits(r, h)
+        e = edits(r, h)
+        err += e
         n += len(r)
-print(f"WER {100 * err / max(n, 1):.1f}")
+        side[who][0] += e
+        side[who][1] += len(r)
+if by_channel and not by_turn:
+    per = " ".join(f"{who} {100 * e / max(k, 1):.1f}" for who, (e, k) in side.items())
+    print(f"WER {100 * err / max(n, 1):.1f} {per}")
+else:
+    print(f"WER {100 * err / max(n, 1):.1f}")

@@ -409,6 +409,14 @@ impl std::fmt::Debug for Handle {
     }
 }
 
+/// Per job of a [`Ct2Engine::transcribe_channels`] call: its result so far, its windows,
+/// its language token.
+type JobPlans = (
+    Vec<Result<ChannelTranscript, AsrError>>,
+    Vec<Vec<Window>>,
+    Vec<Option<usize>>,
+);
+
 /// One window of one channel, in a batch.
 struct Item<'w> {
     job: usize,
@@ -515,44 +523,7 @@ impl Ct2Engine {
         &self,
         jobs: &[ChannelJob<'_>],
     ) -> Vec<Result<ChannelTranscript, AsrError>> {
-        let cfg = &self.cfg;
-        let mut results: Vec<Result<ChannelTranscript, AsrError>> = Vec::new();
-        let mut plans: Vec<Vec<Window>> = Vec::new();
-        let mut langs: Vec<Option<usize>> = Vec::new();
-        for job in jobs {
-            let language = job
-                .language
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && *l != "auto");
-            let lang_tok = match language {
-                Some(l) => match language_code(l).and_then(|c| self.vocab.language_token(c)) {
-                    Some(t) => Some(t),
-                    None => {
-                        results.push(Err(AsrError::UnknownLanguage(l.to_string())));
-                        plans.push(Vec::new());
-                        langs.push(None);
-                        continue;
-                    }
-                },
-                None => None,
-            };
-            let windows = packing::plan_windows_with_context(
-                job.segments,
-                job.samples.len(),
-                SAMPLE_RATE,
-                cfg.window_s,
-                cfg.gap_s,
-                cfg.context_s,
-            );
-            results.push(Ok(ChannelTranscript {
-                language: language.map(str::to_string),
-                pieces: Vec::new(),
-                windows: windows.len(),
-                audio_s_decoded: 0.0,
-            }));
-            plans.push(windows);
-            langs.push(lang_tok);
-        }
+        let (mut results, plans, langs) = self.plan_jobs(jobs);
 
         let mut items: Vec<Item<'_>> = Vec::new();
         for (j, windows) in plans.iter().enumerate() {
@@ -577,7 +548,7 @@ impl Ct2Engine {
             .map(|j| vec![Vec::new(); j.segments.len()])
             .collect();
         let mut detected: Vec<HashMap<String, f64>> = vec![HashMap::new(); jobs.len()];
-        let batch = cfg.batch_size.max(1);
+        let batch = self.cfg.batch_size.max(1);
         for chunk in items.chunks_mut(batch) {
             match self.decode_batch(chunk) {
                 Ok(decoded) => {
@@ -633,6 +604,51 @@ impl Ct2Engine {
             t.pieces = pieces;
         }
         results
+    }
+
+    /// Each job's windows and language token; a job whose language is unknown gets its
+    /// error and no windows.
+    fn plan_jobs(&self, jobs: &[ChannelJob<'_>]) -> JobPlans {
+        let cfg = &self.cfg;
+        let mut results: Vec<Result<ChannelTranscript, AsrError>> = Vec::new();
+        let mut plans: Vec<Vec<Window>> = Vec::new();
+        let mut langs: Vec<Option<usize>> = Vec::new();
+        for job in jobs {
+            let language = job
+                .language
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && *l != "auto");
+            let lang_tok = match language {
+                Some(l) => match language_code(l).and_then(|c| self.vocab.language_token(c)) {
+                    Some(t) => Some(t),
+                    None => {
+                        results.push(Err(AsrError::UnknownLanguage(l.to_string())));
+                        plans.push(Vec::new());
+                        langs.push(None);
+                        continue;
+                    }
+                },
+                None => None,
+            };
+            let windows = packing::plan_windows_with_context(
+                job.segments,
+                job.samples.len(),
+                SAMPLE_RATE,
+                cfg.window_s,
+                cfg.gap_s,
+                cfg.context_s,
+            );
+            results.push(Ok(ChannelTranscript {
+                language: language.map(str::to_string),
+                pieces: Vec::new(),
+                windows: windows.len(),
+                audio_s_decoded: 0.0,
+            }));
+            plans.push(windows);
+            langs.push(lang_tok);
+        }
+
+        (results, plans, langs)
     }
 
     /// The language code of a language token id (`<|en|>` → `en`).
@@ -706,6 +722,12 @@ impl Ct2Engine {
             if retry.is_empty() {
                 break;
             }
+            tracing::debug!(
+                windows = retry.len(),
+                batch = out.len(),
+                temperature = temp,
+                "CTranslate2 temperature fallback"
+            );
             let mut sub = Vec::with_capacity(retry.len() * n_mels * n_frames);
             let mut sub_prompts = Vec::with_capacity(retry.len());
             for &k in &retry {
@@ -947,70 +969,17 @@ impl Ct2Engine {
     fn attribute(&self, w: &Window, d: &Decoded, texts: &mut [Vec<u8>]) {
         let v = &self.vocab;
         let sr = f64::from(SAMPLE_RATE);
-        let window_s = w.len as f64 / sr;
-        // Speech time: window time without the silence inserted between parts, so that
-        // text spread over a Whisper segment that spans several parts is spread over
-        // their speech only.
-        let mut parts: Vec<(f64, f64)> = w
-            .parts
-            .iter()
-            .map(|p| (p.window_start as f64 / sr, p.window_end() as f64 / sr))
-            .collect();
-        parts.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let to_speech =
-            |t: f64| -> f64 { parts.iter().map(|&(a, b)| (t.min(b) - a).max(0.0)).sum() };
-        let from_speech = |s: f64| -> f64 {
-            let mut left = s;
-            for &(a, b) in &parts {
-                if left <= b - a {
-                    return a + left.max(0.0);
-                }
-                left -= b - a;
-            }
-            parts.last().map_or(s, |&(_, b)| b)
-        };
-        // (token id, time in the window, seconds). The text tokens between two timestamp
-        // tokens are spread over that stretch's speech in proportion to their bytes
-        // (espeak and people alike speak at a fairly even rate of characters).
-        let mut timed: Vec<(usize, f64)> = Vec::new();
-        if let Some(times) = &d.token_times {
+        let timed = match &d.token_times {
             // Aligned: each text token at its own time.
-            timed.extend(
-                d.ids
-                    .iter()
-                    .copied()
-                    .filter(|&id| id < v.eot)
-                    .zip(times.iter().copied()),
-            );
-        }
-        let mut pending: Vec<usize> = Vec::new();
-        let mut start = 0.0f64;
-        let flush = |pending: &mut Vec<usize>, a: f64, b: f64, timed: &mut Vec<(usize, f64)>| {
-            let (sa, sb) = (to_speech(a), to_speech(b.max(a)));
-            let total: usize = pending.iter().map(|&id| v.bytes[id].len().max(1)).sum();
-            let mut done = 0usize;
-            for &id in pending.iter() {
-                let n = v.bytes[id].len().max(1);
-                let f = (done as f64 + n as f64 / 2.0) / total.max(1) as f64;
-                timed.push((id, from_speech(sa + (sb - sa) * f)));
-                done += n;
-            }
-            pending.clear();
+            Some(times) => d
+                .ids
+                .iter()
+                .copied()
+                .filter(|&id| id < v.eot)
+                .zip(times.iter().copied())
+                .collect(),
+            None => self.spread_between_timestamps(w, d),
         };
-        for &id in d.ids.iter().filter(|_| d.token_times.is_none()) {
-            if id >= v.timestamp_begin {
-                let t = (id - v.timestamp_begin) as f64 * 0.02;
-                if !pending.is_empty() {
-                    flush(&mut pending, start, t, &mut timed);
-                }
-                start = t;
-            } else if id < v.eot {
-                pending.push(id);
-            }
-        }
-        if !pending.is_empty() {
-            flush(&mut pending, start, window_s, &mut timed);
-        }
         let mut prev_part: Option<usize> = None;
         for (id, t) in timed {
             let bytes = &v.bytes[id];
@@ -1034,6 +1003,65 @@ impl Ct2Engine {
                 prev_part = Some(p);
             }
         }
+    }
+
+    /// Without alignment: (text token id, time in the window, s), the text tokens between
+    /// two timestamp tokens spread over that stretch's speech in proportion to their bytes
+    /// (espeak and people alike speak at a fairly even rate of characters). Speech time is
+    /// window time without the silence inserted between parts, so that text of a Whisper
+    /// segment that spans several parts is spread over their speech only.
+    fn spread_between_timestamps(&self, w: &Window, d: &Decoded) -> Vec<(usize, f64)> {
+        let v = &self.vocab;
+        let sr = f64::from(SAMPLE_RATE);
+        let window_s = w.len as f64 / sr;
+        let mut parts: Vec<(f64, f64)> = w
+            .parts
+            .iter()
+            .map(|p| (p.window_start as f64 / sr, p.window_end() as f64 / sr))
+            .collect();
+        parts.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let to_speech =
+            |t: f64| -> f64 { parts.iter().map(|&(a, b)| (t.min(b) - a).max(0.0)).sum() };
+        let from_speech = |s: f64| -> f64 {
+            let mut left = s;
+            for &(a, b) in &parts {
+                if left <= b - a {
+                    return a + left.max(0.0);
+                }
+                left -= b - a;
+            }
+            parts.last().map_or(s, |&(_, b)| b)
+        };
+        let mut timed: Vec<(usize, f64)> = Vec::new();
+        let mut pending: Vec<usize> = Vec::new();
+        let mut start = 0.0f64;
+        let flush = |pending: &mut Vec<usize>, a: f64, b: f64, timed: &mut Vec<(usize, f64)>| {
+            let (sa, sb) = (to_speech(a), to_speech(b.max(a)));
+            let total: usize = pending.iter().map(|&id| v.bytes[id].len().max(1)).sum();
+            let mut done = 0usize;
+            for &id in pending.iter() {
+                let n = v.bytes[id].len().max(1);
+                let f = (done as f64 + n as f64 / 2.0) / total.max(1) as f64;
+                timed.push((id, from_speech(sa + (sb - sa) * f)));
+                done += n;
+            }
+            pending.clear();
+        };
+        for &id in &d.ids {
+            if id >= v.timestamp_begin {
+                let t = (id - v.timestamp_begin) as f64 * 0.02;
+                if !pending.is_empty() {
+                    flush(&mut pending, start, t, &mut timed);
+                }
+                start = t;
+            } else if id < v.eot {
+                pending.push(id);
+            }
+        }
+        if !pending.is_empty() {
+            flush(&mut pending, start, window_s, &mut timed);
+        }
+        timed
     }
 }
 
