@@ -19,6 +19,16 @@ char* dup_error(const std::string& s) {
   if (out) std::memcpy(out, s.c_str(), s.size() + 1);
   return out;
 }
+
+// A copy of row-major log-mel features [batch, n_mels, n_frames] as a StorageView.
+ctranslate2::StorageView features_view(const float* features, size_t batch, size_t n_mels,
+                                       size_t n_frames) {
+  ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
+                           static_cast<ctranslate2::dim_t>(n_mels),
+                           static_cast<ctranslate2::dim_t>(n_frames)};
+  std::vector<float> data(features, features + batch * n_mels * n_frames);
+  return ctranslate2::StorageView(shape, std::move(data));
+}
 }  // namespace
 
 // The handle the Rust side holds.
@@ -74,11 +84,7 @@ callqa_ct2_encoded* callqa_ct2_encode(callqa_ct2_whisper* w, const float* featur
                                       size_t batch, size_t n_mels, size_t n_frames,
                                       char** err) {
   try {
-    ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
-                             static_cast<ctranslate2::dim_t>(n_mels),
-                             static_cast<ctranslate2::dim_t>(n_frames)};
-    std::vector<float> data(features, features + batch * n_mels * n_frames);
-    ctranslate2::StorageView view(shape, std::move(data));
+    auto view = features_view(features, batch, n_mels, n_frames);
     auto out = w->pool.encode(view, true).get();
     return new callqa_ct2_encoded{std::move(out)};
   } catch (const std::exception& e) {
@@ -117,11 +123,7 @@ int callqa_ct2_generate(callqa_ct2_whisper* w, const callqa_ct2_encoded* encoded
     if (encoded) {
       view = encoded->view;
     } else {
-      ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
-                               static_cast<ctranslate2::dim_t>(n_mels),
-                               static_cast<ctranslate2::dim_t>(n_frames)};
-      std::vector<float> data(features, features + batch * n_mels * n_frames);
-      view = ctranslate2::StorageView(shape, std::move(data));
+      view = features_view(features, batch, n_mels, n_frames);
     }
     std::vector<std::vector<size_t>> p(batch);
     for (size_t i = 0; i < batch; ++i)
@@ -228,11 +230,7 @@ int callqa_ct2_align(callqa_ct2_whisper* w, const callqa_ct2_encoded* encoded,
 int callqa_ct2_detect_language(callqa_ct2_whisper* w, const float* features, size_t batch,
                                size_t n_mels, size_t n_frames, char* out_tokens, char** err) {
   try {
-    ctranslate2::Shape shape{static_cast<ctranslate2::dim_t>(batch),
-                             static_cast<ctranslate2::dim_t>(n_mels),
-                             static_cast<ctranslate2::dim_t>(n_frames)};
-    std::vector<float> data(features, features + batch * n_mels * n_frames);
-    ctranslate2::StorageView view(shape, std::move(data));
+    auto view = features_view(features, batch, n_mels, n_frames);
     auto futures = w->pool.detect_language(view);
     for (size_t i = 0; i < batch; ++i) {
       auto r = futures[i].get();

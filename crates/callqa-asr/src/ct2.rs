@@ -986,12 +986,7 @@ impl Ct2Engine {
             if bytes.is_empty() {
                 continue;
             }
-            // A token that does not start a word stays with the word's first token (see
-            // the whisper.cpp engine).
-            let continues_word = prev_part.is_some()
-                && !bytes[0].is_ascii_whitespace()
-                && !(0xE0..=0xEF).contains(&bytes[0]);
-            let part = if continues_word {
+            let part = if prev_part.is_some() && crate::continues_word(bytes) {
                 prev_part
             } else {
                 w.part_at(t * sr).map(|p| p.segment)

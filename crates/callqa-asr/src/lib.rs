@@ -520,14 +520,8 @@ impl AsrSession<'_> {
                     if bytes.is_empty() || bytes.starts_with(b"[_") {
                         continue;
                     }
-                    // A token that does not start a word stays with the word's first
-                    // token, so a word is never split between two segments.
-                    // (Tokens of scripts written without spaces, e.g. CJK, whose UTF-8
-                    // lead bytes are 0xE0..=0xEF, are placed by their own timestamps.)
-                    let continues_word = prev_part.is_some()
-                        && !bytes[0].is_ascii_whitespace()
-                        && !(0xE0..=0xEF).contains(&bytes[0]);
-                    let part = if continues_word {
+                    let joins_word = prev_part.is_some() && continues_word(bytes);
+                    let part = if joins_word {
                         prev_part
                     } else {
                         let d = tok.token_data();
@@ -580,6 +574,16 @@ pub fn audio_ctx_for(window_s: f64) -> usize {
     // a frame.)
     let frames = (50.0 * window_s.max(0.0) - 1e-6).ceil().max(0.0) as usize + 64;
     frames.min(FULL_AUDIO_CTX)
+}
+
+/// Whether a token (its bytes, not empty) continues the word before it rather than
+/// starting one: such a token stays with the word's first token, so a word is never split
+/// between two segments. Tokens of scripts written without spaces (CJK, whose UTF-8 lead
+/// bytes are 0xE0..=0xEF) start their own and are placed by their own times.
+pub(crate) fn continues_word(bytes: &[u8]) -> bool {
+    bytes
+        .first()
+        .is_some_and(|&b| !b.is_ascii_whitespace() && !(0xE0..=0xEF).contains(&b))
 }
 
 #[cfg(test)]

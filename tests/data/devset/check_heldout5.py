@@ -42,28 +42,11 @@ def load(name):
 
 
 # --- the un-marking of make_devset.py (same algorithm) ---------------------------------
-def asr(text):
-    t = text.lower().replace("ё", "е").replace("'", "")
-    t = re.sub(r"[^\w\s:-]", " ", t)
-    return re.sub(r"\s+", " ", t).strip()
-
-
-def unmark(text, style):
-    marks = []
-
-    def sub(m):
-        marks.append((m.group(1), m.group(2)))
-        return " piimark%s " % "abcdefghijklmnopqrstuvwxyz"[len(marks) - 1]
-
-    text = MARK.sub(sub, text)
-    if style == "asr":
-        text = asr(text)
-        marks = [(k, v.lower()) for k, v in marks]
-    for j, (_, v) in enumerate(marks):
-        text = re.sub(r"\s*piimark%s\s*" % "abcdefghijklmnopqrstuvwxyz"[j], " %s " % v, text, count=1)
-    text = re.sub(r" +([,.;:!?»)])", r"\1", re.sub(r"\s+", " ", text)).strip()
-    text = re.sub(r"([«(]) +", r"\1", text)
-    return text, marks
+# The transcript text exactly as make_devset.py builds it (marks removed, "asr" style
+# lowercased without punctuation), with the (kind, value) marks in order.
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+from make_devset import asr, unmark  # noqa: E402
 
 
 # --- checksums -------------------------------------------------------------------------
