@@ -303,8 +303,15 @@ fn placeholders(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Whether a labelled value survived in `text`: verbatim, or any of its words of three
-/// or more characters (digit groups, e-mail parts) outside placeholders.
+/// Whether a labelled value survived in `text`: verbatim; or one of its digit groups of
+/// three or more digits anywhere outside placeholders; or one of its words of three or
+/// more letters (an e-mail part) *next to a placeholder* (only connectors such as "dot",
+/// "точка", "at" between), which is what a redaction that took only part of the value
+/// leaves ("ivan [EMAIL]", "samantha dot [EMAIL]").
+///
+/// A word of the value said on its own elsewhere in the utterance is not a leak: an
+/// e-mail's first part is often the customer's name, and names are not personal data
+/// of the kinds ("the name is samantha … confirmation to [EMAIL]").
 fn leaked(value: &str, text: &str) -> bool {
     const FILLER: &[&str] = &[
         "номер",
@@ -316,19 +323,59 @@ fn leaked(value: &str, text: &str) -> bool {
         "net",
         "org",
     ];
+    /// Words that join the parts of a spoken address or number.
+    const CONNECTORS: &[&str] = &[
+        "dot",
+        "точка",
+        "at",
+        "собака",
+        "underscore",
+        "dash",
+        "hyphen",
+        "дефис",
+        "тире",
+    ];
     let lower = text.to_lowercase();
     if lower.contains(&value.to_lowercase()) {
         return true;
     }
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    // Words of the text, each placeholder one token ("[email]"); connectors dropped.
+    let mut tokens: Vec<&str> = Vec::new();
+    let mut rest = lower.as_str();
+    while let Some(c) = rest.chars().next() {
+        let len = if c == '[' {
+            rest.find(']').map_or(1, |e| e + 1)
+        } else if c.is_alphanumeric() {
+            rest.find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len())
+        } else {
+            c.len_utf8()
+        };
+        let tok = &rest[..len];
+        if ((c == '[' && tok.ends_with(']')) || c.is_alphanumeric()) && !CONNECTORS.contains(&tok) {
+            tokens.push(tok);
+        }
+        rest = &rest[len..];
+    }
+    let is_placeholder = |t: &str| t.starts_with('[');
+    let next_to_placeholder = |w: &str| {
+        tokens.iter().enumerate().any(|(i, t)| {
+            *t == w
+                && (i.checked_sub(1).is_some_and(|j| is_placeholder(tokens[j]))
+                    || tokens.get(i + 1).is_some_and(|t| is_placeholder(t)))
+        })
+    };
     value
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
-        .any(|w| words.contains(&w))
+        .any(|w| {
+            if w.chars().any(|c| c.is_ascii_digit()) {
+                tokens.contains(&w)
+            } else {
+                next_to_placeholder(w)
+            }
+        })
 }
 
 /// Score redaction. `texts` are the predicted utterance texts by (call_id, idx);
@@ -565,6 +612,31 @@ mod tests {
             placeholders("x [PHONE] [a] [EMAIL]"),
             vec!["PHONE", "EMAIL"]
         );
+    }
+
+    /// Part of a value next to its placeholder is a leak; the customer's name said
+    /// elsewhere in the utterance, which is also the e-mail's first part, is not.
+    #[test]
+    fn a_name_said_apart_from_the_address_is_no_leak() {
+        let v = "samantha.jones@brightworks.co.uk";
+        assert!(!leaked(
+            v,
+            "ive corrected the name to samantha and a new confirmation is going to [EMAIL] bye"
+        ));
+        assert!(!leaked(
+            v,
+            "my name is samantha jones and the address is [EMAIL]"
+        ));
+        assert!(leaked(v, "samantha dot [EMAIL]"));
+        assert!(leaked(v, "samantha.[EMAIL]"));
+        assert!(leaked(v, "[EMAIL] dot brightworks"));
+        assert!(leaked(v, "it's samantha.jones@brightworks.co.uk"));
+        let spoken = "ольга точка морозова собака яндекс точка ру";
+        assert!(leaked(spoken, "ольга точка [EMAIL]"));
+        assert!(!leaked(spoken, "меня зовут ольга, почта [EMAIL]"));
+        // Digit groups leak wherever they are.
+        assert!(leaked("8 926 305 71 48", "[PHONE] а старый 305 71"));
+        assert!(leaked("s.kovaleva84@mail.ru", "kovaleva84 [EMAIL]"));
     }
 
     #[test]

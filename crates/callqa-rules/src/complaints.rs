@@ -12,7 +12,10 @@
 //! type is matched, so a negated complaint leaves nothing to match while the rest of the
 //! utterance still counts ("претензий к оператору нет, но я напишу в Роспотребнадзор" is
 //! still a formal complaint). Blanking spans, rather than vetoing the utterance, is why
-//! negations are patterns here and not `exclude_*` cues.
+//! negations are patterns here and not `exclude_*` cues. A type's `exclude_*` cues, which
+//! veto that type for the utterance (a neutral reason for leaving, "не ваша вина"), are
+//! read on the utterance both before and after the blanking, so an exclude may name the
+//! negation itself ("к вам никаких претензий").
 
 use crate::normalize::{self, Token};
 use crate::pack::{compile_cues, compile_regex, get_strings, invalid, Cue, RulesError};
@@ -108,9 +111,17 @@ impl ComplaintRules {
     ) -> Vec<(&str, String)> {
         let norm = crate::qa::blank(&p.norm, &self.ignore);
         let toks: Vec<Token> = normalize::tokens(&norm, stemmer);
+        // An exclude cue is read on the utterance as said, before the negations are
+        // blanked: "к вам никаких претензий, просто продал машину" is a neutral reason
+        // for leaving, and its "никаких претензий" is exactly what says so.
+        let excluded = |ty: &ComplaintType| {
+            ty.exclude
+                .iter()
+                .any(|c| c.find(&toks, &norm).is_some() || c.find(&p.toks, &p.norm).is_some())
+        };
         self.types
             .iter()
-            .filter(|ty| !ty.exclude.iter().any(|c| c.find(&toks, &norm).is_some()))
+            .filter(|ty| !excluded(ty))
             .filter_map(|ty| {
                 crate::qa::best_cue(&ty.cues, &toks, &norm).map(|c| (ty.name.as_str(), c))
             })
@@ -393,6 +404,58 @@ mod tests {
                 "The blizzard has shut the roads, I know there's nothing you can do.",
                 "That's sorted everything, you've been a star.",
                 "My own fault really, I forgot to top up.",
+            ],
+        );
+    }
+
+    /// Ordinals: "n-th call about the same problem" is a repeat, with the possessive in
+    /// between too; calling back after a dropped line, the n-th flight, day or purchase are
+    /// not. A manager asked *for* is a supervisor request, someone's boss who sent the
+    /// customer is not; a court the customer needs a paper for is no threat; a neutral
+    /// reason for cancelling vetoes churn; "the last time I use you" is churn. Probe
+    /// sentences written for this test.
+    #[test]
+    fn ordinals_bosses_courts_and_neutral_cancelling() {
+        check(
+            "ru",
+            &[
+                (
+                    "Это уже пятый наш звонок вам по одной и той же аварии.",
+                    &["repeat"],
+                ),
+                (
+                    "Звоню вам уже в третий раз по поводу счётчика.",
+                    &["repeat"],
+                ),
+                ("Третий раз по этому вопросу звоню.", &["repeat"]),
+                ("Позовите, пожалуйста, старшего смены.", &["supervisor"]),
+            ],
+            &[
+                "Я снова звоню, нас разъединили, когда вы искали мою запись.",
+                "Второй раз звоню, в прошлый раз звонок сорвался на полуслове.",
+                "Я уже третий раз лечу с вами в этом году, всё отлично.",
+                "Это пятый день отпуска, хотела бы уточнить по экскурсии.",
+                "Начальник на работе попросил взять выписку по счёту.",
+                "Мне директор велел уточнить реквизиты.",
+                "Выписка нужна для суда по наследству.",
+                "Продала квартиру, поэтому расторгаю договор страхования, к вам никаких претензий.",
+            ],
+        );
+        check(
+            "en",
+            &[
+                ("This is my fifth call about the very same meter.", &["repeat"]),
+                ("It's the second time I've rung about this.", &["repeat"]),
+                ("Could I speak to the branch manager, please?", &["supervisor"]),
+                ("That's the last time I shop with you.", &["churn"]),
+            ],
+            &[
+                "It's the third time I've stayed at your hotel and it's lovely.",
+                "I'm calling you back, we got cut off a minute ago.",
+                "My boss told me to get the invoice re-issued.",
+                "The branch manager said you could help with the form.",
+                "I need to cancel my membership, I've changed jobs, nothing to do with you.",
+                "We sold the car last week so please cancel the policy, the service has been great.",
             ],
         );
     }

@@ -962,6 +962,98 @@ mod tests {
         }
     }
 
+    /// Questions a listener hears in unpunctuated speech (a question in the last words,
+    /// after an acknowledgement, a confirmation asked back, a conditional yes / no), and
+    /// their look-alikes: a past-tense "объяснил" is no "объясните", an indefinite
+    /// "какое-то", a relative "кто" / "what", a "when" of a past event, a rhetorical
+    /// "guess what", a request for an action with a question mark. Probe sentences
+    /// written for this test.
+    #[test]
+    fn questions_by_intonation_and_their_look_alikes() {
+        let ru = shipped("ru");
+        for q in [
+            "в субботу я занята а в воскресенье можно",
+            "ладно а чек можно прислать смской",
+            "спасибо а мастеру за это благодарность дадут",
+            "кто нам теперь вернёт деньги за испорченный отпуск",
+            "в среду не могу можно меня перенести на пятницу",
+            "мне нужно успеть к утру есть ещё варианты",
+            "то есть заказ завтра привезут",
+            "и если сломается снова ремонт будет бесплатный",
+            "объясните почему так дорого",
+        ] {
+            assert!(ru.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "мастер всё объяснил и показал, спасибо ему",
+            "это не ремонт, это какое-то издевательство",
+            "переключите меня на того кто может решить вопрос",
+            "звонок прервался, когда меня переключали на отдел",
+            "а потом курьер уехал",
+            "и если честно я уже устала",
+        ] {
+            assert_eq!(ru.question_cue(not_q), None, "{not_q} is not a question");
+        }
+        let en = shipped("en");
+        for q in [
+            "oh ok my son must have bought it is there any way to cancel it",
+            "so theyll ring me tomorrow",
+            "It's the 4th. Is there a fee?",
+        ] {
+            assert!(en.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "and guess what the van never came",
+            "I don't care what the website says, it's wrong.",
+            "That's not what I ordered.",
+            "The driver shouted when I asked him to wait.",
+            "Could you make sure the engineer knows about the dog?",
+            "Can you add my wife as a contact? Her name is Jo.",
+        ] {
+            assert_eq!(en.question_cue(not_q), None, "{not_q} is not a question");
+        }
+    }
+
+    /// A request for data answers nothing even with a word that looks concrete; a hold of
+    /// a second is a hold; a number glued to its unit is a number; a definite fact is
+    /// concrete; a question word inside a punctuated statement asks nothing back.
+    #[test]
+    fn data_requests_holds_units_and_stated_facts() {
+        let ru = shipped("ru");
+        assert!(matches!(
+            ru.classify_answer(
+                "назовите пожалуйста номер телефона на который оформлен договор",
+                3.0
+            ),
+            Some(AnswerVerdict::Skip(_))
+        ));
+        assert!(concrete(
+            ru.classify_answer("Да, можно, назовите адрес.", 3.0)
+        ));
+        assert!(matches!(
+            ru.classify_answer("Какой у вас адрес доставки? Уточните, пожалуйста.", 3.0),
+            Some(AnswerVerdict::Skip(_))
+        ));
+        let en = shipped("en");
+        assert!(matches!(
+            en.classify_answer("one sec", 1.5),
+            Some(AnswerVerdict::Skip("hold"))
+        ));
+        for c in [
+            "They need to be out by 7am.",
+            "It was handed to the neighbour across the road.",
+            "A damp patch by the boiler isn't dangerous in itself.",
+            "Thanks. It was refused because the pipe had been leaking for months, which the policy excludes.",
+        ] {
+            assert!(concrete(en.classify_answer(c, 3.0)), "{c}: {:?}", en.classify_answer(c, 3.0));
+        }
+        // Unpunctuated speech keeps the old reading: a question word is a question back.
+        assert!(matches!(
+            en.classify_answer("which address is it", 2.0),
+            Some(AnswerVerdict::Skip("clarifying_question"))
+        ));
+    }
+
     #[test]
     fn questions_and_answers_are_counted_and_tagged() {
         let p = shipped("ru");
@@ -995,7 +1087,10 @@ mod tests {
         assert!(r.farewell);
         assert_eq!(
             r.tags[6],
-            vec!["question:а если".to_string(), TAG_UNANSWERED.to_string()]
+            vec![
+                "question:а если не дадут".to_string(),
+                TAG_UNANSWERED.to_string()
+            ]
         );
         assert_eq!(r.tags[7], vec!["farewell:до свидания"]);
         assert_eq!(r.tags[1], vec!["question:когда"]);

@@ -369,7 +369,11 @@ impl AnswerRules {
             if self.hold.iter().any(|c| c.find(&p.toks, &p.norm).is_some()) {
                 return AnswerVerdict::Skip("hold");
             }
-            if self.skip_questions && questions.is_some_and(|q| q.detect(p, stemmer).is_some()) {
+            if self.skip_questions
+                && questions
+                    .and_then(|q| q.detect(p, stemmer))
+                    .is_some_and(|cue| asks_back(p.raw, &cue))
+            {
                 return AnswerVerdict::Skip("clarifying_question");
             }
             // A definite yes / no with content, a reason, a fact stated as settled.
@@ -379,6 +383,26 @@ impl AnswerRules {
         }
         AnswerVerdict::Vague(vague.unwrap_or_else(|| "none".to_string()))
     }
+}
+
+/// Whether an operator reply whose question cue is `cue` asks the customer something: it
+/// has a question mark, or no sentence punctuation at all (speech recognition without
+/// punctuation), or one of its sentences starts with the cue ("Уточните, пожалуйста,
+/// адрес."). A punctuated reply without a `?` whose question word sits inside a statement
+/// asks nothing ("The claim was declined because …, which the policy excludes.").
+fn asks_back(raw: &str, cue: &str) -> bool {
+    if raw.contains(['?', '？']) || !raw.contains(['.', '!', '…']) {
+        return true;
+    }
+    let Some(first) = cue.split(' ').next() else {
+        return false;
+    };
+    raw.split(['.', '!', '…']).any(|sentence| {
+        normalize(sentence)
+            .split(' ')
+            .take(DEFAULT_START_WORDS)
+            .any(|w| w == first)
+    })
 }
 
 impl AnswerRules {

@@ -21,9 +21,14 @@
 //!   7–12 digits after a phone word (`телефон`, `номер`, `phone`, `call`…); `NNN-NNNN`.
 //!
 //! Numbers the QA rules need stay: prices, times (`14:00` is two runs), dates, durations
-//! and amounts with `тысяч`/`thousand` (a multiplier word ends a run), and any run right
+//! and amounts with `тысяч`/`thousand` (a multiplier word ends a run), any run right
 //! after an order / contract / ticket word (`заказ 731205`, `order 4471902`) that is not a
-//! card. Case forms of number words ("с двух до пяти") are not number words here: people
+//! card, a number the words name as a reference ("номер убытка", "account number": the
+//! noun after "номер", the word before "number"), and digits glued to letters
+//! (`sky7719034`, `HC-2290417`: a reference code). The name wins over a word merely
+//! nearby: "номер телефона, на который оформлен договор" announces a phone; and a
+//! number shaped like a mobile (7/8 + 9XX…, 9XX… with 10 digits, UK 07… / +44) is a phone
+//! unless the words name it a reference. Case forms of number words ("с двух до пяти") are not number words here: people
 //! dictate digits in the nominative, and prices and times in other cases stay untouched.
 
 use callqa_core::Utterance;
@@ -597,6 +602,93 @@ const KEEP_WORDS: &[&str] = &[
     "claim",
 ];
 
+/// More references that stay, but only when they name the number itself ("номер
+/// убытка", "account number", "booking 5520871"): said anywhere near, they are too often
+/// where a phone number is kept ("the phone number on your account").
+const KEEP_HEAD_WORDS: &[&str] = &[
+    "заявлени",
+    "обращени",
+    "отправлени",
+    "лицев",
+    "убыт",
+    "билет",
+    "брон",
+    "рейс",
+    "ref",
+    "account",
+    "booking",
+    "reservation",
+    "membership",
+    "flight",
+];
+
+/// Words that say which number is meant next to "номер" / "number": "номер телефона",
+/// "номер заказа" (Russian: the noun after), "phone number", "account number" (English:
+/// the word before).
+const NUMBER_WORDS: &[&str] = &["номер", "number"];
+
+/// What the words just before a number announce it as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Announced {
+    /// A phone number ("номер телефона", "mobile number on the account").
+    Phone,
+    /// An order / policy / account … number that stays ("номер убытка", "order 4471902").
+    Keep,
+}
+
+/// The kind a context *announces*: the head of the last "номер …" / "… number" phrase
+/// (the one or two words after "номер", else the word before "number"), or a keep word
+/// right before the number ("заказ 731205", "account number 55208731"). `None` when the
+/// context only mentions a kind somewhere ("номер телефона, на который оформлен
+/// договор" announces a phone, not a contract).
+fn announced(ctx: &[String]) -> Option<Announced> {
+    let keep = |w: &String| {
+        let w = std::slice::from_ref(w);
+        any_prefix(w, KEEP_WORDS) || any_prefix(w, KEEP_HEAD_WORDS)
+    };
+    let kind = |w: &String| {
+        if keep(w) {
+            Some(Announced::Keep)
+        } else if any_prefix(std::slice::from_ref(w), PHONE_WORDS)
+            && !any_prefix(std::slice::from_ref(w), NUMBER_WORDS)
+        {
+            Some(Announced::Phone)
+        } else {
+            None
+        }
+    };
+    if let Some(i) = ctx
+        .iter()
+        .rposition(|w| any_prefix(std::slice::from_ref(w), NUMBER_WORDS))
+    {
+        // Russian names the number after "номер"; English before "number".
+        let after = if ctx[i].starts_with("номер") {
+            ctx[i + 1..].iter().take(2).find_map(kind)
+        } else {
+            None
+        };
+        let before = i.checked_sub(1).and_then(|j| kind(&ctx[j]));
+        if let Some(k) = after.or(before) {
+            return Some(k);
+        }
+    }
+    ctx.last().filter(|w| keep(w)).map(|_| Announced::Keep)
+}
+
+/// A digit string shaped like a phone number whatever the words around it: a Russian
+/// mobile (7 / 8 + 9XX…, 11 digits, or 10 digits from 9), a UK number (0 + 1/2/3/7, 11
+/// digits; 44 + 1/2/3/7, 12 digits).
+fn phone_shape(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    matches!(
+        (b.len(), b),
+        (11, [b'7' | b'8', b'9', ..])
+            | (10, [b'9', ..])
+            | (11, [b'0', b'1' | b'2' | b'3' | b'7', ..])
+            | (12, [b'4', b'4', b'1' | b'2' | b'3' | b'7', ..])
+    )
+}
+
 fn luhn(digits: &str) -> bool {
     let mut sum = 0;
     for (i, c) in digits.bytes().rev().enumerate() {
@@ -613,6 +705,12 @@ fn luhn(digits: &str) -> bool {
 }
 
 /// The kind of a run of `digits` given the words before it; `None` = keep the number.
+///
+/// Order: documents announced by their word (passport, SNILS, INN); cards (never a run
+/// written with `+`); a `+` run of 8–15 digits is a phone; what the context announces
+/// ([`announced`]); a phone shape
+/// ([`phone_shape`]) over a keep word merely nearby; a keep word in the last three words;
+/// then the phone forms of the module doc.
 fn classify(digits: &str, plus: bool, dash_7: bool, ctx: &[String]) -> Option<RedactionKind> {
     let n = digits.len();
     let near: &[String] = &ctx[ctx.len().saturating_sub(3)..];
@@ -625,19 +723,43 @@ fn classify(digits: &str, plus: bool, dash_7: bool, ctx: &[String]) -> Option<Re
     if ctx.iter().any(|w| INN_WORDS.contains(&w.as_str())) && (n == 10 || n == 12) {
         return Some(RedactionKind::Inn);
     }
-    if (13..=19).contains(&n) && (luhn(digits) || any_prefix(near, CARD_WORDS)) {
+    if !plus && (13..=19).contains(&n) && (luhn(digits) || any_prefix(near, CARD_WORDS)) {
         return Some(RedactionKind::Card);
+    }
+    if plus && (8..=15).contains(&n) {
+        return Some(RedactionKind::Phone);
+    }
+    match announced(ctx) {
+        Some(Announced::Keep) => return None,
+        Some(Announced::Phone) if (7..=15).contains(&n) => return Some(RedactionKind::Phone),
+        _ => {}
+    }
+    if phone_shape(digits) {
+        return Some(RedactionKind::Phone);
     }
     if any_prefix(near, KEEP_WORDS) {
         return None;
     }
     let first = digits.as_bytes().first().copied().unwrap_or(b'x');
-    let phone = (plus && (8..=15).contains(&n))
-        || (n == 11 && matches!(first, b'7' | b'8' | b'0' | b'1'))
+    let phone = (n == 11 && matches!(first, b'7' | b'8' | b'0' | b'1'))
         || n == 10
         || ((7..=12).contains(&n) && any_prefix(near, PHONE_WORDS))
         || (n == 7 && dash_7);
     phone.then_some(RedactionKind::Phone)
+}
+
+/// Whether the number at `start..end` of `text` is glued to letters, so part of a
+/// reference code and not a number of its own: a letter right before it or right after
+/// it ("sky7719034", "7719034sky"), or letters and a hyphen or slash right before it
+/// ("HC-2290417", "ЗН-004417", "INV/30418").
+fn glued_to_letters(text: &str, start: usize, end: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    let glued_before = match before.next() {
+        Some(c) if c.is_alphabetic() => true,
+        Some('-' | '‐' | '‑' | '/') => before.next().is_some_and(char::is_alphabetic),
+        _ => false,
+    };
+    glued_before || text[end..].chars().next().is_some_and(char::is_alphabetic)
 }
 
 /// Spans of personal numbers in `text`: each run whole, else its parts between soft
@@ -670,12 +792,20 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
                 continue;
             }
         }
+        // A run glued to letters is (the digits of) a reference code and stays; its pieces
+        // after a soft boundary are still read on their own.
+        let glued = glued_to_letters(text, r.start, r.end);
         let all: String = r.parts.iter().map(|p| p.digits.as_str()).collect();
         let dash_7 = {
             let t = &text[r.start..r.end];
             t.len() == 8 && t.as_bytes().get(3) == Some(&b'-')
         };
-        if let Some(kind) = classify(&all, r.plus, dash_7, &ctx) {
+        let whole = if glued {
+            None
+        } else {
+            classify(&all, r.plus, dash_7, &ctx)
+        };
+        if let Some(kind) = whole {
             out.push((r.start, r.end, kind));
         } else if r.parts.iter().any(|p| p.soft_before) {
             // Classify the pieces between soft boundaries separately.
@@ -692,6 +822,9 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
                 let (Some(a), Some(b)) = (pc.first(), pc.last()) else {
                     continue;
                 };
+                if glued_to_letters(text, a.start, b.end) {
+                    continue;
+                }
                 let d: String = pc.iter().map(|p| p.digits.as_str()).collect();
                 let ctx = context(text, a.start, before);
                 let plus = j == 0 && r.plus;
@@ -818,6 +951,128 @@ mod tests {
         ] {
             assert_eq!(red(text), text, "{text}");
         }
+    }
+
+    /// Mobile and UK numbers in any grouping of spaces are phones, whatever keep word is
+    /// near; a `+` run is never a card. Probe numbers written for this test.
+    #[test]
+    fn phones_in_any_grouping_and_phone_shapes() {
+        for (text, want) in [
+            ("8 926 305 71 48", "[PHONE]"),
+            ("89 26 30 57 148", "[PHONE]"),
+            ("8 9263 057 148", "[PHONE]"),
+            ("7 926 305 71 48", "[PHONE]"),
+            ("+7 926 3057148", "[PHONE]"),
+            ("926 305 71 48", "[PHONE]"),
+            ("9263057148", "[PHONE]"),
+            ("07700 900 382", "[PHONE]"),
+            ("077 0090 0382", "[PHONE]"),
+            ("+44 7700 900613", "[PHONE]"),
+            ("+44 (0) 7700 900613", "[PHONE]"),
+            ("(0117) 496 0382", "[PHONE]"),
+            ("+1 (415) 555-0172", "[PHONE]"),
+            // A contract word nearby does not turn a mobile number into a contract number.
+            (
+                "по договору звоните 8 903 412 77 05",
+                "по договору звоните [PHONE]",
+            ),
+            (
+                "the number on the account is 07700 900 518",
+                "the number on the account is [PHONE]",
+            ),
+        ] {
+            assert_eq!(red(text), want, "{text}");
+        }
+        assert!(phone_shape("89263057148") && phone_shape("9263057148"));
+        assert!(phone_shape("07700900382") && phone_shape("447700900613"));
+        assert!(!phone_shape("40071236") && !phone_shape("5120347") && !phone_shape("1234567890"));
+    }
+
+    /// "номер X" / "X number" says what the number is: the phone of a contract is a
+    /// phone, the number of a claim, account or booking stays.
+    #[test]
+    fn the_number_word_names_the_kind() {
+        let r = Redactor::default();
+        let after = |before: &str, text: &str| r.redact_after(text, before).text;
+        for (before, text, want) in [
+            (
+                "назовите номер телефона на который оформлен договор",
+                "8 926 305 71 48",
+                "[PHONE]",
+            ),
+            (
+                "скажите номер телефона, привязанный к счёту",
+                "4951234567",
+                "[PHONE]",
+            ),
+            (
+                "can i have the mobile number on the account please",
+                "07700 900 382",
+                "[PHONE]",
+            ),
+            (
+                "what's the phone number on the booking",
+                "0161 496 0123",
+                "[PHONE]",
+            ),
+            ("назовите пожалуйста номер убытка", "0415522.", "0415522."),
+            ("подскажите номер лицевого счета", "40071236", "40071236"),
+            ("назовите номер брони", "5520871", "5520871"),
+            ("номер обращения продиктуйте", "3381920", "3381920"),
+            (
+                "can i have your account number please",
+                "77190345",
+                "77190345",
+            ),
+            ("what's your booking reference", "5520871", "5520871"),
+            ("what's the claim number", "2290417", "2290417"),
+        ] {
+            assert_eq!(after(before, text), want, "{before} / {text}");
+        }
+        // A keep word in the same breath as the number.
+        assert_eq!(
+            red("мой полис 9044172091 до мая"),
+            "мой полис 9044172091 до мая"
+        );
+        assert_eq!(
+            red("order 89261234567 shipped"),
+            "order 89261234567 shipped"
+        );
+        // A phone word that announces nothing still reads as a phone.
+        assert_eq!(red("позвоните мне 4951234567"), "позвоните мне [PHONE]");
+        assert_eq!(
+            announced(&["номер".into(), "заказа".into()]),
+            Some(Announced::Keep)
+        );
+        assert_eq!(
+            announced(&["phone".into(), "number".into()]),
+            Some(Announced::Phone)
+        );
+        assert_eq!(announced(&["по".into(), "вопросу".into()]), None);
+    }
+
+    /// Digits glued to letters are a reference code; digits beside letters are not.
+    #[test]
+    fn digits_glued_to_letters_stay() {
+        for text in [
+            "sky7719034",
+            "SKY7719034",
+            "its ex40918273 ok",
+            "HC-2290417.",
+            "ref ahi-5520873",
+            "ЗН-0044172",
+            "трек EX40918273",
+            "номер INV/3041822",
+            "код 7719034AB",
+        ] {
+            assert_eq!(red(text), text, "{text}");
+        }
+        // A space between letters and digits is no glue; a later piece is read alone.
+        assert_eq!(red("sky 89263057148"), "sky [PHONE]");
+        assert_eq!(red("ab-7719034, 89263057148"), "ab-7719034, [PHONE]");
+        assert!(glued_to_letters("HC-2290417", 3, 10));
+        assert!(!glued_to_letters("+7 916", 0, 6));
+        assert!(!glued_to_letters("10-20 мин", 3, 5));
     }
 
     #[test]
