@@ -181,12 +181,12 @@ fn eval_reports_missing_calls_and_broken_rows() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no calls/ folder"));
 }
 
-/// The calls of `truth_heldout.csv` (the fifth held-out set, 32 calls written blind while
-/// the rules were tuned on the fourth; measured once with the rules of the merge of
-/// branch i18-rules, docs/QUALITY.md) must hold the quality measured on them, so that a
-/// regression shows: element F1 >= 0.83 (complaint 0.837), every count exact on >= 43 % of
-/// calls (customer_questions 0.438), redaction recall by kind >= 0.92 (26 of 28), >= 95 %
-/// of the numbers that must stay kept (115 of 119).
+/// The calls of `truth_heldout.csv` (the sixth held-out set, 32 calls written blind while
+/// the rules were tuned on the fifth; measured once with the rules of the merge of branch
+/// i18-rules3, docs/QUALITY.md) must hold the quality measured on them, so that a
+/// regression shows: element F1 >= 0.84 (complaint 0.850), every count exact on >= 40 % of
+/// calls (concrete_answers 0.406), redaction recall by kind >= 0.96 (25 of 26), >= 95 %
+/// of the numbers that must stay kept (119 of 120).
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let dir = tempfile::tempdir().unwrap();
@@ -196,9 +196,9 @@ fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");
     let n = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
     assert!(n >= 32, "{n} held-out calls");
-    let pii = pii_args_with(&repo().join("tests/data/devset/pii_heldout.csv"), "0.92");
+    let pii = pii_args_with(&repo().join("tests/data/devset/pii_heldout.csv"), "0.96");
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
-    let o = eval_with(&out, &truth, "0.83", "0.43", &pii);
+    let o = eval_with(&out, &truth, "0.84", "0.40", &pii);
     let stdout = String::from_utf8_lossy(&o.stdout);
     eprintln!("{stdout}");
     check(&o, "callqa eval on the held-out calls");
@@ -210,8 +210,8 @@ fn heldout_calls_hold_their_measured_quality() {
 
 /// No labelled piece of personal data of the tuning calls survives anywhere in
 /// utterances/: not in the text, not in the tags (DuckDB reads the files). (The held-out
-/// calls are held to their measured redaction recall by the test above: one of their 28
-/// values, a mobile number dictated in spaced groups, survives.)
+/// calls are held to their measured redaction recall by the test above: one of their 26
+/// values, a landline with the area code in brackets, survives.)
 #[test]
 fn no_personal_data_in_utterance_texts_or_tags() {
     let dir = tempfile::tempdir().unwrap();

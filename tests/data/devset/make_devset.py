@@ -31,7 +31,10 @@ Calls of calls_*_heldout4.py (the fourth held-out set, 16 + 16 calls) were writt
 someone who had not read the rule packs nor any earlier dialogue, after the complaint rules
 of calls_*_v3.py were frozen; measured once (rules at 541ae33), then tuned on: tuning calls.
 Calls of calls_*_heldout5.py (the fifth held-out set, 16 + 16 calls) were written blind in
-the same way (HELDOUT5-NOTES.md) while the rules were tuned on the fourth; they are never
+the same way (HELDOUT5-NOTES.md) while the rules were tuned on the fourth; measured once
+(rules at 13fb2fd), then tuned on: tuning calls.
+Calls of calls_*_heldout6.py (the sixth held-out set, 16 + 16 calls) were written blind in
+the same way (HELDOUT6-NOTES.md) while the rules were tuned on the fifth; they are never
 tuned on: truth_heldout.csv and pii_heldout.csv score them alone.
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
@@ -57,6 +60,8 @@ from calls_ru_heldout4 import CALLS as RU_HELD4
 from calls_en_heldout4 import CALLS as EN_HELD4
 from calls_ru_heldout5 import CALLS as RU_HELD5
 from calls_en_heldout5 import CALLS as EN_HELD5
+from calls_ru_heldout6 import CALLS as RU_HELD6
+from calls_en_heldout6 import CALLS as EN_HELD6
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -163,8 +168,9 @@ def main():
                ("ru", RU_HELD3, False), ("en", EN_HELD3, False),
                ("ru", RU3, False), ("en", EN3, False),
                ("ru", RU_HELD4, False), ("en", EN_HELD4, False),
+               ("ru", RU_HELD5, False), ("en", EN_HELD5, False),
                # the held-out set: truth_heldout.csv, pii_heldout.csv (see the docstring)
-               ("ru", RU_HELD5, True), ("en", EN_HELD5, True)]
+               ("ru", RU_HELD6, True), ("en", EN_HELD6, True)]
     for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
