@@ -5,6 +5,9 @@
 #
 #   bash benches/rss_profile.sh INPUT_DIR [extra callqa run flags...]
 #
+# CALLQA_BENCH_BIN: a callqa binary to profile instead of building target/release/callqa
+# (e.g. one built with --features ct2, for `--engine ct2`).
+#
 # Writes out/rss-profile/{rss.tsv,log.jsonl} and prints: peak RSS (/usr/bin/time and
 # sampled), the median and 90th percentile of the samples, RSS after every 10 % of the
 # calls, and the log events within a second before the highest sample.
@@ -14,10 +17,15 @@ cd "$ROOT"
 [ $# -ge 1 ] || { echo "usage: $0 INPUT_DIR [callqa run flags...]" >&2; exit 2; }
 IN="$1"; shift
 [ -d "$IN" ] || { echo "rss_profile: $IN is not a folder" >&2; exit 2; }
-cargo build --release --quiet -p callqa-cli
+BIN="${CALLQA_BENCH_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build --release --quiet -p callqa-cli
+  BIN=target/release/callqa
+fi
+[ -x "$BIN" ] || { echo "rss_profile: $BIN is not an executable" >&2; exit 2; }
 WORK="$ROOT/out/rss-profile"
 rm -rf "$WORK"; mkdir -p "$WORK"
-/usr/bin/time -f '%e %M' -o "$WORK/time" target/release/callqa run --input "$IN" --out "$WORK/out" \
+/usr/bin/time -f '%e %M' -o "$WORK/time" "$BIN" run --input "$IN" --out "$WORK/out" \
   --language en --summary-rows 0 --pipeline pipelines/en-contact-center.toml \
   --log-format json "$@" > "$WORK/log.jsonl" 2>&1 &
 tpid=$!

@@ -21,7 +21,10 @@
 #
 # Environment:
 #   CALLQA_BENCH_THREADS   threads for both systems (default: all cores)
-#   CALLQA_BENCH_PIPELINE  callqa pipeline file (default pipelines/en-contact-center.toml)
+#   CALLQA_BENCH_LANG      en (default) or ru: the calls' language (gen_calls.py --lang: espeak-ng
+#                          English or Festival Russian), given to both systems; the calls
+#                          go to out/bench/calls-ru-N and the runs to out/bench/vs-fw-ru-N
+#   CALLQA_BENCH_PIPELINE  callqa pipeline file (default pipelines/<lang>-contact-center.toml)
 #   CALLQA_BENCH_MODEL     callqa --model (default: callqa's default, .cache/models/ggml-base.bin)
 #   CALLQA_BENCH_BIN       a callqa binary to use instead of building target/release/callqa
 #   CALLQA_BENCH_Q8        1 adds a callqa row with a q8_0 model, .cache/models/ggml-base-q8_0.bin
@@ -51,7 +54,9 @@ log() { printf '[vs_faster_whisper] %s\n' "$*" >&2; }
 FW_VERSION="1.2.1"
 CT2_VERSION="4.8.5"
 THREADS="${CALLQA_BENCH_THREADS:-$(nproc)}"
-PIPELINE="${CALLQA_BENCH_PIPELINE:-pipelines/en-contact-center.toml}"
+LANG_="${CALLQA_BENCH_LANG:-en}"
+case "$LANG_" in en|ru) ;; *) die "CALLQA_BENCH_LANG must be en or ru, not $LANG_" ;; esac
+PIPELINE="${CALLQA_BENCH_PIPELINE:-pipelines/$LANG_-contact-center.toml}"
 FW_VAD="${CALLQA_BENCH_FW_VAD:-1}"
 FW_FP32="${CALLQA_BENCH_FW_FP32:-1}"
 Q8="${CALLQA_BENCH_Q8:-0}"
@@ -117,17 +122,19 @@ timed() {
 }
 
 for N in "$@"; do
-  IN="$WORK/calls-$N"
-  RUN="$WORK/vs-fw-$N"
+  SUFFIX="$N"
+  [ "$LANG_" = en ] || SUFFIX="$LANG_-$N"
+  IN="$WORK/calls-$SUFFIX"
+  RUN="$WORK/vs-fw-$SUFFIX"
   rm -rf "$RUN"; mkdir -p "$RUN"
-  "$PY" benches/gen_calls.py "$N" "$IN" >/dev/null
+  "$PY" benches/gen_calls.py "$N" "$IN" --lang "$LANG_" >/dev/null
   audio=$(soxi -D "$IN"/*.wav | awk '{s += $1} END {print s}')
 
   for ((ROUND = 1; ROUND <= REPEAT; ROUND++)); do
   [ "$REPEAT" = 1 ] || log "N=$N: round $ROUND of $REPEAT"
   labels=(callqa)
   rm -rf "$RUN/callqa-out"
-  timed callqa "$CALLQA" run --input "$IN" --out "$RUN/callqa-out" --language en \
+  timed callqa "$CALLQA" run --input "$IN" --out "$RUN/callqa-out" --language "$LANG_" \
     --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" "${MODEL_ARGS[@]}" \
     --dump-transcripts "$RUN/tr-callqa"
   if [ "$Q8" = 1 ]; then
@@ -138,7 +145,7 @@ for N in "$@"; do
       mv .cache/models/ggml-base-q8_0.bin.tmp .cache/models/ggml-base-q8_0.bin
     fi
     rm -rf "$RUN/callqa-q8-out"
-    timed callqa-q8 "$CALLQA" run --input "$IN" --out "$RUN/callqa-q8-out" --language en \
+    timed callqa-q8 "$CALLQA" run --input "$IN" --out "$RUN/callqa-q8-out" --language "$LANG_" \
       --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --model .cache/models/ggml-base-q8_0.bin \
       --dump-transcripts "$RUN/tr-callqa-q8"
   fi
@@ -152,36 +159,36 @@ for N in "$@"; do
     sed -e "s/^dtw = ${flip[0]}/dtw = ${flip[1]}/" -e "s#\"\.\./models/#\"$ROOT/models/#" "$PIPELINE" > "$alt"
     grep -q "^dtw = ${flip[1]}" "$alt" || die "$PIPELINE has no 'dtw = ${flip[0]}' line to flip"
     rm -rf "$RUN/$label-out"
-    timed "$label" "$CALLQA" run --input "$IN" --out "$RUN/$label-out" --language en \
+    timed "$label" "$CALLQA" run --input "$IN" --out "$RUN/$label-out" --language "$LANG_" \
       --threads "$THREADS" --summary-rows 0 --pipeline "$alt" "${MODEL_ARGS[@]}" \
       --dump-transcripts "$RUN/tr-$label"
   fi
   if [ "$CT2" = 1 ]; then
     labels+=(callqa-ct2)
     rm -rf "$RUN/callqa-ct2-out"
-    timed callqa-ct2 "$CALLQA" run --input "$IN" --out "$RUN/callqa-ct2-out" --language en \
+    timed callqa-ct2 "$CALLQA" run --input "$IN" --out "$RUN/callqa-ct2-out" --language "$LANG_" \
       --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --engine ct2 "${CT2_ARGS[@]}" \
       --dump-transcripts "$RUN/tr-callqa-ct2"
   fi
   if [ "$FW_BATCH" -gt 0 ]; then
     labels+=(fw-batched)
     timed fw-batched "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-batched" \
-      --compute-type int8 --threads "$THREADS" --batched "$FW_BATCH"
+      --compute-type int8 --threads "$THREADS" --batched "$FW_BATCH" --language "$LANG_"
   fi
   if [ "$FW_INT8" = 1 ]; then
     labels+=(fw-int8)
     timed fw-int8 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8" \
-      --compute-type int8 --threads "$THREADS"
+      --compute-type int8 --threads "$THREADS" --language "$LANG_"
   fi
   if [ "$FW_FP32" = 1 ]; then
     labels+=(fw-fp32)
     timed fw-fp32 "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-fp32" \
-      --compute-type float32 --threads "$THREADS"
+      --compute-type float32 --threads "$THREADS" --language "$LANG_"
   fi
   if [ "$FW_VAD" = 1 ]; then
     labels+=(fw-int8-vad)
     timed fw-int8-vad "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-int8-vad" \
-      --compute-type int8 --threads "$THREADS" --vad
+      --compute-type int8 --threads "$THREADS" --vad --language "$LANG_"
   fi
   done
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def words(s):
-    return re.sub(r"[^\w']+", " ", s.lower()).split()
+    return re.sub(r"[^\w']+", " ", s.lower().replace("ё", "е")).split()
 
 
 def edits(r, h):
