@@ -337,28 +337,50 @@ fn frame_energy_db(x: &[f64], n_frames: usize) -> Vec<f64> {
 /// first sample. Cheaper than [`extract`] when only intonation is needed. Errors like
 /// [`extract`].
 pub fn pitch_track(samples: &[f32]) -> Result<Vec<(f64, f64)>, EmotionError> {
-    if samples.len() < FRAME {
-        return Err(EmotionError::TooShort {
-            samples: samples.len(),
-            min: FRAME,
-        });
-    }
-    if samples.iter().any(|s| !s.is_finite()) {
-        return Err(EmotionError::BadInput("non-finite sample".into()));
-    }
-    let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
-    let n_frames = 1 + (x.len() - FRAME) / HOP;
-    let energy_db = frame_energy_db(&x, n_frames);
-    let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let active: Vec<bool> = energy_db.iter().map(|&e| e > max_db - ACTIVE_DB).collect();
-    let (f0, _) = yin(&x, n_frames, Some(&active));
+    let fr = Framed::new(samples)?;
+    // YIN leaves the inactive frames at 0.0: a period means an active, voiced frame.
+    let (f0, _) = yin(&fr.x, fr.n_frames, Some(&fr.active));
     Ok(f0
         .iter()
-        .zip(&energy_db)
         .enumerate()
-        .filter(|(_, (&f, &e))| f > 0.0 && e > max_db - ACTIVE_DB)
-        .map(|(t, (&f, _))| ((t * HOP + FRAME / 2) as f64 / SR, f))
+        .filter(|(_, &f)| f > 0.0)
+        .map(|(t, &f)| ((t * HOP + FRAME / 2) as f64 / SR, f))
         .collect())
+}
+
+/// A checked utterance in frames: its samples as `f64`, the number of whole frames, each
+/// frame's energy in dB and whether it is active (within [`ACTIVE_DB`] of the loudest).
+struct Framed {
+    x: Vec<f64>,
+    n_frames: usize,
+    energy_db: Vec<f64>,
+    active: Vec<bool>,
+}
+
+impl Framed {
+    /// Errors on fewer than [`FRAME`] samples and on non-finite samples.
+    fn new(samples: &[f32]) -> Result<Self, EmotionError> {
+        if samples.len() < FRAME {
+            return Err(EmotionError::TooShort {
+                samples: samples.len(),
+                min: FRAME,
+            });
+        }
+        if samples.iter().any(|s| !s.is_finite()) {
+            return Err(EmotionError::BadInput("non-finite sample".into()));
+        }
+        let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
+        let n_frames = 1 + (x.len() - FRAME) / HOP;
+        let energy_db = frame_energy_db(&x, n_frames);
+        let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let active = energy_db.iter().map(|&e| e > max_db - ACTIVE_DB).collect();
+        Ok(Framed {
+            x,
+            n_frames,
+            energy_db,
+            active,
+        })
+    }
 }
 
 /// Summary of F0 values in Hz: mean, range (p90 − p10) and std in semitones; `None`
@@ -501,20 +523,12 @@ fn spectral(
 ///
 /// Errors on fewer than 400 samples (one 25 ms frame) and on non-finite samples.
 pub fn extract(samples: &[f32]) -> Result<Features, EmotionError> {
-    if samples.len() < FRAME {
-        return Err(EmotionError::TooShort {
-            samples: samples.len(),
-            min: FRAME,
-        });
-    }
-    if samples.iter().any(|s| !s.is_finite()) {
-        return Err(EmotionError::BadInput("non-finite sample".into()));
-    }
-    let x: Vec<f64> = samples.iter().map(|&s| f64::from(s)).collect();
-    let n_frames = 1 + (x.len() - FRAME) / HOP;
-    let energy_db = frame_energy_db(&x, n_frames);
-    let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let active: Vec<bool> = energy_db.iter().map(|&e| e > max_db - ACTIVE_DB).collect();
+    let Framed {
+        x,
+        n_frames,
+        energy_db,
+        active,
+    } = Framed::new(samples)?;
     let (f0, hnr) = yin(&x, n_frames, Some(&active));
     let voiced: Vec<bool> = active
         .iter()
