@@ -520,9 +520,12 @@ fn words_before(text: &str, n: usize) -> Vec<String> {
 }
 
 fn any_prefix(words: &[String], prefixes: &[&str]) -> bool {
-    words
-        .iter()
-        .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    words.iter().any(|w| starts_with_any(w, prefixes))
+}
+
+/// Whether `word` starts with one of `prefixes`.
+fn starts_with_any(word: &str, prefixes: &[&str]) -> bool {
+    prefixes.iter().any(|p| word.starts_with(p))
 }
 
 /// Words before a number run that are its context.
@@ -642,25 +645,17 @@ enum Announced {
 /// context only mentions a kind somewhere ("номер телефона, на который оформлен
 /// договор" announces a phone, not a contract).
 fn announced(ctx: &[String]) -> Option<Announced> {
-    let keep = |w: &String| {
-        let w = std::slice::from_ref(w);
-        any_prefix(w, KEEP_WORDS) || any_prefix(w, KEEP_HEAD_WORDS)
-    };
+    let keep = |w: &String| starts_with_any(w, KEEP_WORDS) || starts_with_any(w, KEEP_HEAD_WORDS);
     let kind = |w: &String| {
         if keep(w) {
             Some(Announced::Keep)
-        } else if any_prefix(std::slice::from_ref(w), PHONE_WORDS)
-            && !any_prefix(std::slice::from_ref(w), NUMBER_WORDS)
-        {
+        } else if starts_with_any(w, PHONE_WORDS) && !starts_with_any(w, NUMBER_WORDS) {
             Some(Announced::Phone)
         } else {
             None
         }
     };
-    if let Some(i) = ctx
-        .iter()
-        .rposition(|w| any_prefix(std::slice::from_ref(w), NUMBER_WORDS))
-    {
+    if let Some(i) = ctx.iter().rposition(|w| starts_with_any(w, NUMBER_WORDS)) {
         // Russian names the number after "номер"; English before "number".
         let after = if ctx[i].starts_with("номер") {
             ctx[i + 1..].iter().take(2).find_map(kind)
