@@ -6,6 +6,10 @@
 #                                     setup.sh), emotion.*, arousal.* and the model cards,
 #                                     CHECKSUMS.sha256
 #   PREFIX/share/callqa/onnxruntime/  libonnxruntime.so (+ its versioned file)
+#   PREFIX/share/callqa/ctranslate2/  libcallqa_ct2.so (the CTranslate2 engine's plug-in,
+#                                     built by cargo) with libctranslate2 and its OpenMP,
+#                                     and models/ct2-whisper-base: the default engine on CPU
+#                                     (skipped, with a note, when the build has no plug-in)
 #   PREFIX/share/callqa/pipelines/    the shipped pipeline files and their README
 #
 # The binary finds this data through its own location (<binary>/../share/callqa), so the
@@ -45,4 +49,15 @@ real="$(readlink -f "$CACHE/onnxruntime/libonnxruntime.so")"
 cp -f "$real" "$SHARE/onnxruntime/"
 ln -sfn "$(basename "$real")" "$SHARE/onnxruntime/libonnxruntime.so"
 cp -f "$ROOT"/pipelines/*.toml "$ROOT/pipelines/README.md" "$SHARE/pipelines/"
+# The CTranslate2 engine: the plug-in the build made (the newest, if several builds left
+# one), the libraries it loads (found beside it through its $ORIGIN run path), the model.
+plugin="$(ls -t "$ROOT"/target/release/build/callqa-asr-*/out/libcallqa_ct2.so 2>/dev/null | head -n 1 || true)"
+if [ -n "$plugin" ] && [ -d "$CACHE/models/ct2-whisper-base" ]; then
+  mkdir -p "$SHARE/ctranslate2" "$SHARE/models/ct2-whisper-base"
+  cp -f "$plugin" "$SHARE/ctranslate2/"
+  find "$CACHE/ctranslate2" -maxdepth 1 -type f -name 'lib*.so*' -exec cp -f {} "$SHARE/ctranslate2/" \;
+  cp -f "$CACHE/models/ct2-whisper-base"/* "$SHARE/models/ct2-whisper-base/"
+else
+  echo "[install] note: no CTranslate2 plug-in or model (run scripts/setup.sh, then cargo build): the installed callqa runs whisper.cpp"
+fi
 echo "[install] callqa installed in $PREFIX (run $PREFIX/bin/callqa doctor to check it)"

@@ -84,6 +84,12 @@ fn an_installed_prefix_runs_a_call_with_no_environment_variables() {
         let l = line(&out, item);
         assert!(l.contains("prefix") && l.contains(" ok"), "{l}");
     }
+    // The CTranslate2 engine's plug-in and libraries come from the prefix too.
+    let plugin = prefix.join("share/callqa/ctranslate2/libcallqa_ct2.so");
+    assert!(
+        out.contains(&format!("CTranslate2 engine: {}", plugin.display())),
+        "{out}"
+    );
 
     // A call, from a folder outside the source tree, with the default pipeline.
     let input = dir.path().join("in");
@@ -113,8 +119,10 @@ fn an_installed_prefix_runs_a_call_with_no_environment_variables() {
         .expect("run installed callqa");
     check(&o, "installed callqa run");
     let log = String::from_utf8_lossy(&o.stderr);
+    // The default engine (`auto`) on a CPU build: CTranslate2, with the prefix's model.
+    let ct2_model = prefix.join("share/callqa/models/ct2-whisper-base");
+    assert!(log.contains(&ct2_model.display().to_string()), "{log}");
     let model = prefix.join("share/callqa/models/ggml-base.bin");
-    assert!(log.contains(&model.display().to_string()), "{log}");
     let rows = py_json(
         "import duckdb,sys,json; print(json.dumps(duckdb.sql(f\"select call_id, greeting from \
          read_parquet('{sys.argv[1]}/calls/**/*.parquet')\").fetchall()))",

@@ -1,4 +1,4 @@
-//! The CTranslate2 engine (cargo feature `ct2`): Whisper run by CTranslate2 on CPU nodes,
+//! The CTranslate2 engine: Whisper run by CTranslate2 on CPU nodes,
 //! with the windows of several channels (and calls) encoded and decoded as one batch.
 //!
 //! * **Same windows, same output.** Channels are packed exactly as for whisper.cpp
@@ -24,8 +24,11 @@
 //!   (`.cache/models/ct2-whisper-base`: `model.bin`, `config.json`, `vocabulary.txt`),
 //!   loaded as it is, weights quantised to int8 on load; no conversion.
 //! * **Library.** CTranslate2 4.8.4 as shipped in the PyPI wheel `ctranslate2==4.8.4`
-//!   (MKL and oneDNN inside), reached through a small C shim (`ct2/shim.cpp`, built by
-//!   `build.rs` against the vendored headers of the same version).
+//!   (MKL and oneDNN inside), reached through a small C shim (`ct2/shim.cpp`), which
+//!   `build.rs` builds against the vendored headers of the same version into a plug-in,
+//!   `libcallqa_ct2.so`, loaded at run time ([`available`], [`plugin_candidates`]): the
+//!   callqa binary does not depend on libctranslate2, and runs whisper.cpp where the
+//!   plug-in is missing.
 
 use crate::packing::{self, Window};
 use crate::{audio_ctx_for, language_code, AsrError, AsrPiece, ChannelTranscript};
@@ -37,10 +40,11 @@ use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_long};
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 mod ffi {
     use std::os::raw::{c_char, c_int, c_long};
+    use std::path::Path;
 
     #[repr(C)]
     pub struct Whisper {
@@ -63,67 +67,178 @@ mod ffi {
         pub max_initial_timestamp_index: usize,
     }
 
-    extern "C" {
-        pub fn callqa_ct2_load(
-            model_dir: *const c_char,
-            compute_type: *const c_char,
-            inter_threads: usize,
-            intra_threads: usize,
-            err: *mut *mut c_char,
-        ) -> *mut Whisper;
-        pub fn callqa_ct2_free(w: *mut Whisper);
-        pub fn callqa_ct2_free_error(e: *mut c_char);
-        pub fn callqa_ct2_n_mels(w: *const Whisper) -> usize;
-        pub fn callqa_ct2_encode(
-            w: *mut Whisper,
-            features: *const f32,
-            batch: usize,
-            n_mels: usize,
-            n_frames: usize,
-            err: *mut *mut c_char,
-        ) -> *mut Encoded;
-        pub fn callqa_ct2_encoded_free(e: *mut Encoded);
-        #[allow(clippy::too_many_arguments)]
-        pub fn callqa_ct2_generate(
-            w: *mut Whisper,
-            encoded: *const Encoded,
-            features: *const f32,
-            batch: usize,
-            n_mels: usize,
-            n_frames: usize,
-            prompts: *const usize,
-            prompt_len: usize,
-            opt: *const Options,
-            out_ids: *mut usize,
-            out_lens: *mut usize,
-            out_logprob: *mut f32,
-            out_no_speech: *mut f32,
-            err: *mut *mut c_char,
-        ) -> c_int;
-        #[allow(clippy::too_many_arguments)]
-        pub fn callqa_ct2_align(
-            w: *mut Whisper,
-            encoded: *const Encoded,
-            start_sequences: *const usize,
-            start_len: usize,
-            tokens: *const usize,
-            token_lens: *const usize,
-            num_frames: *const usize,
-            median_filter_width: usize,
-            stride: usize,
-            out_first: *mut c_long,
-            err: *mut *mut c_char,
-        ) -> c_int;
-        pub fn callqa_ct2_detect_language(
-            w: *mut Whisper,
-            features: *const f32,
-            batch: usize,
-            n_mels: usize,
-            n_frames: usize,
-            out_tokens: *mut c_char,
-            err: *mut *mut c_char,
-        ) -> c_int;
+    pub type Load = unsafe extern "C" fn(
+        model_dir: *const c_char,
+        compute_type: *const c_char,
+        inter_threads: usize,
+        intra_threads: usize,
+        err: *mut *mut c_char,
+    ) -> *mut Whisper;
+    pub type Free = unsafe extern "C" fn(w: *mut Whisper);
+    pub type FreeError = unsafe extern "C" fn(e: *mut c_char);
+    pub type NMels = unsafe extern "C" fn(w: *const Whisper) -> usize;
+    pub type Encode = unsafe extern "C" fn(
+        w: *mut Whisper,
+        features: *const f32,
+        batch: usize,
+        n_mels: usize,
+        n_frames: usize,
+        err: *mut *mut c_char,
+    ) -> *mut Encoded;
+    pub type EncodedFree = unsafe extern "C" fn(e: *mut Encoded);
+    pub type Generate = unsafe extern "C" fn(
+        w: *mut Whisper,
+        encoded: *const Encoded,
+        features: *const f32,
+        batch: usize,
+        n_mels: usize,
+        n_frames: usize,
+        prompts: *const usize,
+        prompt_len: usize,
+        opt: *const Options,
+        out_ids: *mut usize,
+        out_lens: *mut usize,
+        out_logprob: *mut f32,
+        out_no_speech: *mut f32,
+        err: *mut *mut c_char,
+    ) -> c_int;
+    pub type Align = unsafe extern "C" fn(
+        w: *mut Whisper,
+        encoded: *const Encoded,
+        start_sequences: *const usize,
+        start_len: usize,
+        tokens: *const usize,
+        token_lens: *const usize,
+        num_frames: *const usize,
+        median_filter_width: usize,
+        stride: usize,
+        out_first: *mut c_long,
+        err: *mut *mut c_char,
+    ) -> c_int;
+    pub type DetectLanguage = unsafe extern "C" fn(
+        w: *mut Whisper,
+        features: *const f32,
+        batch: usize,
+        n_mels: usize,
+        n_frames: usize,
+        out_tokens: *mut c_char,
+        err: *mut *mut c_char,
+    ) -> c_int;
+
+    /// The functions of the plug-in (`ct2/shim.cpp`), resolved once. The library stays
+    /// loaded for the life of the process (the pointers borrow it).
+    pub struct Api {
+        pub load: Load,
+        pub free: Free,
+        pub free_error: FreeError,
+        pub n_mels: NMels,
+        pub encode: Encode,
+        pub encoded_free: EncodedFree,
+        pub generate: Generate,
+        pub align: Align,
+        pub detect_language: DetectLanguage,
+        _lib: libloading::Library,
     }
+
+    impl Api {
+        /// Load the plug-in at `path` (which loads libctranslate2) and resolve its
+        /// functions.
+        ///
+        /// # Safety
+        /// `path` must be a plug-in built from `ct2/shim.cpp` with the signatures above
+        /// (build.rs builds it; the symbol names are checked, the signatures cannot be).
+        pub unsafe fn open(path: &Path) -> Result<Api, String> {
+            // SAFETY: the caller's contract; the shim's initialisers only set up
+            // CTranslate2's statics.
+            let lib = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
+            macro_rules! sym {
+                ($name:literal) => {
+                    // SAFETY: the symbol has this signature in ct2/shim.cpp.
+                    *unsafe { lib.get(concat!($name, "\0").as_bytes()) }
+                        .map_err(|e| format!("{}: {e}", $name))?
+                };
+            }
+            Ok(Api {
+                load: sym!("callqa_ct2_load"),
+                free: sym!("callqa_ct2_free"),
+                free_error: sym!("callqa_ct2_free_error"),
+                n_mels: sym!("callqa_ct2_n_mels"),
+                encode: sym!("callqa_ct2_encode"),
+                encoded_free: sym!("callqa_ct2_encoded_free"),
+                generate: sym!("callqa_ct2_generate"),
+                align: sym!("callqa_ct2_align"),
+                detect_language: sym!("callqa_ct2_detect_language"),
+                _lib: lib,
+            })
+        }
+    }
+}
+
+/// File name of the engine's plug-in.
+pub const PLUGIN_FILE: &str = "libcallqa_ct2.so";
+
+/// Where the engine's plug-in is looked for, in order: `$CALLQA_CT2_PLUGIN` (a file);
+/// `ctranslate2/` of the install roots (`<binary>/../share/callqa/`, then
+/// `$XDG_DATA_HOME/callqa/`, where `scripts/install.sh` puts it with libctranslate2);
+/// beside the executable; and where build.rs built it (development builds).
+pub fn plugin_candidates() -> Vec<PathBuf> {
+    if let Some(p) = std::env::var_os("CALLQA_CT2_PLUGIN") {
+        return vec![PathBuf::from(p)];
+    }
+    let mut out: Vec<PathBuf> = callqa_core::paths::install_roots()
+        .into_iter()
+        .map(|(root, _)| root.join("ctranslate2").join(PLUGIN_FILE))
+        .collect();
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        out.push(dir.join(PLUGIN_FILE));
+    }
+    let built = env!("CALLQA_CT2_PLUGIN_BUILT");
+    if !built.is_empty() {
+        out.push(PathBuf::from(built));
+    }
+    out
+}
+
+/// The engine's functions and the plug-in they came from, loaded on first use; the error
+/// says what was tried and why it failed (no plug-in built, no libctranslate2 beside it...).
+fn loaded() -> Result<&'static (ffi::Api, PathBuf), String> {
+    static API: OnceLock<Result<(ffi::Api, PathBuf), String>> = OnceLock::new();
+    API.get_or_init(|| {
+        let mut tried = Vec::new();
+        for path in plugin_candidates() {
+            if !path.is_file() {
+                tried.push(format!("{}: no such file", path.display()));
+                continue;
+            }
+            // SAFETY: a file of the plug-in's name in callqa's own places (see
+            // `plugin_candidates`), built from ct2/shim.cpp.
+            match unsafe { ffi::Api::open(&path) } {
+                Ok(api) => return Ok((api, path)),
+                Err(e) => tried.push(format!("{}: {e}", path.display())),
+            }
+        }
+        if env!("CALLQA_CT2_PLUGIN_BUILT").is_empty() {
+            tried.push(
+                "this callqa was built without libctranslate2: run scripts/setup.sh, then \
+                 cargo build"
+                    .into(),
+            );
+        }
+        Err(format!(
+            "the CTranslate2 plug-in could not be loaded ({})",
+            tried.join("; ")
+        ))
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// Whether the CTranslate2 engine can run here: the plug-in's path, or why not.
+pub fn available() -> Result<&'static Path, String> {
+    loaded().map(|(_, path)| path.as_path())
 }
 
 /// Whisper's front end: 16 kHz, 25 ms frames every 10 ms.
@@ -147,7 +262,10 @@ const NO_SPEECH_THRESHOLD: f32 = 0.6;
 const ALIGN_MEDIAN_FILTER: usize = 7;
 
 /// The CTranslate2 library handle; freed on drop.
-struct Handle(NonNull<ffi::Whisper>);
+struct Handle {
+    ptr: NonNull<ffi::Whisper>,
+    api: &'static ffi::Api,
+}
 
 // SAFETY: a CTranslate2 `ReplicaPool` is thread-safe: `generate` and `detect_language`
 // queue jobs to its own worker threads and may be called from any thread at once.
@@ -157,21 +275,24 @@ unsafe impl Sync for Handle {}
 impl Drop for Handle {
     fn drop(&mut self) {
         // SAFETY: the pointer came from callqa_ct2_load and is freed once.
-        unsafe { ffi::callqa_ct2_free(self.0.as_ptr()) }
+        unsafe { (self.api.free)(self.ptr.as_ptr()) }
     }
 }
 
 /// A batch's encoder output inside CTranslate2; freed on drop.
-struct EncodedBatch(NonNull<ffi::Encoded>);
+struct EncodedBatch {
+    ptr: NonNull<ffi::Encoded>,
+    api: &'static ffi::Api,
+}
 
 impl Drop for EncodedBatch {
     fn drop(&mut self) {
         // SAFETY: the pointer came from callqa_ct2_encode and is freed once.
-        unsafe { ffi::callqa_ct2_encoded_free(self.0.as_ptr()) }
+        unsafe { (self.api.encoded_free)(self.ptr.as_ptr()) }
     }
 }
 
-fn take_error(err: *mut c_char) -> String {
+fn take_error(api: &ffi::Api, err: *mut c_char) -> String {
     if err.is_null() {
         return "unknown error".to_string();
     }
@@ -179,7 +300,7 @@ fn take_error(err: *mut c_char) -> String {
     let s = unsafe { CStr::from_ptr(err) }
         .to_string_lossy()
         .into_owned();
-    unsafe { ffi::callqa_ct2_free_error(err) };
+    unsafe { (api.free_error)(err) };
     s
 }
 
@@ -461,10 +582,13 @@ impl Ct2Engine {
             .map_err(|_| load_err("the path has a NUL byte".into()))?;
         let compute = CString::new(cfg.ct2_compute_type.as_str())
             .map_err(|_| load_err("the compute type has a NUL byte".into()))?;
+        let api: &'static ffi::Api = &loaded()
+            .map_err(|reason| AsrError::Ct2Unavailable { reason })?
+            .0;
         let mut err: *mut c_char = std::ptr::null_mut();
         // SAFETY: valid C strings; err receives an owned string on failure.
         let raw = unsafe {
-            ffi::callqa_ct2_load(
+            (api.load)(
                 dir.as_ptr(),
                 compute.as_ptr(),
                 inter_threads.max(1),
@@ -472,9 +596,10 @@ impl Ct2Engine {
                 &mut err,
             )
         };
-        let handle = Handle(NonNull::new(raw).ok_or_else(|| load_err(take_error(err)))?);
+        let ptr = NonNull::new(raw).ok_or_else(|| load_err(take_error(api, err)))?;
+        let handle = Handle { ptr, api };
         // SAFETY: a live handle.
-        let n_mels = unsafe { ffi::callqa_ct2_n_mels(handle.0.as_ptr()) };
+        let n_mels = unsafe { (api.n_mels)(handle.ptr.as_ptr()) };
         let model_name = model_dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -792,8 +917,8 @@ impl Ct2Engine {
         let mut err: *mut c_char = std::ptr::null_mut();
         // SAFETY: features holds batch × n_mels × n_frames floats, buf batch × 32 bytes.
         let rc = unsafe {
-            ffi::callqa_ct2_detect_language(
-                self.handle.0.as_ptr(),
+            (self.handle.api.detect_language)(
+                self.handle.ptr.as_ptr(),
                 features.as_ptr(),
                 batch,
                 self.mel.n_mels,
@@ -803,7 +928,7 @@ impl Ct2Engine {
             )
         };
         if rc != 0 {
-            return Err(take_error(err));
+            return Err(take_error(self.handle.api, err));
         }
         Ok(buf
             .chunks(32)
@@ -828,8 +953,8 @@ impl Ct2Engine {
         let mut err: *mut c_char = std::ptr::null_mut();
         // SAFETY: features holds batch × n_mels × n_frames floats.
         let raw = unsafe {
-            ffi::callqa_ct2_encode(
-                self.handle.0.as_ptr(),
+            (self.handle.api.encode)(
+                self.handle.ptr.as_ptr(),
                 features.as_ptr(),
                 batch,
                 self.mel.n_mels,
@@ -837,9 +962,10 @@ impl Ct2Engine {
                 &mut err,
             )
         };
+        let api = self.handle.api;
         NonNull::new(raw)
-            .map(EncodedBatch)
-            .ok_or_else(|| take_error(err))
+            .map(|ptr| EncodedBatch { ptr, api })
+            .ok_or_else(|| take_error(api, err))
     }
 
     /// Time the text tokens of each decoded window by CTranslate2's alignment against the
@@ -865,9 +991,9 @@ impl Ct2Engine {
         // SAFETY: the encoded batch has out.len() items; starts holds 3 ids per item,
         // flat the sum of lens ids, frames one count per item, first out.len() × stride.
         let rc = unsafe {
-            ffi::callqa_ct2_align(
-                self.handle.0.as_ptr(),
-                encoded.0.as_ptr(),
+            (self.handle.api.align)(
+                self.handle.ptr.as_ptr(),
+                encoded.ptr.as_ptr(),
                 starts.as_ptr(),
                 3,
                 flat.as_ptr(),
@@ -880,7 +1006,7 @@ impl Ct2Engine {
             )
         };
         if rc != 0 {
-            return Err(take_error(err));
+            return Err(take_error(self.handle.api, err));
         }
         for (k, d) in out.iter_mut().enumerate() {
             let n = lens[k];
@@ -930,13 +1056,13 @@ impl Ct2Engine {
         let mut logprob = vec![0f32; batch];
         let mut no_speech = vec![0f32; batch];
         let mut err: *mut c_char = std::ptr::null_mut();
-        let encoded = encoded.map_or(std::ptr::null(), |e| e.0.as_ptr().cast_const());
+        let encoded = encoded.map_or(std::ptr::null(), |e| e.ptr.as_ptr().cast_const());
         // SAFETY: every buffer is sized as the shim expects (batch items, MAX_LENGTH ids
         // each); features holds batch × n_mels × n_frames floats, or encoded is a live
         // encoder output of `batch` items.
         let rc = unsafe {
-            ffi::callqa_ct2_generate(
-                self.handle.0.as_ptr(),
+            (self.handle.api.generate)(
+                self.handle.ptr.as_ptr(),
                 encoded,
                 features.as_ptr(),
                 batch,
@@ -953,7 +1079,7 @@ impl Ct2Engine {
             )
         };
         if rc != 0 {
-            return Err(take_error(err));
+            return Err(take_error(self.handle.api, err));
         }
         Ok((0..batch)
             .map(|k| Decoded {

@@ -30,7 +30,6 @@
 //! [`AsrConfig::dynamic_audio_ctx`]: callqa_core::config::AsrConfig::dynamic_audio_ctx
 #![deny(missing_docs)]
 
-#[cfg(feature = "ct2")]
 pub mod ct2;
 pub mod packing;
 
@@ -83,6 +82,12 @@ pub enum AsrError {
     /// and the batch goes on.
     #[error("internal error while transcribing (please report it): {0}")]
     Panic(String),
+    /// The CTranslate2 engine cannot run here (its plug-in or libctranslate2 is missing).
+    #[error("{reason}")]
+    Ct2Unavailable {
+        /// What was tried and why it failed.
+        reason: String,
+    },
     /// CTranslate2 could not load the model directory (engine `ct2`).
     #[error("CTranslate2 could not load the Whisper model {path}: {reason}")]
     Ct2Load {
@@ -116,9 +121,10 @@ impl AsrError {
     pub fn kind(&self) -> &'static str {
         match self {
             AsrError::ModelMissing { .. } => "model_missing",
-            AsrError::NotGgml { .. } | AsrError::ModelLoad { .. } | AsrError::Ct2Load { .. } => {
-                "model_load"
-            }
+            AsrError::NotGgml { .. }
+            | AsrError::ModelLoad { .. }
+            | AsrError::Ct2Load { .. }
+            | AsrError::Ct2Unavailable { .. } => "model_load",
             AsrError::Ct2 { .. } => "ct2",
             AsrError::UnknownLanguage(_) => "language",
             AsrError::Whisper { .. } => "whisper",

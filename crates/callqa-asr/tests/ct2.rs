@@ -1,9 +1,8 @@
-//! The CTranslate2 engine (feature `ct2`) with the real model: two channels of espeak-ng
+//! The CTranslate2 engine with the real model: two channels of espeak-ng
 //! English, transcribed in one batched call, each sentence in its own VAD segment.
 //!
 //! Needs `.cache/models/ct2-whisper-base` and `.cache/ctranslate2` (scripts/setup.sh),
-//! `espeak-ng` and `sox`. Built only with `--features ct2`.
-#![cfg(feature = "ct2")]
+//! `espeak-ng` and `sox`.
 
 use callqa_asr::ct2::{ChannelJob, Ct2Engine};
 use callqa_core::config::AsrConfig;

@@ -63,6 +63,13 @@ pub fn doctor(_args: DoctorArgs) -> Result<Outcome> {
             "no (CPU build; `cargo build --release --features cuda` for NVIDIA GPUs)"
         }
     );
+    match &r.ct2_engine {
+        Ok(plugin) => println!(
+            "CTranslate2 engine: {} (`--engine auto`, the default, runs it on CPU builds)",
+            plugin.display()
+        ),
+        Err(why) => println!("CTranslate2 engine: not available, runs whisper.cpp ({why})"),
+    }
     let problems = r.problems();
     if r.items.iter().any(|i| i.status == Status::Differs) {
         println!("ok*: found and loads, but not the file this release pins (a model of your own?)");

@@ -28,14 +28,16 @@ pub struct RunArgs {
     /// Language of the calls: ru, en, any Whisper code, or auto (default: the pipeline's).
     #[arg(long)]
     pub language: Option<String>,
-    /// Whisper model in ggml format (default: .cache/models/ggml-base.bin from scripts/setup.sh),
-    /// or with `--engine ct2` a CTranslate2 model directory (default:
-    /// .cache/models/ct2-whisper-base).
+    /// Whisper model: a ggml file (whisper.cpp; default .cache/models/ggml-base.bin from
+    /// scripts/setup.sh) or a CTranslate2 model directory (ct2; default
+    /// .cache/models/ct2-whisper-base). With `--engine auto` the kind of model picks the
+    /// engine.
     #[arg(long)]
     pub model: Option<PathBuf>,
-    /// ASR engine: whisper-cpp (whisper.cpp; CPU and GPU builds) or ct2 (CTranslate2,
-    /// batched across channels; CPU; needs a build with `--features ct2`). Default: the
-    /// pipeline's `[asr] engine` (whisper-cpp in the shipped packs).
+    /// ASR engine: auto, whisper-cpp (whisper.cpp; CPU and GPU builds) or ct2
+    /// (CTranslate2, batched across channels; CPU). Default: the pipeline's `[asr] engine`
+    /// (auto in the shipped packs: ct2 where its plug-in and model are installed and the
+    /// build is not a GPU build, else whisper-cpp; the run's log says which and why).
     #[arg(long)]
     pub engine: Option<String>,
     /// CPU threads for Whisper, all workers together (default: all cores).

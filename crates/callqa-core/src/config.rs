@@ -231,10 +231,11 @@ pub struct AsrConfig {
     /// (`false`, the default: with each window decoded in one pass it attributed words to
     /// their utterance as well as DTW on the bench calls, see benches/README.md).
     pub dtw: bool,
-    /// The ASR engine: `"whisper-cpp"` (whisper.cpp through whisper-rs; CPU and CUDA
-    /// builds) or `"ct2"` (CTranslate2, CPU; needs a callqa built with the `ct2`
-    /// feature). `callqa run --engine` overrides it.
-    pub engine: AsrEngineKind,
+    /// The ASR engine: `"auto"` (the default: CTranslate2 where its plug-in and model
+    /// are installed and the build is not a GPU build, else whisper.cpp), `"whisper-cpp"`
+    /// (whisper.cpp through whisper-rs; CPU and CUDA builds) or `"ct2"` (CTranslate2, CPU).
+    /// `callqa run --engine` overrides it.
+    pub engine: AsrEngineChoice,
     /// Engine `ct2`: windows decoded together in one batch (across channels and calls).
     pub batch_size: usize,
     /// Engine `ct2`: CTranslate2 compute type of the weights (`int8`, `int8_float32`,
@@ -247,14 +248,42 @@ pub struct AsrConfig {
     pub ct2_align: bool,
 }
 
-/// Which engine runs Whisper (`[asr] engine`).
+/// The engine a pipeline file or `--engine` asks for (`[asr] engine`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum AsrEngineKind {
-    /// whisper.cpp through whisper-rs (the default; the only engine of CUDA builds).
+pub enum AsrEngineChoice {
+    /// CTranslate2 where it can run (its plug-in and model installed, not a GPU build),
+    /// else whisper.cpp; the run's log says which and why.
     #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    /// Always whisper.cpp.
     #[serde(rename = "whisper-cpp")]
     WhisperCpp,
-    /// CTranslate2 (cargo feature `ct2`), batched across channels, for CPU nodes.
+    /// Always CTranslate2 (an error where it cannot run).
+    #[serde(rename = "ct2")]
+    Ct2,
+}
+
+impl AsrEngineChoice {
+    /// Parse `auto`, `whisper-cpp` or `ct2`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Some(AsrEngineChoice::Auto),
+            other => AsrEngineKind::parse(other).map(|k| match k {
+                AsrEngineKind::WhisperCpp => AsrEngineChoice::WhisperCpp,
+                AsrEngineKind::Ct2 => AsrEngineChoice::Ct2,
+            }),
+        }
+    }
+}
+
+/// The engine that runs Whisper in a run (an [`AsrEngineChoice`] resolved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AsrEngineKind {
+    /// whisper.cpp through whisper-rs (the only engine of CUDA builds).
+    #[serde(rename = "whisper-cpp")]
+    WhisperCpp,
+    /// CTranslate2, batched across channels, for CPU nodes.
     #[serde(rename = "ct2")]
     Ct2,
 }
@@ -287,7 +316,7 @@ impl Default for AsrConfig {
             dynamic_audio_ctx: true,
             beam_size: 1,
             dtw: false,
-            engine: AsrEngineKind::WhisperCpp,
+            engine: AsrEngineChoice::Auto,
             batch_size: 4,
             ct2_compute_type: "int8".to_string(),
             ct2_align: true,

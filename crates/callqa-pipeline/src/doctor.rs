@@ -69,6 +69,9 @@ pub struct Report {
     pub cpu_features: Vec<(&'static str, bool)>,
     /// Whether this binary was built with the `cuda` feature.
     pub gpu_build: bool,
+    /// The CTranslate2 engine: the plug-in that loaded, or why none did (then `auto`
+    /// runs whisper.cpp). Optional, so never counted as a problem.
+    pub ct2_engine: Result<PathBuf, String>,
 }
 
 impl Report {
@@ -219,6 +222,7 @@ pub fn check() -> Report {
         whisper_system: callqa_asr::system_info().trim().to_string(),
         cpu_features: cpu_features(),
         gpu_build: cfg!(feature = "cuda"),
+        ct2_engine: callqa_asr::ct2::available().map(Path::to_path_buf),
     }
 }
 

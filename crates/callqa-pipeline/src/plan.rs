@@ -4,7 +4,7 @@
 
 use crate::transcribe::WorkerPlan;
 use anyhow::{Context, Result};
-use callqa_core::config::AsrEngineKind;
+use callqa_core::config::{AsrEngineChoice, AsrEngineKind};
 use callqa_core::{paths, PipelineConfig};
 use callqa_dataset::{OpenOptions, Policy, Shard};
 use callqa_rules::RulePack;
@@ -75,6 +75,8 @@ pub struct RunPlan {
     pub model: PathBuf,
     /// The ASR engine.
     pub engine: AsrEngineKind,
+    /// Why this engine: the pipeline or `--engine` asked for it, or what `auto` found.
+    pub engine_reason: String,
     /// Silero VAD model file.
     pub vad_model: PathBuf,
     /// Whether the acoustic stage runs.
@@ -92,11 +94,11 @@ impl RunPlan {
         let pipeline_path = pipeline_for(options.pipeline.clone(), lang);
         let (mut cfg, rules) = load_pipeline(&pipeline_path)?;
         if let Some(e) = options.engine.as_deref() {
-            cfg.asr.engine = AsrEngineKind::parse(e).ok_or_else(|| {
-                anyhow::anyhow!("unknown ASR engine {e:?}: use whisper-cpp or ct2")
+            cfg.asr.engine = AsrEngineChoice::parse(e).ok_or_else(|| {
+                anyhow::anyhow!("unknown ASR engine {e:?}: use auto, whisper-cpp or ct2")
             })?;
         }
-        let engine = cfg.asr.engine;
+        let (engine, engine_reason) = choose_engine(cfg.asr.engine, options.model.as_deref());
         let default_language =
             resolve_language(options.language.as_deref().or(Some(&cfg.pipeline.language)))?;
         let threads = options
@@ -134,6 +136,7 @@ impl RunPlan {
             },
             model,
             engine,
+            engine_reason,
             vad_model,
             acoustic,
         })
@@ -180,6 +183,48 @@ pub fn load_pipeline(path: &Path) -> Result<(PipelineConfig, RulePack)> {
     Ok((cfg, rules))
 }
 
+/// Resolve `[asr] engine` / `--engine`. `auto` takes CTranslate2 (about twice as fast as
+/// whisper.cpp on CPU at the same WER, benches/README.md) where it can run: not a GPU
+/// build, no `--model` file (a ggml file is whisper.cpp's; a directory is CTranslate2's),
+/// the plug-in loads and the CTranslate2 model is installed. Else whisper.cpp.
+fn choose_engine(choice: AsrEngineChoice, model: Option<&Path>) -> (AsrEngineKind, String) {
+    match choice {
+        AsrEngineChoice::WhisperCpp => (AsrEngineKind::WhisperCpp, "asked for".into()),
+        AsrEngineChoice::Ct2 => (AsrEngineKind::Ct2, "asked for".into()),
+        AsrEngineChoice::Auto if cfg!(feature = "cuda") => (
+            AsrEngineKind::WhisperCpp,
+            "auto: a GPU build runs whisper.cpp".into(),
+        ),
+        AsrEngineChoice::Auto => match model {
+            Some(m) if m.is_dir() => (
+                AsrEngineKind::Ct2,
+                "auto: --model is a CTranslate2 model directory".into(),
+            ),
+            Some(_) => (
+                AsrEngineKind::WhisperCpp,
+                "auto: --model is a ggml file".into(),
+            ),
+            None => match callqa_asr::ct2::available() {
+                Ok(plugin) => {
+                    let dir = callqa_asr::ct2::default_model_dir();
+                    if dir.join("model.bin").is_file() {
+                        (
+                            AsrEngineKind::Ct2,
+                            format!("auto: CTranslate2 plug-in {}", plugin.display()),
+                        )
+                    } else {
+                        (
+                            AsrEngineKind::WhisperCpp,
+                            format!("auto: no CTranslate2 model in {}", dir.display()),
+                        )
+                    }
+                }
+                Err(why) => (AsrEngineKind::WhisperCpp, format!("auto: {why}")),
+            },
+        },
+    }
+}
+
 /// The pipeline file: the given one, else the shipped pack for the language (`en` →
 /// English, anything else → Russian).
 pub fn pipeline_for(given: Option<PathBuf>, language: Option<&str>) -> PathBuf {
@@ -190,4 +235,44 @@ pub fn pipeline_for(given: Option<PathBuf>, language: Option<&str>) -> PathBuf {
         };
         paths::pipelines_dir().join(name)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_choice_follows_the_request_and_the_model() {
+        let dir = tempfile::tempdir().unwrap();
+        let ggml = dir.path().join("model.bin");
+        std::fs::write(&ggml, b"x").unwrap();
+        // Asked for: taken as asked, whatever the model.
+        assert_eq!(
+            choose_engine(AsrEngineChoice::Ct2, Some(&ggml)).0,
+            AsrEngineKind::Ct2
+        );
+        assert_eq!(
+            choose_engine(AsrEngineChoice::WhisperCpp, Some(dir.path())).0,
+            AsrEngineKind::WhisperCpp
+        );
+        // auto: a model file is ggml, a directory is CTranslate2's (on a CPU build).
+        let (file, why) = choose_engine(AsrEngineChoice::Auto, Some(&ggml));
+        assert_eq!(file, AsrEngineKind::WhisperCpp, "{why}");
+        let (folder, why) = choose_engine(AsrEngineChoice::Auto, Some(dir.path()));
+        let want = if cfg!(feature = "cuda") {
+            AsrEngineKind::WhisperCpp
+        } else {
+            AsrEngineKind::Ct2
+        };
+        assert_eq!(folder, want, "{why}");
+        // The names users write.
+        for (s, want) in [
+            ("auto", AsrEngineChoice::Auto),
+            ("CT2", AsrEngineChoice::Ct2),
+            ("whisper.cpp", AsrEngineChoice::WhisperCpp),
+        ] {
+            assert_eq!(AsrEngineChoice::parse(s), Some(want), "{s}");
+        }
+        assert_eq!(AsrEngineChoice::parse("vosk"), None);
+    }
 }

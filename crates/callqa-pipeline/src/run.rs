@@ -305,19 +305,12 @@ fn load_asr(plan: &RunPlan) -> Result<Asr> {
             &plan.model,
             &plan.cfg.asr,
         )?)),
-        #[cfg(feature = "ct2")]
         AsrEngineKind::Ct2 => Ok(Asr::Ct2(callqa_asr::ct2::Ct2Engine::load(
             &plan.model,
             &plan.cfg.asr,
             plan.workers.workers,
             plan.workers.threads_per_worker,
         )?)),
-        #[cfg(not(feature = "ct2"))]
-        AsrEngineKind::Ct2 => anyhow::bail!(
-            "ASR engine ct2 asked for ([asr] engine or --engine), but this callqa was built \
-             without it: cargo build --release -p callqa-cli --features ct2 (after \
-             scripts/setup.sh), or use --engine whisper-cpp"
-        ),
     }
 }
 
@@ -354,6 +347,7 @@ fn log_start(plan: &RunPlan, out: &Output) {
         pipeline = %plan.pipeline_path.display(),
         model = %plan.model.display(),
         engine = plan.engine.name(),
+        engine_reason = %plan.engine_reason,
         batch_size = cfg.asr.batch_size,
         threads = plan.threads,
         asr_workers = plan.workers.workers,

@@ -10,7 +10,6 @@
 
 use crate::call::{AcousticFeatures, CallInput, Failed, PreparedCall, Step, TranscribedCall};
 use crate::failure::{contain, CallFailure, Stage};
-#[cfg(feature = "ct2")]
 use callqa_asr::ct2::{ChannelJob, Ct2Engine};
 use callqa_asr::{AsrEngine, AsrError, AsrSession, ChannelTranscript};
 use callqa_core::Utterance;
@@ -26,7 +25,6 @@ pub enum Asr {
     WhisperCpp(AsrEngine),
     /// CTranslate2: each worker takes the channels that are ready (up to
     /// `[asr] batch_size`) and decodes their windows as batches.
-    #[cfg(feature = "ct2")]
     Ct2(Ct2Engine),
 }
 
@@ -35,7 +33,6 @@ impl Asr {
     pub fn model_name(&self) -> &str {
         match self {
             Asr::WhisperCpp(e) => e.model_name(),
-            #[cfg(feature = "ct2")]
             Asr::Ct2(e) => e.model_name(),
         }
     }
@@ -183,7 +180,6 @@ impl Feed {
     }
 
     /// [`next`](Feed::next), but `None` rather than waiting when no channel is ready.
-    #[cfg(feature = "ct2")]
     fn try_next(
         &mut self,
         default_lang: Option<&str>,
@@ -340,7 +336,6 @@ fn work(
 /// One CTranslate2 worker: take a channel (waiting for one), then every other channel that
 /// is ready without waiting, up to `[asr] batch_size` channels, and transcribe their
 /// windows together in batches; send each channel's result back.
-#[cfg(feature = "ct2")]
 fn work_ct2(
     w: usize,
     asr: &Ct2Engine,
@@ -435,7 +430,6 @@ pub fn transcribe_all(
                 .name(format!("callqa-asr-{w}"))
                 .spawn_scoped(scope, move || match asr {
                     Asr::WhisperCpp(e) => work(w, e, feed, plan, &done_tx),
-                    #[cfg(feature = "ct2")]
                     Asr::Ct2(e) => work_ct2(w, e, feed, plan, &done_tx),
                 })
                 .map_err(|e| anyhow::anyhow!("cannot start a Whisper worker thread: {e}"))?;
