@@ -1209,16 +1209,27 @@ mod tests {
         let r = Redactor::default();
         let after = |before: &str, text: &str| r.redact_after(text, before).text;
         for (before, text, want) in [
-            ("С какого номера вы заказывали?", "8 (495) 210-33-71.", "[PHONE]."),
+            (
+                "С какого номера вы заказывали?",
+                "8 (495) 210-33-71.",
+                "[PHONE].",
+            ),
             ("а заказывали вы с какого", "8 495 210 33 71", "[PHONE]"),
-            ("what's your hire agreement number", "kx 30418826", "kx 30418826"),
+            (
+                "what's your hire agreement number",
+                "kx 30418826",
+                "kx 30418826",
+            ),
             ("номер соглашения подскажите", "40918826", "40918826"),
             // the noun still keeps its number
             ("номер заказа подскажите", "88124071", "88124071"),
         ] {
             assert_eq!(after(before, text), want, "{before} / {text}");
         }
-        assert_eq!(red("мы заказывали с 8 (495) 210-33-71"), "мы заказывали с [PHONE]");
+        assert_eq!(
+            red("мы заказывали с 8 (495) 210-33-71"),
+            "мы заказывали с [PHONE]"
+        );
     }
 
     #[test]
