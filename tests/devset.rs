@@ -88,7 +88,8 @@ fn devset_meets_quality_thresholds() {
     analyze("en", &out);
     let truth = without_heldout("truth.csv", dir.path());
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
-    assert!(n_truth >= 130, "{n_truth} truth rows");
+    // Every set written so far is tuning data now, the sixth held-out set included.
+    assert!(n_truth >= 285, "{n_truth} truth rows");
     let pii = pii_args(&without_heldout("pii.csv", dir.path()));
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
     let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
@@ -181,24 +182,48 @@ fn eval_reports_missing_calls_and_broken_rows() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no calls/ folder"));
 }
 
-/// The calls of `truth_heldout.csv` (the sixth held-out set, 32 calls written blind while
-/// the rules were tuned on the fifth; measured once with the rules of the merge of branch
-/// i18-rules3, docs/QUALITY.md) must hold the quality measured on them, so that a
-/// regression shows: element F1 >= 0.84 (complaint 0.850), every count exact on >= 40 % of
-/// calls (concrete_answers 0.406), redaction recall by kind >= 0.96 (25 of 26), >= 95 %
-/// of the numbers that must stay kept (119 of 120).
+/// Floors of the held-out test: element F1, count exact, redaction recall by kind. They
+/// are the figures measured once on the sixth held-out set (rules of the merge of branch
+/// i18-rules3: complaint F1 0.850, concrete_answers exact 0.406, PHONE recall 25 of 26);
+/// that set is tuning data now, and the floors are to be set again from the first
+/// measurement of the next blind set.
+const HELDOUT_MIN_F1: &str = "0.84";
+const HELDOUT_MIN_EXACT: &str = "0.40";
+const HELDOUT_MIN_RECALL: &str = "0.96";
+
+/// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked
+/// held out; pii_heldout.csv holds their personal data) must hold the quality measured on
+/// them once, so that a regression shows: the HELDOUT_* floors above and >= 95 % of the
+/// numbers that must stay kept. No batch is held out now (the sixth set became tuning
+/// data, issue 18): both files hold only their header, and the test checks just that
+/// until the next blind set is added.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
+    let truth = repo().join("tests/data/devset/truth_heldout.csv");
+    let pii_truth = repo().join("tests/data/devset/pii_heldout.csv");
+    let truth_text = std::fs::read_to_string(&truth).unwrap();
+    let n = truth_text.lines().skip(1).filter(|l| !l.is_empty()).count();
+    if n == 0 {
+        assert!(
+            truth_text.starts_with("call_id,greeting,"),
+            "truth_heldout.csv without its header"
+        );
+        let pii_text = std::fs::read_to_string(&pii_truth).unwrap();
+        assert_eq!(
+            pii_text.lines().skip(1).filter(|l| !l.is_empty()).count(),
+            0,
+            "personal data labelled for held-out calls that truth_heldout.csv lacks"
+        );
+        eprintln!("no held-out set installed (truth_heldout.csv is empty)");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     analyze("ru", &out);
     analyze("en", &out);
-    let truth = repo().join("tests/data/devset/truth_heldout.csv");
-    let n = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
-    assert!(n >= 32, "{n} held-out calls");
-    let pii = pii_args_with(&repo().join("tests/data/devset/pii_heldout.csv"), "0.96");
+    let pii = pii_args_with(&pii_truth, HELDOUT_MIN_RECALL);
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
-    let o = eval_with(&out, &truth, "0.84", "0.40", &pii);
+    let o = eval_with(&out, &truth, HELDOUT_MIN_F1, HELDOUT_MIN_EXACT, &pii);
     let stdout = String::from_utf8_lossy(&o.stdout);
     eprintln!("{stdout}");
     check(&o, "callqa eval on the held-out calls");
@@ -209,9 +234,9 @@ fn heldout_calls_hold_their_measured_quality() {
 }
 
 /// No labelled piece of personal data of the tuning calls survives anywhere in
-/// utterances/: not in the text, not in the tags (DuckDB reads the files). (The held-out
-/// calls are held to their measured redaction recall by the test above: one of their 26
-/// values, a landline with the area code in brackets, survives.)
+/// utterances/: not in the text, not in the tags (DuckDB reads the files). (Held-out
+/// calls, when there are any, are held to their measured redaction recall by the test
+/// above.)
 #[test]
 fn no_personal_data_in_utterance_texts_or_tags() {
     let dir = tempfile::tempdir().unwrap();

@@ -1453,5 +1453,215 @@ phrases=['плохо']",
             .unwrap_err()
             .to_string();
         assert!(e.contains("ignore_patterns[0]"), "{e}");
+        let e = pack("[questions]\nblank_patterns=['(']", "ru")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("blank_patterns[0]"), "{e}");
+    }
+
+    /// Questions of the kinds the sixth set showed, and their look-alikes (issue 18):
+    /// a yes / no question opening with "и" or a long "а" turn that ends in the
+    /// predicate, "можно" inside it, "во сколько можно"; a '?' clause with an indefinite
+    /// pronoun; en an inverted auxiliary late in the turn, an "or is …" alternative, a
+    /// consequence asked back. Not questions: a comparison after a verb of handling,
+    /// reported speech, a relative "куда" / where / which, "what a …", a request to be
+    /// told "when", "I don't see why". Probe sentences written for this test.
+    #[test]
+    fn questions_of_the_sixth_set_kinds() {
+        let ru = shipped("ru");
+        for q in [
+            "и мне точно перезвонят до среды",
+            "и скидку пенсионерам дают",
+            "а во сколько можно подойти",
+            "а за июль мне насчитали по среднему теперь вернут",
+            "и оплату теперь можно картой вносить",
+            "Курьер что-нибудь оставлял у двери?",
+        ] {
+            assert!(ru.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "на складе посылки швыряют как мешки",
+            "и мне сказали что завтра перезвонят",
+            "Пусть приедет, подъезд тот же, куда возили в прошлый раз.",
+            "сколько можно ждать мастера",
+        ] {
+            assert_eq!(ru.question_cue(not_q), None, "{not_q} is not a question");
+        }
+        let en = shipped("en");
+        for q in [
+            "fine and theyll send the form today",
+            "so i pay the fee on top of the rent",
+            "so the next statement will show it",
+            "the old card expired could it go on my new one",
+            "and if it breaks again will they replace it",
+            "can you fix the boiler this week or is my flat not on the list",
+            "and the delivery charge would be the same",
+        ] {
+            assert!(en.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "text me when its ready please",
+            "its about the one where the box was crushed",
+            "they offered a 10 pound voucher which hardly covers it",
+            "what a joke honestly",
+            "honestly I don't see why we'd keep paying for this",
+            "and ill send the photos tonight",
+        ] {
+            assert_eq!(en.question_cue(not_q), None, "{not_q} is not a question");
+        }
+    }
+
+    /// Replies of the kinds the sixth set showed (issue 18): holds without a verb of
+    /// holding ("ещё момент", a bare list of the data asked for); hedges around a figure
+    /// ("вроде", "точной даты пока нет", "сроки не назову", "лучше уточнить у …", a rule
+    /// of thumb with "но" / "but", "we only confirm", "I'd double-check with …"); settled
+    /// replies without a figure (a mechanism, the fault of a named party, what stays, an
+    /// instruction, "да, уже отправила", an elliptical "we do", where the matter stands,
+    /// who handles it, "yes, we accept …" before a data request); a parting apology with
+    /// the customer's name answers nothing. Probe sentences written for this test.
+    #[test]
+    fn replies_of_the_sixth_set_kinds() {
+        let vague = |v: Option<AnswerVerdict>| matches!(v, Some(AnswerVerdict::Vague(_)));
+        let skip = |v: Option<AnswerVerdict>| matches!(v, Some(AnswerVerdict::Skip(_)));
+        let ru = shipped("ru");
+        for h in ["Ещё момент, загружаю историю.", "и дату рождения"]
+        {
+            assert!(
+                skip(ru.classify_answer(h, 2.0)),
+                "{h}: {:?}",
+                ru.classify_answer(h, 2.0)
+            );
+        }
+        for v in [
+            "обычно в начале месяца, но точной даты пока нет",
+            "вроде около трёхсот рублей",
+            "как правило дней десять, но лучше уточнить в отделении",
+            "сроки я пока не назову",
+        ] {
+            assert!(
+                vague(ru.classify_answer(v, 3.0)),
+                "{v}: {:?}",
+                ru.classify_answer(v, 3.0)
+            );
+        }
+        for c in [
+            "Письмо формируется автоматически после оплаты.",
+            "Это ошибка курьера, он перепутал адрес.",
+            "Бонусы сохранятся, пользуйтесь.",
+            "Принесите справку в регистратуру, её примут.",
+            "да я уже отправила запрос",
+            "Начислим со следующего месяца.",
+            "Материалы доступны до конца учебного года.",
+        ] {
+            assert!(
+                concrete(ru.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                ru.classify_answer(c, 3.0)
+            );
+        }
+        // A fault without a culprit settles nothing.
+        assert!(vague(
+            ru.classify_answer("Это ошибка системы, исправят.", 3.0)
+        ));
+        let en = shipped("en");
+        for v in [
+            "Normally by Friday, but it can run later.",
+            "it generally arrives on the 3rd but sometimes it takes longer",
+            "It's 40 pounds, but I'd double-check that with the branch.",
+            "We only confirm upgrades at check-in.",
+        ] {
+            assert!(
+                vague(en.classify_answer(v, 3.0)),
+                "{v}: {:?}",
+                en.classify_answer(v, 3.0)
+            );
+        }
+        for c in [
+            "We do, just mention it when you arrive.",
+            "You can, there's a form for it.",
+            "It's waiting for the surveyor to sign it off.",
+            "Refunds are handled by the payments team.",
+            "Yes, we accept Amex. Could I have the long number?",
+        ] {
+            assert!(
+                concrete(en.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                en.classify_answer(c, 3.0)
+            );
+        }
+        assert!(vague(en.classify_answer(
+            "I can't tell you that without seeing it.",
+            3.0
+        )));
+        assert_eq!(
+            en.classify_answer(
+                "Thanks for your patience, Mrs Khan, and sorry again. Bye.",
+                3.0
+            ),
+            Some(AnswerVerdict::Skip("closing"))
+        );
+        // A question left open at such a goodbye is unanswered.
+        let call = [
+            u(
+                Speaker::Customer,
+                0.0,
+                2.0,
+                "and will i get a text before they come",
+            ),
+            u(
+                Speaker::Operator,
+                2.5,
+                5.0,
+                "Thanks for your patience, Mr Reid, and apologies again. Goodbye.",
+            ),
+        ];
+        assert_eq!(qa(&en.evaluate(&call, 6.0)), (1, 0, 0, 1));
+    }
+
+    /// Complaints of the kinds the sixth set showed, and look-alikes (issue 18). Probe
+    /// sentences written for this test.
+    #[test]
+    fn complaints_of_the_sixth_set_kinds() {
+        for (lang, text, want) in [
+            ("ru", "Это не сервис, а насмешка.", &["service"][..]),
+            ("ru", "посылки у вас швыряют как дрова", &["service"]),
+            (
+                "ru",
+                "Просто образцовое обслуживание: час ждала.",
+                &["service"],
+            ),
+            (
+                "ru",
+                "если так продолжится, перенесу номер к другому оператору",
+                &["churn"],
+            ),
+            ("ru", "я уже к другому банку переходить думаю", &["churn"]),
+            ("ru", "мастер так и не пришёл", &["service"]),
+            // look-alikes
+            (
+                "ru",
+                "претензий к вам никаких, просто планы поменялись",
+                &[],
+            ),
+            ("ru", "я в прокуратуре работаю, мне нужна справка", &[]),
+            ("ru", "снова я, звонила только что и связь оборвалась", &[]),
+            ("ru", "а жалоба на мастера куда-нибудь дойдёт", &[]),
+            ("ru", "курьер опоздал на день, нужен новый слот", &[]),
+            (
+                "en",
+                "I want to talk to whoever is in charge there",
+                &["supervisor"],
+            ),
+            (
+                "en",
+                "honestly I don't see why we'd keep paying for this",
+                &["churn"],
+            ),
+            ("en", "and guess what, nobody showed", &["service"]),
+            ("en", "what a bargain, thirty quid for a text", &["service"]),
+            ("en", "the parcel never arrived, so I need a new slot", &[]),
+        ] {
+            assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
+        }
     }
 }

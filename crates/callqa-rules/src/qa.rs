@@ -4,9 +4,11 @@
 //! A **question** is a customer utterance that has a `?` in a clause that is not only
 //! ignored text, or an interrogative cue: a `start_phrases` cue beginning within the first
 //! `start_words` words, or a `phrases` / `patterns` cue anywhere (indirect requests such as
-//! "хотела бы уточнить" are cues too). `ignore_patterns` spans ("как только", "где-то",
-//! "вы меня слышите") are blanked out first, and `exclude_*` vetoes the utterance. One
-//! utterance is at most one question.
+//! "хотела бы уточнить" are cues too). `ignore_patterns` spans ("как только", "вы меня
+//! слышите") are blanked out first, and a `?` closing a clause with such a span is small
+//! talk, not a question; `blank_patterns` spans ("где-то", "что-нибудь") are blanked too,
+//! but only hide a question word: "Он что-нибудь находил в салоне?" is still a question by
+//! its `?`. `exclude_*` vetoes the utterance. One utterance is at most one question.
 //!
 //! Walking the call in time order, a question stays **open** until an operator reply
 //! answers it. A reply answers at most one question, the latest open one: when the
@@ -56,6 +58,7 @@ const QUESTION_KEYS: &[&str] = &[
     "phrases",
     "patterns",
     "ignore_patterns",
+    "blank_patterns",
     "exclude_phrases",
     "exclude_patterns",
 ];
@@ -91,6 +94,8 @@ pub struct QuestionRules {
     start: Vec<Cue>,
     anywhere: Vec<Cue>,
     ignore: Vec<Regex>,
+    /// Blanked before the word cues, but no veto on a `?` (indefinite pronouns).
+    blank_only: Vec<Regex>,
     exclude: Vec<Cue>,
 }
 
@@ -240,6 +245,7 @@ impl QuestionRules {
             start,
             anywhere,
             ignore: regexes(N, t, "ignore_patterns")?,
+            blank_only: regexes(N, t, "blank_patterns")?,
             exclude: compile_cues(N, t, "exclude_", stemmer, fuzzy_min)?,
         })
     }
@@ -253,7 +259,7 @@ impl QuestionRules {
         {
             return None;
         }
-        let norm = blank(&p.norm, &self.ignore);
+        let norm = blank(&blank(&p.norm, &self.ignore), &self.blank_only);
         let toks = normalize::tokens(&norm, stemmer);
         let at_start = self
             .start

@@ -539,7 +539,7 @@ fn names_a_kind(words: &[String]) -> bool {
     any_prefix(words, PASSPORT_WORDS)
         || any_prefix(words, CARD_WORDS)
         || any_prefix(words, PHONE_WORDS)
-        || any_prefix(words, KEEP_WORDS)
+        || words.iter().any(|w| is_keep_word(w))
         || words
             .iter()
             .any(|w| SNILS_WORDS.contains(&w.as_str()) || INN_WORDS.contains(&w.as_str()))
@@ -605,6 +605,25 @@ const KEEP_WORDS: &[&str] = &[
     "claim",
 ];
 
+/// Verbs that start like a keep word and name no number: "с какого номера заказывали"
+/// asks for the phone the order was placed from, "мы договорились" is no contract.
+const KEEP_VERB_FORMS: &[&str] = &[
+    "заказыва",
+    "заказал",
+    "заказат",
+    "заказыв",
+    "договорил",
+    "договарива",
+    "договорим",
+    "ordered",
+    "ordering",
+];
+
+/// Whether `word` is a keep word of [`KEEP_WORDS`] (and not a verb of [`KEEP_VERB_FORMS`]).
+fn is_keep_word(word: &str) -> bool {
+    starts_with_any(word, KEEP_WORDS) && !starts_with_any(word, KEEP_VERB_FORMS)
+}
+
 /// More references that stay, but only when they name the number itself ("номер
 /// убытка", "account number", "booking 5520871"): said anywhere near, they are too often
 /// where a phone number is kept ("the phone number on your account").
@@ -623,6 +642,8 @@ const KEEP_HEAD_WORDS: &[&str] = &[
     "reservation",
     "membership",
     "flight",
+    "agreement",
+    "соглашени",
 ];
 
 /// Words that say which number is meant next to "номер" / "number": "номер телефона",
@@ -645,7 +666,7 @@ enum Announced {
 /// context only mentions a kind somewhere ("номер телефона, на который оформлен
 /// договор" announces a phone, not a contract).
 fn announced(ctx: &[String]) -> Option<Announced> {
-    let keep = |w: &String| starts_with_any(w, KEEP_WORDS) || starts_with_any(w, KEEP_HEAD_WORDS);
+    let keep = |w: &String| is_keep_word(w) || starts_with_any(w, KEEP_HEAD_WORDS);
     let kind = |w: &String| {
         if keep(w) {
             Some(Announced::Keep)
@@ -732,7 +753,7 @@ fn classify(digits: &str, plus: bool, dash_7: bool, ctx: &[String]) -> Option<Re
     if phone_shape(digits) {
         return Some(RedactionKind::Phone);
     }
-    if any_prefix(near, KEEP_WORDS) {
+    if near.iter().any(|w| is_keep_word(w)) {
         return None;
     }
     let first = digits.as_bytes().first().copied().unwrap_or(b'x');
@@ -1179,6 +1200,36 @@ mod tests {
         assert_eq!(call[0].text, "[PASSPORT]");
         assert_eq!(call[2].text, "[PHONE]");
         assert_eq!(call[1].text, "назовите серию и номер паспорта для проверки");
+    }
+
+    /// A verb that starts like an order word names no number ("с какого телефона вы
+    /// заказывали" asks for a phone); an agreement number is a reference and stays.
+    #[test]
+    fn order_verbs_and_agreement_numbers() {
+        let r = Redactor::default();
+        let after = |before: &str, text: &str| r.redact_after(text, before).text;
+        for (before, text, want) in [
+            (
+                "С какого номера вы заказывали?",
+                "8 (495) 210-33-71.",
+                "[PHONE].",
+            ),
+            ("а заказывали вы с какого", "8 495 210 33 71", "[PHONE]"),
+            (
+                "what's your hire agreement number",
+                "kx 30418826",
+                "kx 30418826",
+            ),
+            ("номер соглашения подскажите", "40918826", "40918826"),
+            // the noun still keeps its number
+            ("номер заказа подскажите", "88124071", "88124071"),
+        ] {
+            assert_eq!(after(before, text), want, "{before} / {text}");
+        }
+        assert_eq!(
+            red("мы заказывали с 8 (495) 210-33-71"),
+            "мы заказывали с [PHONE]"
+        );
     }
 
     #[test]
