@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks a blind held-out set N (calls_ru_heldoutN.py, calls_en_heldoutN.py; N = 5 or 6).
+"""Checks a blind held-out set N (calls_ru_heldoutN.py, calls_en_heldoutN.py; N = 5, 6 or 7).
 
 Verifies, per call: a unique id with the language's prefix, the style, 8-20 turns in the
 turn syntax of make_devset.py, a label string of 8 ints (five 0/1 elements, q >= c + v)

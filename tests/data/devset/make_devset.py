@@ -36,9 +36,11 @@ the same way (HELDOUT5-NOTES.md) while the rules were tuned on the fourth; measu
 Calls of calls_*_heldout6.py (the sixth held-out set, 16 + 16 calls) were written blind in
 the same way (HELDOUT6-NOTES.md) while the rules were tuned on the fifth; measured once
 (rules of the merge of branch i18-rules3), then tuned on (branch i18-rules4): tuning calls.
+Calls of calls_*_heldout7.py (the seventh held-out set, 16 + 16 calls) were written blind
+in the same way (HELDOUT7-NOTES.md) while the rules were tuned on the sixth; measured once.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
-pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures). None is
-marked now: both files hold only their header until the next blind set is added.
+pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures): the
+seventh set now.
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
@@ -65,6 +67,8 @@ from calls_ru_heldout5 import CALLS as RU_HELD5
 from calls_en_heldout5 import CALLS as EN_HELD5
 from calls_ru_heldout6 import CALLS as RU_HELD6
 from calls_en_heldout6 import CALLS as EN_HELD6
+from calls_ru_heldout7 import CALLS as RU_HELD7
+from calls_en_heldout7 import CALLS as EN_HELD7
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -172,7 +176,8 @@ def main():
                ("ru", RU3, False), ("en", EN3, False),
                ("ru", RU_HELD4, False), ("en", EN_HELD4, False),
                ("ru", RU_HELD5, False), ("en", EN_HELD5, False),
-               ("ru", RU_HELD6, False), ("en", EN_HELD6, False)]
+               ("ru", RU_HELD6, False), ("en", EN_HELD6, False),
+               ("ru", RU_HELD7, True), ("en", EN_HELD7, True)]
                # a new blind set goes here marked True: truth_heldout.csv, pii_heldout.csv
                # (see the docstring)
     for lang, calls, heldout in batches:
