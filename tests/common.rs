@@ -120,3 +120,21 @@ pub fn emodb_call(emodb: &Path, customer: &str, operator: &str, out: &Path, extr
         .expect("run emodb_call.py");
     check(&o, "emodb_call.py");
 }
+
+/// The operator's words among `utts` (rows with `speaker` and `text`), lowercased, and
+/// whether they say the survey offer of `tests/data/calls/en_call_basic.json` ("rate our
+/// conversation") as heard. CTranslate2 hears espeak-ng's "rate" as "read" in some
+/// batchings of that call (on the 16 bench calls both engines find the same 4 survey
+/// offers, benches/README.md), so a test asserts that `survey_offer` follows the words.
+pub fn operator_heard_rate<'a>(
+    utts: impl IntoIterator<Item = &'a serde_json::Value>,
+) -> (String, bool) {
+    let words = utts
+        .into_iter()
+        .filter(|u| u["speaker"] == "operator")
+        .map(|u| u["text"].as_str().unwrap_or_default().to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let heard = words.contains("rate our") || words.contains("rate the");
+    (words, heard)
+}

@@ -112,15 +112,8 @@ fn downmixed_call_gets_operator_and_customer_and_a_voicemail_stays_one_speaker()
     for k in ["greeting", "self_introduction", "thanks"] {
         assert_eq!(c[k], true, "{k}: {c}");
     }
-    // The survey offer follows the words heard: CTranslate2 hears espeak-ng's "rate our
-    // conversation" as "read our conversation" in some batchings (tests/e2e_run.rs).
-    let operator_words = utts
-        .iter()
-        .filter(|u| u["speaker"] == "operator")
-        .map(|u| u["text"].as_str().unwrap().to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let heard_rate = operator_words.contains("rate our") || operator_words.contains("rate the");
+    // The survey offer follows the words heard (common.rs, `operator_heard_rate`).
+    let (operator_words, heard_rate) = operator_heard_rate(utts.iter().copied());
     assert_eq!(c["survey_offer"], heard_rate, "{c} / {operator_words}");
 
     // One voice: one speaker, and null where a second one is needed; no error.

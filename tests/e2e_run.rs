@@ -126,19 +126,8 @@ fn stereo_call_through_run_to_parquet() {
     assert!(c["greeting_at_s"].as_f64().unwrap() < 1.5, "{c}");
     assert_eq!(c["self_introduction"], true, "{c}");
     assert_eq!(c["thanks"], true, "{c}");
-    // "Please stay on the line to rate our conversation": CTranslate2 hears espeak-ng's
-    // "rate" as "read" in some batchings of this call (on the 16 bench calls both engines
-    // find the same 4 survey offers, benches/README.md), so the flag must follow the words
-    // heard.
-    let operator_words = v["utts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|u| u["speaker"] == "operator")
-        .map(|u| u["text"].as_str().unwrap().to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let heard_rate = operator_words.contains("rate our") || operator_words.contains("rate the");
+    // The survey offer follows the words heard (common.rs, `operator_heard_rate`).
+    let (operator_words, heard_rate) = operator_heard_rate(v["utts"].as_array().unwrap());
     assert_eq!(c["survey_offer"], heard_rate, "{c} / {operator_words}");
     // The English pack defines questions and answers: the counts are integers, and no more
     // questions are answered than asked.
