@@ -138,3 +138,52 @@ fn an_installed_prefix_runs_a_call_with_no_environment_variables() {
     assert!(line(&out, "Whisper model").contains("source tree"), "{out}");
     assert!(line(&out, "Silero VAD").contains("prefix"), "{out}");
 }
+
+/// Without the CTranslate2 plug-in (here: `CALLQA_CT2_PLUGIN` names a file that is not
+/// there), `doctor` says so without counting a problem, the default engine falls back to
+/// whisper.cpp and says why, and `--engine ct2` fails naming what it looked for.
+#[test]
+fn without_the_ct2_plugin_auto_runs_whisper_cpp_and_ct2_says_why() {
+    let missing = "/nonexistent/libcallqa_ct2.so";
+    let o = callqa()
+        .env("CALLQA_CT2_PLUGIN", missing)
+        .arg("doctor")
+        .output()
+        .expect("run callqa doctor");
+    check(&o, "callqa doctor without the plug-in");
+    let out = stdout(&o);
+    assert!(
+        out.contains("CTranslate2 engine: not available, runs whisper.cpp")
+            && out.contains(&format!("{missing}: no such file")),
+        "{out}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let run = |engine: &str| {
+        callqa()
+            .env("CALLQA_CT2_PLUGIN", missing)
+            .env("NO_COLOR", "1")
+            .args(["run", "--language", "en", "--engine", engine, "--input"])
+            .arg(&input)
+            .arg("--out")
+            .arg(dir.path().join(format!("out-{engine}")))
+            .output()
+            .expect("run callqa run")
+    };
+    let o = run("auto");
+    check(&o, "callqa run --engine auto without the plug-in");
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        log.contains("ggml-base.bin") && log.contains(missing),
+        "{log}"
+    );
+    let o = run("ct2");
+    assert!(!o.status.success(), "--engine ct2 ran without its plug-in");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("CTranslate2 plug-in could not be loaded") && err.contains(missing),
+        "{err}"
+    );
+}
