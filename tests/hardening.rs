@@ -839,8 +839,18 @@ fn a_call_that_kills_the_process_becomes_a_crashed_error_row() {
     assert_eq!(s["errs"].as_array().unwrap().len(), 1);
     assert_eq!(s["staging"], json!([]));
     // The journals of the dead runs were folded, the records cleared at commit.
-    let inflight = std::fs::read_dir(out.join("_inflight")).map_or(0, |d| d.count());
-    assert_eq!(inflight, 0, "_inflight/ is empty after a clean run");
+    let inflight: Vec<String> = std::fs::read_dir(out.join("_inflight")).map_or(vec![], |d| {
+        d.filter_map(|e| e.ok())
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                format!("{}: {text}", e.file_name().to_string_lossy())
+            })
+            .collect()
+    });
+    assert!(
+        inflight.is_empty(),
+        "_inflight/ is empty after a clean run: {inflight:?}"
+    );
     // Not tried again (the hook is still set, the run does not die)...
     let o = run_cmd(&input, &out, &[])
         .env("CALLQA_ABORT", "asr:c2")
@@ -908,8 +918,18 @@ fn a_call_that_kills_the_process_while_held_for_calibration_is_isolated() {
         "{msg}"
     );
     assert_eq!(s["errs"].as_array().unwrap().len(), 1);
-    let inflight = std::fs::read_dir(out.join("_inflight")).map_or(0, |d| d.count());
-    assert_eq!(inflight, 0, "_inflight/ is empty after a clean run");
+    let inflight: Vec<String> = std::fs::read_dir(out.join("_inflight")).map_or(vec![], |d| {
+        d.filter_map(|e| e.ok())
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                format!("{}: {text}", e.file_name().to_string_lossy())
+            })
+            .collect()
+    });
+    assert!(
+        inflight.is_empty(),
+        "_inflight/ is empty after a clean run: {inflight:?}"
+    );
     // Asked to retry (no hook now): written, its error row replaced.
     let o = {
         let mut c = callqa();
