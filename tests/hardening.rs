@@ -801,6 +801,19 @@ for k in ["in/k1.wav", "in/k2.wav", "in/tab\tkey.wav", "in/zw\u200bid.wav"]:
     assert!(msg.contains("404") && !msg.contains('<'), "{msg}");
 }
 
+/// The files of `out/_inflight/`, each as "name: contents", so that a failed check says
+/// which journal or crash record was left.
+fn inflight_files(out: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(out.join("_inflight")).map_or(vec![], |d| {
+        d.filter_map(|e| e.ok())
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                format!("{}: {text}", e.file_name().to_string_lossy())
+            })
+            .collect()
+    })
+}
+
 /// A call that brings the process down (`CALLQA_ABORT=asr:c2` calls `abort()` in the
 /// Whisper worker, as a segfault in whisper.cpp would). Bound: three runs. The run that
 /// meets it dies of SIGABRT (the calls in flight and the signal are journaled); the
@@ -839,14 +852,7 @@ fn a_call_that_kills_the_process_becomes_a_crashed_error_row() {
     assert_eq!(s["errs"].as_array().unwrap().len(), 1);
     assert_eq!(s["staging"], json!([]));
     // The journals of the dead runs were folded, the records cleared at commit.
-    let inflight: Vec<String> = std::fs::read_dir(out.join("_inflight")).map_or(vec![], |d| {
-        d.filter_map(|e| e.ok())
-            .map(|e| {
-                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                format!("{}: {text}", e.file_name().to_string_lossy())
-            })
-            .collect()
-    });
+    let inflight = inflight_files(&out);
     assert!(
         inflight.is_empty(),
         "_inflight/ is empty after a clean run: {inflight:?}"
@@ -918,14 +924,7 @@ fn a_call_that_kills_the_process_while_held_for_calibration_is_isolated() {
         "{msg}"
     );
     assert_eq!(s["errs"].as_array().unwrap().len(), 1);
-    let inflight: Vec<String> = std::fs::read_dir(out.join("_inflight")).map_or(vec![], |d| {
-        d.filter_map(|e| e.ok())
-            .map(|e| {
-                let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-                format!("{}: {text}", e.file_name().to_string_lossy())
-            })
-            .collect()
-    });
+    let inflight = inflight_files(&out);
     assert!(
         inflight.is_empty(),
         "_inflight/ is empty after a clean run: {inflight:?}"
