@@ -288,7 +288,35 @@ pub(crate) async fn fold_dead(
     if changed {
         write_crashes(loc, &crashes).await?;
     }
+    if let Some(dir) = &loc.local {
+        sweep_partial_writes(&dir.join("_inflight"), dead);
+    }
     Ok(crashes)
+}
+
+/// Delete the half-written journals of dead runs. A local put writes
+/// `<name>#<digits>` and renames it into place (object_store's `LocalFileSystem`, which
+/// leaves such files out of its listings); a run that dies in the middle of updating its
+/// journal, as a run dying beside a busy preparation thread can, leaves that file
+/// behind, and nothing else would ever delete it. The journal it was replacing is intact
+/// (the rename never happened) and was folded above.
+fn sweep_partial_writes(dir: &std::path::Path, dead: &dyn Fn(&str) -> bool) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some((file, suffix)) = name.to_str().and_then(|n| n.split_once('#')) else {
+            continue;
+        };
+        let partial = !suffix.is_empty() && suffix.bytes().all(|b| b.is_ascii_digit());
+        let run = file.rsplit_once('.').map_or(file, |(run, _)| run);
+        if partial && !run.starts_with('_') && dead(run) {
+            if let Err(err) = std::fs::remove_file(e.path()) {
+                tracing::warn!("cannot delete {}: {err}", e.path().display());
+            }
+        }
+    }
 }
 
 /// Add one dead run's journal to the records: a crash when it left a signal file

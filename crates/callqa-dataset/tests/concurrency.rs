@@ -321,7 +321,21 @@ fn calls_in_flight_when_a_run_dies_are_counted() {
     journal_and_die(out_s, "kill");
     // Then crashed twice (SIGABRT recorded by the handler): poison.
     journal_and_die(out_s, "abort");
+    // A run that dies while it rewrites its journal leaves the half-written copy
+    // (`<run>.json#<n>`) beside it: the next run deletes it with the journal.
+    let inflight = out.join("_inflight");
+    let journal = std::fs::read_dir(&inflight)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .find(|n| n.ends_with(".json") && !n.starts_with('_'))
+        .expect("the dead run's journal");
+    std::fs::write(inflight.join(format!("{journal}#12")), b"{\"calls\":{").unwrap();
     let ds = Dataset::open(out_s, opts("1/2")).unwrap();
+    assert!(
+        !inflight.join(format!("{journal}#12")).exists(),
+        "the half-written journal of a dead run is deleted"
+    );
     let p = ds.crash_record("p").cloned().unwrap();
     assert_eq!((p.count, p.killed, p.stage.as_str()), (1, 2, "asr"));
     assert!(!p.is_poison());
