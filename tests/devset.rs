@@ -88,8 +88,8 @@ fn devset_meets_quality_thresholds() {
     analyze("en", &out);
     let truth = without_heldout("truth.csv", dir.path());
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
-    // Every set written so far is tuning data now, the sixth held-out set included.
-    assert!(n_truth >= 285, "{n_truth} truth rows");
+    // Every set written so far is tuning data now, the seventh held-out set included.
+    assert!(n_truth >= 317, "{n_truth} truth rows");
     let pii = pii_args(&without_heldout("pii.csv", dir.path()));
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
     let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
@@ -185,8 +185,9 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
 /// seventh held-out set, measured once (rules of the merge of branch i18-rules4, which
 /// tuned on the sixth): complaint F1 0.850, lowest count exact 0.531 (customer_questions
-/// and concrete_answers), redaction recall 40 of 41 (EMAIL 8 of 9, PHONE 20 of 20). The
-/// floors stay those set from the sixth set, just under what both sets measured.
+/// and concrete_answers), redaction recall 40 of 41 (EMAIL 8 of 9, PHONE 20 of 20); that
+/// set is tuning data now (branch i18-rules5). The floors stay those set from the sixth
+/// set, just under what both sets measured, until the next blind set is measured.
 const HELDOUT_MIN_F1: &str = "0.84";
 const HELDOUT_MIN_EXACT: &str = "0.40";
 const HELDOUT_MIN_RECALL: &str = "0.96";
@@ -194,9 +195,9 @@ const HELDOUT_MIN_RECALL: &str = "0.96";
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked
 /// held out; pii_heldout.csv holds their personal data) must hold the quality measured on
 /// them once, so that a regression shows: the HELDOUT_* floors above and >= 95 % of the
-/// numbers that must stay kept. The seventh set is held out now; when it becomes tuning
-/// data both files hold only their header, and the test checks just that until the next
-/// blind set is added.
+/// numbers that must stay kept. No batch is held out now (the seventh set became tuning
+/// data, issue 18): both files hold only their header, and the test checks just that
+/// until the next blind set is added.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");

@@ -37,10 +37,11 @@ Calls of calls_*_heldout6.py (the sixth held-out set, 16 + 16 calls) were writte
 the same way (HELDOUT6-NOTES.md) while the rules were tuned on the fifth; measured once
 (rules of the merge of branch i18-rules3), then tuned on (branch i18-rules4): tuning calls.
 Calls of calls_*_heldout7.py (the seventh held-out set, 16 + 16 calls) were written blind
-in the same way (HELDOUT7-NOTES.md) while the rules were tuned on the sixth; measured once.
+in the same way (HELDOUT7-NOTES.md) while the rules were tuned on the sixth; measured once
+(rules of main at 951e2eb), then tuned on (branch i18-rules5): tuning calls.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
-pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures): the
-seventh set now.
+pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures). None is
+marked now: both files hold only their header until the next blind set is added.
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
@@ -177,7 +178,7 @@ def main():
                ("ru", RU_HELD4, False), ("en", EN_HELD4, False),
                ("ru", RU_HELD5, False), ("en", EN_HELD5, False),
                ("ru", RU_HELD6, False), ("en", EN_HELD6, False),
-               ("ru", RU_HELD7, True), ("en", EN_HELD7, True)]
+               ("ru", RU_HELD7, False), ("en", EN_HELD7, False)]
                # a new blind set goes here marked True: truth_heldout.csv, pii_heldout.csv
                # (see the docstring)
     for lang, calls, heldout in batches:
