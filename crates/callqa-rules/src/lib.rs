@@ -1664,4 +1664,187 @@ phrases=['плохо']",
             assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
         }
     }
+    /// Questions of the kinds the seventh set showed, and their look-alikes (issue 18):
+    /// yes / no by intonation ("и … входит / можете", "а … мне платить", "а … свободен",
+    /// "… а … надо <инфинитив>" closing a turn, "а … вы <глагол>-ете", "а … точно …",
+    /// "… всё дошло", "она уже вернулась"); en "and itll …" with a longer tail, "ok and is
+    /// …", "for sure" / "definitely" asked back, an indirect request without its subject.
+    /// Not questions: "мне нужно <действие>", "как ничего", a request with "можете …?",
+    /// "when I went", "could I speak to …?". Probe sentences written for this test.
+    #[test]
+    fn questions_of_the_seventh_set_kinds() {
+        let ru = shipped("ru");
+        for q in [
+            "и доставка на этаж тоже входит",
+            "и сборку вы тоже сделать можете",
+            "а за повторный выезд мне опять платить",
+            "да а в субботу с утра малый зал свободен",
+            "претензий нет а ключи от кабинета надо забирать на вахте",
+            "а за задержку вы что-нибудь пересчитаете",
+            "а в понедельник точно откроют",
+            "я присылала вам выписку и справку все дошло",
+            "она уже вернулась из отпуска",
+        ] {
+            assert!(ru.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "Мне нужно переоформить доверенность на сына.",
+            "как ничего не было, я вчера весь день ждала",
+            "Можете передать мастеру, что мы очень довольны?",
+        ] {
+            assert_eq!(ru.question_cue(not_q), None, "{not_q} is not a question");
+        }
+        let en = shipped("en");
+        for q in [
+            "fine and itll be refunded to the account i opened last year",
+            "ok and is march already full",
+            "this evening for sure",
+            "and the booking is definitely moved now",
+            "I bought them last week and wanted to check whether they're covered.",
+        ] {
+            assert!(en.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "When we got there, the gate was locked.",
+            "Could I speak to the head chef? I'd like to thank him.",
+        ] {
+            assert_eq!(en.question_cue(not_q), None, "{not_q} is not a question");
+        }
+    }
+
+    /// Replies of the kinds the seventh set showed (issue 18): settled without a figure
+    /// ("вернуть нельзя" before a data request, "не нужна", "X есть / X нет", the
+    /// documents named, "it was inspected", the procedure "you register online"); a
+    /// closing line with the customer's name and the survey announced answers nothing,
+    /// unless its other words carry an answer. Probe sentences written for this test.
+    #[test]
+    fn replies_of_the_seventh_set_kinds() {
+        let ru = shipped("ru");
+        for c in [
+            "На эту карту вернуть нельзя, продиктуйте другую.",
+            "Справка не нужна, хватит паспорта.",
+            "Парковка есть, во дворе.",
+            "Доставки к вам нет, только самовывоз.",
+            "Паспорт и полис ОМС.",
+            "Вам понадобится выписка из ЕГРН.",
+        ] {
+            assert!(
+                concrete(ru.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                ru.classify_answer(c, 3.0)
+            );
+        }
+        // ... but "not yet" settles nothing.
+        for v in [
+            "Даты пока нет, ожидайте.",
+            "у меня сейчас нет этой информации",
+        ] {
+            assert!(
+                matches!(ru.classify_answer(v, 3.0), Some(AnswerVerdict::Vague(_))),
+                "{v}: {:?}",
+                ru.classify_answer(v, 3.0)
+            );
+        }
+        let en = shipped("en");
+        for c in [
+            "It was inspected before dispatch.",
+            "You register online and we send you a code.",
+        ] {
+            assert!(
+                concrete(en.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                en.classify_answer(c, 3.0)
+            );
+        }
+        for (p, text) in [
+            (
+                &ru,
+                "спасибо за звонок ирина после разговора придет смс с опросом всего доброго",
+            ),
+            (&ru, "Спасибо за обращение, Анна Сергеевна. Всего доброго."),
+            (&en, "right youre all set thanks for calling bye"),
+            (
+                &en,
+                "thank you laura youll get a short survey text about this call bye",
+            ),
+        ] {
+            assert_eq!(
+                p.classify_answer(text, 4.0),
+                Some(AnswerVerdict::Skip("closing")),
+                "{text}"
+            );
+        }
+        // Words between the closing phrases that answer keep the line an answer.
+        assert!(concrete(
+            ru.classify_answer("Спасибо, заказ готов, до свидания.", 3.0)
+        ));
+        assert!(concrete(
+            ru.classify_answer("спасибо за звонок завтра до свидания", 3.0)
+        ));
+        // A question left open at such a closing line is unanswered.
+        let call = [
+            u(Speaker::Customer, 0.0, 2.0, "а мастер сегодня перезвонит"),
+            u(
+                Speaker::Operator,
+                2.5,
+                6.0,
+                "спасибо за звонок ирина после разговора придет смс с опросом всего доброго",
+            ),
+        ];
+        assert_eq!(qa(&ru.evaluate(&call, 7.0)), (1, 0, 0, 1));
+    }
+
+    /// Complaints of the kinds the seventh set showed, and look-alikes (issue 18). Probe
+    /// sentences written for this test.
+    #[test]
+    fn complaints_of_the_seventh_set_kinds() {
+        for (lang, text, want) in [
+            (
+                "ru",
+                "хочу поговорить с хозяином магазина",
+                &["supervisor"][..],
+            ),
+            (
+                "ru",
+                "если не успеете, я отменяю заказ и заказываю у других",
+                &["churn"],
+            ),
+            (
+                "ru",
+                "не вернёте деньги — разбираться будем в суде",
+                &["formal"],
+            ),
+            ("ru", "судиться с вами буду", &["formal"]),
+            // look-alikes
+            ("ru", "к вам жалоб никаких, просто сменился адрес", &[]),
+            ("ru", "за месяц ни одного письма от застройщика", &[]),
+            (
+                "ru",
+                "Передайте заведующей, что воспитатель у вас молодец, мы очень довольны.",
+                &[],
+            ),
+            ("ru", "мы сотрудники районного суда, хотим экскурсию", &[]),
+            ("ru", "это опять я, мы не договорили, связь прервалась", &[]),
+            (
+                "en",
+                "I'll be moving the car and my business elsewhere",
+                &["churn"],
+            ),
+            ("en", "im not complaining, ive just switched banks", &[]),
+            (
+                "en",
+                "Nothing wrong with the club, but I need to cancel my membership for now.",
+                &[],
+            ),
+            (
+                "en",
+                "I checked you on the charity regulator register before donating",
+                &[],
+            ),
+            ("en", "Great. So is the refund on its way?", &[]),
+            ("en", "oh great so now I wait another week", &["service"]),
+        ] {
+            assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
+        }
+    }
 }

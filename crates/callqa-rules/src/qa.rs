@@ -18,7 +18,8 @@
 //! shorter than `backchannel_max_s` without any cue), a hold (`hold_*` without a vague
 //! cue), a clarifying question of the operator (question cues, with `skip_questions`), or
 //! only closing words (`closing_*` spans plus backchannel words: "спасибо за звонок, всего
-//! доброго" answers nothing).
+//! доброго" answers nothing; with two closing spans or more, the customer's name may stand
+//! among them, up to two words that carry no answer cue).
 //!
 //! A substantive reply **settles** the question (concrete) or does not (vague). After
 //! blanking `ignore_patterns` (e.g. "одну минуту"), in this order:
@@ -349,7 +350,7 @@ impl AnswerRules {
         questions: Option<&QuestionRules>,
         stemmer: Option<&Stemmer>,
     ) -> AnswerVerdict {
-        if self.only_closing(p) {
+        if self.only_closing(p, stemmer) {
             return AnswerVerdict::Skip("closing");
         }
         let norm = blank(&p.norm, &self.ignore);
@@ -411,11 +412,20 @@ fn asks_back(raw: &str, cue: &str) -> bool {
     })
 }
 
+/// At most this many words outside the closing spans of a closing line that both thanks
+/// and says goodbye (two closing spans or more): the customer's name and patronymic
+/// ("спасибо за звонок, Анна Сергеевна, всего доброго").
+const CLOSING_NAME_WORDS: usize = 2;
+
 impl AnswerRules {
     /// Whether `p` is only closing words: at least one `closing_*` cue, and every word
     /// outside the closing spans is a backchannel word ("спасибо за звонок, всего доброго",
-    /// "thank you for calling, have a great day").
-    fn only_closing(&self, p: &Prepared<'_>) -> bool {
+    /// "thank you for calling, have a great day"). A line with two closing spans or more
+    /// may also address the customer by name: one run of at most [`CLOSING_NAME_WORDS`]
+    /// other words, provided they carry no cue of an answer (concrete, definite, vague or
+    /// hedge): "спасибо за звонок анна после разговора придёт опрос всего доброго" answers
+    /// nothing, "спасибо, заказ готов, до свидания" does.
+    fn only_closing(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> bool {
         if self.closing.is_empty() || p.toks.is_empty() {
             return false;
         }
@@ -425,10 +435,30 @@ impl AnswerRules {
                 covered[a..b].iter_mut().for_each(|c| *c = true);
             }
         }
-        covered.iter().any(|&c| c)
-            && p.toks
-                .iter()
-                .zip(&covered)
-                .all(|(t, &c)| c || self.backchannel_words.contains(&t.norm))
+        let loose: Vec<usize> = (0..p.toks.len())
+            .filter(|&k| !covered[k] && !self.backchannel_words.contains(&p.toks[k].norm))
+            .collect();
+        let spans = (0..covered.len())
+            .filter(|&k| covered[k] && (k == 0 || !covered[k - 1]))
+            .count();
+        if spans == 0 {
+            return false;
+        }
+        if loose.is_empty() {
+            return true;
+        }
+        let one_run = loose.windows(2).all(|w| w[1] == w[0] + 1);
+        if spans < 2 || loose.len() > CLOSING_NAME_WORDS || !one_run {
+            return false;
+        }
+        let rest = loose
+            .iter()
+            .map(|&k| p.toks[k].norm.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let toks = normalize::tokens(&rest, stemmer);
+        [&self.concrete, &self.definite, &self.vague, &self.hedge]
+            .into_iter()
+            .all(|cues| best_cue(cues.iter(), &toks, &rest).is_none())
     }
 }

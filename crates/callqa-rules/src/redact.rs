@@ -25,7 +25,8 @@
 //! after an order / contract / ticket word (`заказ 731205`, `order 4471902`) that is not a
 //! card, a number the words name as a reference ("номер убытка", "account number": the
 //! noun after "номер", the word before "number"), and digits glued to letters
-//! (`sky7719034`, `HC-2290417`: a reference code). The name wins over a word merely
+//! (`sky7719034`, `HC-2290417`: a reference code) or spaced after a code of two or three
+//! letters without a vowel (`sp 7730192`) unless they are shaped like a phone. The name wins over a word merely
 //! nearby: "номер телефона, на который оформлен договор" announces a phone; and a
 //! number shaped like a mobile (7/8 + 9XX…, 9XX… with 10 digits, UK 07… / +44) is a phone
 //! unless the words name it a reference. Case forms of number words ("с двух до пяти") are not number words here: people
@@ -227,12 +228,17 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("email regex")
 });
 
-/// "jane dot miller at gmail dot com", "иван точка петров собака мейл точка ру".
+/// "jane dot miller at gmail dot com", "иван точка петров собака мейл точка ру". A part
+/// of the name before "at" / "собака" may end in digits said as words or written apart
+/// ("осипова восемьдесят пять собака …", "jane miller 84 at …"): people dictate the
+/// digits of an address the way they say any number.
 static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     let dot = r"(?:\s*\.\s*|\s+(?:dot|точка)\s+)";
     let tld = r"(?:com|ru|net|org|uk|co|io|de|info|biz|edu|gov|ua|by|kz|рф|ру|ком|нет|орг)";
+    let num = r"(?:\d+|ноль|нуль|один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|\p{L}+надцать|двадцать|тридцать|сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|double|triple)";
+    let part = format!(r"[\p{{L}}\d_+-]+(?:\s+{num}\b)*");
     Regex::new(&format!(
-        r"(?i)\b[\p{{L}}\d_+-]+(?:{dot}[\p{{L}}\d_+-]+)*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
+        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
     ))
     .expect("spoken email regex")
 });
@@ -778,6 +784,27 @@ fn glued_to_letters(text: &str, start: usize, end: usize) -> bool {
     glued_before || text[end..].chars().next().is_some_and(char::is_alphabetic)
 }
 
+/// Whether the number at byte `start` of `text` follows a letter code and a space: a word
+/// of two or three letters without a vowel ("sp 7730192", "кр 22914470", "rbh 30417").
+/// No word is spelled like that, so the letters are the prefix of a reference code as
+/// speech recognition spaced it, and the number stays (unless it is shaped like a phone,
+/// see [`number_spans`]).
+fn letter_code_before(text: &str, start: usize) -> bool {
+    const VOWELS: &str = "aeiouyаеёиоуыэюя";
+    let Some(head) = text[..start].strip_suffix(' ') else {
+        return false;
+    };
+    let word: Vec<char> = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    (2..=3).contains(&word.len())
+        && word
+            .iter()
+            .all(|c| c.to_lowercase().all(|l| !VOWELS.contains(l)))
+}
+
 /// Spans of personal numbers in `text`: each run whole, else its parts between soft
 /// boundaries (", " / ". "), else a passport series + number split by "номер".
 fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKind)> {
@@ -816,7 +843,9 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
             let t = &text[r.start..r.end];
             t.len() == 8 && t.as_bytes().get(3) == Some(&b'-')
         };
-        let whole = if glued {
+        // "sp 7730192": a letter code spaced from its digits, unless they make a phone.
+        let coded = letter_code_before(text, r.start) && !phone_shape(&all);
+        let whole = if glued || coded {
             None
         } else {
             classify(&all, r.plus, dash_7, &ctx)
@@ -936,6 +965,16 @@ mod tests {
             red("пишите иван точка петров собака мейл точка ру"),
             "пишите [EMAIL]"
         );
+        // Digits of the name said as words or written apart are part of the address.
+        assert_eq!(
+            red("пишите анна точка смирнова восемьдесят семь собака мейл точка ру"),
+            "пишите [EMAIL]"
+        );
+        assert_eq!(
+            red("its tom dot baker seventy two at gmail dot com"),
+            "its [EMAIL]"
+        );
+        assert_eq!(red("почта oleg 77 собака yandex точка ru"), "почта [EMAIL]");
         assert_eq!(
             red("Паспорт: серия 4510 номер 123456, СНИЛС 123-456-789 64."),
             "Паспорт: серия [PASSPORT], СНИЛС [SNILS]."
@@ -1086,6 +1125,28 @@ mod tests {
         // A space between letters and digits is no glue; a later piece is read alone.
         assert_eq!(red("sky 89263057148"), "sky [PHONE]");
         assert_eq!(red("ab-7719034, 89263057148"), "ab-7719034, [PHONE]");
+        // A code of two or three letters without a vowel, spaced from its digits, is a
+        // reference prefix; a word is not, and a phone-shaped number stays a phone.
+        for text in ["its sp 7730192", "номер кр 22914470", "booking rbh 30417"] {
+            assert_eq!(red(text), text, "{text}");
+        }
+        assert_eq!(red("it is 7730192 sorry"), "it is 7730192 sorry");
+        assert_eq!(
+            Redactor::default()
+                .redact_after("its 7730192", "can i take your supporter number")
+                .text,
+            "its [PHONE]"
+        );
+        assert_eq!(
+            Redactor::default()
+                .redact_after("its sp 7730192", "can i take your supporter number")
+                .text,
+            "its sp 7730192"
+        );
+        assert_eq!(red("sp 89263057148"), "sp [PHONE]");
+        assert!(letter_code_before("its sp 7730192", 7));
+        assert!(!letter_code_before("its 7730192", 4));
+        assert!(!letter_code_before("mysp 7730192", 5));
         assert!(glued_to_letters("HC-2290417", 3, 10));
         assert!(!glued_to_letters("+7 916", 0, 6));
         assert!(!glued_to_letters("10-20 мин", 3, 5));
