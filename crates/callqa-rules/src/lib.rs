@@ -1691,6 +1691,8 @@ phrases=['плохо']",
             "Мне нужно переоформить доверенность на сына.",
             "как ничего не было, я вчера весь день ждала",
             "Можете передать мастеру, что мы очень довольны?",
+            "и я точно оплатила вчера",
+            "а она уже сломалась",
         ] {
             assert_eq!(ru.question_cue(not_q), None, "{not_q} is not a question");
         }
@@ -1707,6 +1709,8 @@ phrases=['плохо']",
         for not_q in [
             "When we got there, the gate was locked.",
             "Could I speak to the head chef? I'd like to thank him.",
+            "ill ring back tomorrow for sure",
+            "i definitely paid it",
         ] {
             assert_eq!(en.question_cue(not_q), None, "{not_q} is not a question");
         }
