@@ -183,21 +183,20 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
-/// seventh held-out set, measured once (rules of the merge of branch i18-rules4, which
-/// tuned on the sixth): complaint F1 0.850, lowest count exact 0.531 (customer_questions
-/// and concrete_answers), redaction recall 40 of 41 (EMAIL 8 of 9, PHONE 20 of 20); that
-/// set is tuning data now (branch i18-rules5). The floors stay those set from the sixth
-/// set, just under what both sets measured, until the next blind set is measured.
-const HELDOUT_MIN_F1: &str = "0.84";
-const HELDOUT_MIN_EXACT: &str = "0.40";
+/// eighth held-out set, measured once (rules of the merge of branch i18-rules5, which
+/// tuned on the seventh): lowest element F1 0.906 (self_introduction; complaint 0.957),
+/// lowest count exact 0.688 (questions, concrete, vague), redaction recall 34 of 34. The
+/// floors sit just under that, so a change that costs the blind calls a call or two shows.
+const HELDOUT_MIN_F1: &str = "0.88";
+const HELDOUT_MIN_EXACT: &str = "0.65";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked
 /// held out; pii_heldout.csv holds their personal data) must hold the quality measured on
 /// them once, so that a regression shows: the HELDOUT_* floors above and >= 95 % of the
-/// numbers that must stay kept. No batch is held out now (the seventh set became tuning
-/// data, issue 18): both files hold only their header, and the test checks just that
-/// until the next blind set is added.
+/// numbers that must stay kept. The eighth blind set is held out now; between sets (after
+/// one is tuned on and before the next is added) both files hold only their header, and
+/// the test checks just that.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");

@@ -39,9 +39,10 @@ the same way (HELDOUT6-NOTES.md) while the rules were tuned on the fifth; measur
 Calls of calls_*_heldout7.py (the seventh held-out set, 16 + 16 calls) were written blind
 in the same way (HELDOUT7-NOTES.md) while the rules were tuned on the sixth; measured once
 (rules of main at 951e2eb), then tuned on (branch i18-rules5): tuning calls.
+Calls of calls_*_heldout8.py (the eighth held-out set, 16 + 16 calls) were written blind in
+the same way (HELDOUT8-NOTES.md) while the rules were tuned on the seventh: held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
-pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures). None is
-marked now: both files hold only their header until the next blind set is added.
+pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
@@ -70,6 +71,8 @@ from calls_ru_heldout6 import CALLS as RU_HELD6
 from calls_en_heldout6 import CALLS as EN_HELD6
 from calls_ru_heldout7 import CALLS as RU_HELD7
 from calls_en_heldout7 import CALLS as EN_HELD7
+from calls_ru_heldout8 import CALLS as RU_HELD8
+from calls_en_heldout8 import CALLS as EN_HELD8
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -178,9 +181,10 @@ def main():
                ("ru", RU_HELD4, False), ("en", EN_HELD4, False),
                ("ru", RU_HELD5, False), ("en", EN_HELD5, False),
                ("ru", RU_HELD6, False), ("en", EN_HELD6, False),
-               ("ru", RU_HELD7, False), ("en", EN_HELD7, False)]
-               # a new blind set goes here marked True: truth_heldout.csv, pii_heldout.csv
-               # (see the docstring)
+               ("ru", RU_HELD7, False), ("en", EN_HELD7, False),
+               ("ru", RU_HELD8, True), ("en", EN_HELD8, True)]
+               # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
+               # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
         d = os.path.join(HERE, lang)
         os.makedirs(d, exist_ok=True)
