@@ -88,8 +88,8 @@ fn devset_meets_quality_thresholds() {
     analyze("en", &out);
     let truth = without_heldout("truth.csv", dir.path());
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
-    // Every set written so far is tuning data now, the seventh held-out set included.
-    assert!(n_truth >= 317, "{n_truth} truth rows");
+    // Every set written so far is tuning data now, the eighth held-out set included.
+    assert!(n_truth >= 349, "{n_truth} truth rows");
     let pii = pii_args(&without_heldout("pii.csv", dir.path()));
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
     let o = eval_with(&out, &truth, "0.95", "0.90", &pii);
@@ -187,6 +187,8 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// tuned on the seventh): lowest element F1 0.906 (self_introduction; complaint 0.957),
 /// lowest count exact 0.688 (questions, concrete, vague), redaction recall 34 of 34. The
 /// floors sit just under that, so a change that costs the blind calls a call or two shows.
+/// The eighth set is tuning data now (branch i18-rules6); the floors stay for the next
+/// blind set until it is measured once and they are set from its figures.
 const HELDOUT_MIN_F1: &str = "0.88";
 const HELDOUT_MIN_EXACT: &str = "0.65";
 const HELDOUT_MIN_RECALL: &str = "0.96";
@@ -194,9 +196,9 @@ const HELDOUT_MIN_RECALL: &str = "0.96";
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked
 /// held out; pii_heldout.csv holds their personal data) must hold the quality measured on
 /// them once, so that a regression shows: the HELDOUT_* floors above and >= 95 % of the
-/// numbers that must stay kept. The eighth blind set is held out now; between sets (after
-/// one is tuned on and before the next is added) both files hold only their header, and
-/// the test checks just that.
+/// numbers that must stay kept. No blind set is held out now (the eighth was tuned on in
+/// branch i18-rules6): between sets (after one is tuned on and before the next is added)
+/// both files hold only their header, and the test checks just that.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");
