@@ -1851,4 +1851,134 @@ phrases=['плохо']",
             assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
         }
     }
+
+    /// Questions of the kinds the eighth set showed (issue 18): "и … вы <глагол>" and an
+    /// alternative "будут или перерыв" said with intonation only, "… потеряла, можно
+    /// привязать новую", "I'm wondering", "trying to figure out", "could you tell me"
+    /// inside the turn, "how late". Look-alikes: an indignant "как это не был", a request
+    /// to ring back "когда …" / "email me when …", reported "сказали, можно …", a story
+    /// "when she asked", "бывает, что делаем". Probe sentences written for this test.
+    #[test]
+    fn questions_of_the_eighth_set_kinds() {
+        let ru = shipped("ru");
+        for q in [
+            "и ещё курьера вы на дом вызываете",
+            "в праздники клуб будет работать или закрыт",
+            "я старую карту потеряла можно привязать новую",
+        ] {
+            assert!(ru.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "как это не был, я же весь день дома сидел",
+            "запишите адрес и позвоните когда мастер освободится",
+            "мне сказали можно вернуть в течение месяца",
+            "бывает что делаем скидки постоянным клиентам",
+        ] {
+            assert_eq!(ru.question_cue(not_q), None, "{not_q} is not a question");
+        }
+        let en = shipped("en");
+        for q in [
+            "I'm wondering whether the price includes delivery",
+            "we're trying to figure out if the flat qualifies",
+            "and how late does the pool stay open",
+            "my son ordered it last week could you tell me if it shipped",
+        ] {
+            assert!(en.question_cue(q).is_some(), "{q} should be a question");
+        }
+        for not_q in [
+            "can you email me when the refund goes through",
+            "the manager was rude to my wife when she asked for towels",
+        ] {
+            assert_eq!(en.question_cue(not_q), None, "{not_q} is not a question");
+        }
+    }
+
+    /// Replies of the kinds the eighth set showed (issue 18): a reason with "поэтому" or
+    /// a sick worker, a fact from the record ("не поступало", "can't see a payment on your
+    /// account"), a place ("через Госуслуги"), who runs it and where to go ("sold by the
+    /// stadium, you'd need to contact them") are concrete; "постараемся к пятнице" is
+    /// vague; "для сверки …", "я на линии, загружается" hold; "see you on Friday" only
+    /// says goodbye. Probe sentences written for this test.
+    #[test]
+    fn replies_of_the_eighth_set_kinds() {
+        let ru = shipped("ru");
+        for c in [
+            "Сайт был на обслуживании, поэтому оплата не прошла.",
+            "Техник заболел.",
+            "Заявления от вас не поступало.",
+            "Через Госуслуги или в МФЦ.",
+        ] {
+            assert!(
+                concrete(ru.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                ru.classify_answer(c, 3.0)
+            );
+        }
+        assert!(matches!(
+            ru.classify_answer("Постараемся к пятнице.", 2.0),
+            Some(AnswerVerdict::Vague(_))
+        ));
+        assert!(matches!(
+            ru.classify_answer("Бывает, что делаем, но это как мастер решит.", 3.0),
+            Some(AnswerVerdict::Vague(_))
+        ));
+        for hold in [
+            "И для сверки дату рождения.",
+            "Я на линии, база загружается.",
+        ] {
+            assert!(
+                matches!(ru.classify_answer(hold, 2.0), Some(AnswerVerdict::Skip(_))),
+                "{hold}: {:?}",
+                ru.classify_answer(hold, 2.0)
+            );
+        }
+        let en = shipped("en");
+        for c in [
+            "I can't see a payment on your account, so it never left your bank.",
+            "Tickets are sold by the stadium, so you'd need to contact them.",
+        ] {
+            assert!(
+                concrete(en.classify_answer(c, 3.0)),
+                "{c}: {:?}",
+                en.classify_answer(c, 3.0)
+            );
+        }
+        assert_eq!(
+            en.classify_answer("Thanks for calling, see you on Friday. Bye!", 3.0),
+            Some(AnswerVerdict::Skip("closing"))
+        );
+    }
+
+    /// Complaints of the kinds the eighth set showed (issue 18) and look-alikes. Probe
+    /// sentences written for this test.
+    #[test]
+    fn complaints_of_the_eighth_set_kinds() {
+        for (lang, text, want) in [
+            (
+                "ru",
+                "ещё раз так будет, удалю ваше приложение",
+                &["churn"][..],
+            ),
+            (
+                "ru",
+                "я удалила приложение и поставила заново, теперь работает",
+                &[],
+            ),
+            ("ru", "мастер так и не пришёл, перенесите на завтра", &[]),
+            ("en", "we'll never stay with that chain again", &["churn"]),
+            ("en", "I'll never forget the staff, they were lovely", &[]),
+            (
+                "en",
+                "if it isn't sorted I'm taking it to the consumer council",
+                &["formal"],
+            ),
+            (
+                "en",
+                "I've been on to you three times about this leak",
+                &["repeat"],
+            ),
+        ] {
+            assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
+        }
+    }
 }
