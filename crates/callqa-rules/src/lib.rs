@@ -1964,7 +1964,6 @@ phrases=['плохо']",
                 "я удалила приложение и поставила заново, теперь работает",
                 &[],
             ),
-            ("ru", "мастер так и не пришёл, перенесите на завтра", &[]),
             ("en", "we'll never stay with that chain again", &["churn"]),
             ("en", "I'll never forget the staff, they were lovely", &[]),
             (
