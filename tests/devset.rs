@@ -183,14 +183,12 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
-/// eighth held-out set, measured once (rules of the merge of branch i18-rules5, which
-/// tuned on the seventh): lowest element F1 0.906 (self_introduction; complaint 0.957),
-/// lowest count exact 0.688 (questions, concrete, vague), redaction recall 34 of 34. The
+/// ninth held-out set, measured once (rules of the merge of branch i18-rules6, which
+/// tuned on the eighth): lowest element F1 0.857 (complaint: 9 of 12 found, no false
+/// alarm), lowest count exact 0.594 (concrete_answers), redaction recall 23 of 23. The
 /// floors sit just under that, so a change that costs the blind calls a call or two shows.
-/// The eighth set is tuning data now (branch i18-rules6); the floors stay for the next
-/// blind set until it is measured once and they are set from its figures.
-const HELDOUT_MIN_F1: &str = "0.88";
-const HELDOUT_MIN_EXACT: &str = "0.65";
+const HELDOUT_MIN_F1: &str = "0.84";
+const HELDOUT_MIN_EXACT: &str = "0.55";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked

@@ -42,6 +42,8 @@ in the same way (HELDOUT7-NOTES.md) while the rules were tuned on the sixth; mea
 Calls of calls_*_heldout8.py (the eighth held-out set, 16 + 16 calls) were written blind in
 the same way (HELDOUT8-NOTES.md) while the rules were tuned on the seventh; measured once
 (rules of main at 1c75707), then tuned on (branch i18-rules6): tuning calls.
+Calls of calls_*_heldout9.py (the ninth held-out set, 16 + 16 calls) were written blind in
+the same way (HELDOUT9-NOTES.md) while the rules were tuned on the eighth: held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -74,6 +76,8 @@ from calls_ru_heldout7 import CALLS as RU_HELD7
 from calls_en_heldout7 import CALLS as EN_HELD7
 from calls_ru_heldout8 import CALLS as RU_HELD8
 from calls_en_heldout8 import CALLS as EN_HELD8
+from calls_ru_heldout9 import CALLS as RU_HELD9
+from calls_en_heldout9 import CALLS as EN_HELD9
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -183,7 +187,8 @@ def main():
                ("ru", RU_HELD5, False), ("en", EN_HELD5, False),
                ("ru", RU_HELD6, False), ("en", EN_HELD6, False),
                ("ru", RU_HELD7, False), ("en", EN_HELD7, False),
-               ("ru", RU_HELD8, False), ("en", EN_HELD8, False)]
+               ("ru", RU_HELD8, False), ("en", EN_HELD8, False),
+               ("ru", RU_HELD9, True), ("en", EN_HELD9, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
