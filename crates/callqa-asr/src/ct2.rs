@@ -675,7 +675,9 @@ impl Ct2Engine {
         let mut detected: Vec<HashMap<String, f64>> = vec![HashMap::new(); jobs.len()];
         let batch = self.cfg.batch_size.max(1);
         for chunk in items.chunks_mut(batch) {
-            match self.decode_batch(chunk) {
+            let r = self.decode_batch(chunk);
+            release_free_heap();
+            match r {
                 Ok(decoded) => {
                     for (item, d) in chunk.iter().zip(decoded) {
                         if let Ok(t) = &mut results[item.job] {
@@ -1222,6 +1224,35 @@ fn compression_ratio(text: &[u8]) -> f64 {
 pub fn default_model_dir() -> PathBuf {
     callqa_core::paths::model_file("ct2-whisper-base")
 }
+
+/// Free heap that glibc may keep after a batch before [`release_free_heap`] hands it back.
+const KEEP_FREE_HEAP: usize = 64 << 20;
+
+/// Hand the heap memory freed by a batch back to the system when glibc keeps more than
+/// [`KEEP_FREE_HEAP`] of it. CTranslate2 allocates each batch's buffers anew (the
+/// encoder's attention alone is batch × heads × frames² floats), and glibc's per-thread
+/// arenas keep what was freed for reuse; with two replicas whose batches differ in
+/// length, the free memory they hold fragments and the resident set grew with the
+/// number of calls (800 → 1300 MiB over 200 calls). `malloc_trim` returns the free
+/// pages of every arena; skipping it while little is free saves the page faults of
+/// touching those pages again.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_heap() {
+    // SAFETY: both are plain glibc calls with no preconditions; mallinfo2 (glibc >= 2.33)
+    // only reads the allocator's statistics.
+    let free = unsafe { libc::mallinfo2() }.fordblks;
+    if free >= KEEP_FREE_HEAP {
+        // SAFETY: as above.
+        unsafe { libc::malloc_trim(0) };
+        tracing::debug!(
+            free_mib = free >> 20,
+            "returned the free heap to the system"
+        );
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_heap() {}
 
 #[cfg(test)]
 mod tests {
