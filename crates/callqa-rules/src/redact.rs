@@ -26,11 +26,12 @@
 //! card, a number the words name as a reference ("номер убытка", "account number": the
 //! noun after "номер", the word before "number"), and digits glued to letters
 //! (`sky7719034`, `HC-2290417`: a reference code) or spaced after a code of two or three
-//! letters without a vowel (`sp 7730192`) unless they are shaped like a phone. The name wins over a word merely
-//! nearby: "номер телефона, на который оформлен договор" announces a phone; and a
-//! number shaped like a mobile (7/8 + 9XX…, 9XX… with 10 digits, UK 07… / +44) is a phone
-//! unless the words name it a reference. Case forms of number words ("с двух до пяти") are not number words here: people
-//! dictate digits in the nominative, and prices and times in other cases stay untouched.
+//! letters without a vowel (`sp 7730192`) unless they are shaped like a phone. The name
+//! wins over a word merely nearby: "номер телефона, на который оформлен договор"
+//! announces a phone; and a number shaped like a mobile (7/8 + 9XX…, 9XX… with 10 digits,
+//! UK 07… / +44) is a phone unless the words name it a reference. Case forms of number
+//! words ("с двух до пяти") are not number words here: people dictate digits in the
+//! nominative, and prices and times in other cases stay untouched.
 
 use callqa_core::Utterance;
 use regex::Regex;
