@@ -183,20 +183,21 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
-/// ninth held-out set, measured once (rules of the merge of branch i18-rules6, which
-/// tuned on the eighth): lowest element F1 0.857 (complaint: 9 of 12 found, no false
-/// alarm), lowest count exact 0.594 (concrete_answers), redaction recall 23 of 23. The
-/// floors sit just under that, so a change that costs the blind calls a call or two shows.
-const HELDOUT_MIN_F1: &str = "0.84";
+/// ninth and tenth held-out sets (64 calls, two writers), each measured once with the
+/// rules of the merge of branch i18-rules6 (packs 1.5.0, tuned on the eighth): lowest
+/// element F1 0.808 (complaint: 21 of 29 found, 2 false alarms), lowest count exact 0.609
+/// (concrete_answers), redaction recall 57 of 57. The floors sit just under that, so a
+/// change that costs the blind calls a call or two shows.
+const HELDOUT_MIN_F1: &str = "0.78";
 const HELDOUT_MIN_EXACT: &str = "0.55";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked
 /// held out; pii_heldout.csv holds their personal data) must hold the quality measured on
 /// them once, so that a regression shows: the HELDOUT_* floors above and >= 95 % of the
-/// numbers that must stay kept. No blind set is held out now (the eighth was tuned on in
-/// branch i18-rules6): between sets (after one is tuned on and before the next is added)
-/// both files hold only their header, and the test checks just that.
+/// numbers that must stay kept. Between sets (after every held-out set is tuned on and
+/// before the next is added) both files hold only their header, and the test checks just
+/// that.
 #[test]
 fn heldout_calls_hold_their_measured_quality() {
     let truth = repo().join("tests/data/devset/truth_heldout.csv");
