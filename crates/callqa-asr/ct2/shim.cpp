@@ -4,7 +4,9 @@
 // headers vendored in ct2/include, and linked against the libctranslate2 shared library
 // of the PyPI `ctranslate2==4.8.4` wheel (scripts/setup.sh puts it in .cache/ctranslate2).
 // Only C types cross this boundary; every C++ exception becomes an error string.
+#include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
 #include <cstring>
 #include <exception>
 #include <future>
@@ -78,15 +80,37 @@ struct callqa_ct2_encoded {
   ctranslate2::StorageView view;
 };
 
-// Encode a batch of log-mel features [batch, n_mels, n_frames]. Returns null and sets
-// *err on failure; free the result with callqa_ct2_encoded_free.
-callqa_ct2_encoded* callqa_ct2_encode(callqa_ct2_whisper* w, const float* features,
+// Encode a batch of log-mel features [batch, n_mels, n_frames], `chunk` items per encoder
+// pass (0: all at once). The encoder's self-attention holds a [chunk, heads, T, T] matrix
+// of floats (8 x 8 x 1064^2 x 4 bytes = 290 MB for 8 windows of 20 s), so smaller passes
+// bound the peak memory; the outputs are concatenated into one [batch, T, d] view.
+// Returns null and sets *err on failure; free the result with callqa_ct2_encoded_free.
+callqa_ct2_encoded* callqa_ct2_encode_chunks(callqa_ct2_whisper* w, const float* features,
                                       size_t batch, size_t n_mels, size_t n_frames,
-                                      char** err) {
+                                      size_t chunk, char** err) {
   try {
-    auto view = features_view(features, batch, n_mels, n_frames);
-    auto out = w->pool.encode(view, true).get();
-    return new callqa_ct2_encoded{std::move(out)};
+    if (chunk == 0 || chunk >= batch) {
+      auto view = features_view(features, batch, n_mels, n_frames);
+      auto out = w->pool.encode(view, true).get();
+      return new callqa_ct2_encoded{std::move(out)};
+    }
+    std::vector<float> data;
+    ctranslate2::Shape shape;
+    for (size_t start = 0; start < batch; start += chunk) {
+      const size_t n = std::min(chunk, batch - start);
+      auto view = features_view(features + start * n_mels * n_frames, n, n_mels, n_frames);
+      auto out = w->pool.encode(view, true).get();
+      if (out.dtype() != ctranslate2::DataType::FLOAT32 || out.rank() != 3)
+        throw std::runtime_error("unexpected encoder output (not a float [batch, T, d] view)");
+      if (data.empty()) {
+        shape = out.shape();
+        shape[0] = static_cast<ctranslate2::dim_t>(batch);
+        data.reserve(batch * static_cast<size_t>(shape[1] * shape[2]));
+      }
+      const float* p = out.data<float>();
+      data.insert(data.end(), p, p + out.size());
+    }
+    return new callqa_ct2_encoded{ctranslate2::StorageView(shape, std::move(data))};
   } catch (const std::exception& e) {
     *err = dup_error(e.what());
   } catch (...) {

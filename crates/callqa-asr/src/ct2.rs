@@ -11,7 +11,10 @@
 //!   `BatchedInferencePipeline` gets its speed the same way).
 //! * **Encoder sized to the batch.** CTranslate2 accepts fewer than 3000 mel frames: a
 //!   batch gets `2 × audio_ctx` frames of its longest window (the whisper.cpp engine's
-//!   `audio_ctx`, [`crate::audio_ctx_for`]), so short windows are not encoded as 30 s.
+//!   `audio_ctx`, [`crate::audio_ctx_for`], rounded up to 0.5 s so that oneDNN meets a
+//!   bounded set of shapes), so short windows are not encoded as 30 s. The batch is
+//!   encoded `[asr] ct2_encoder_batch` windows at a time (the self-attention matrix is
+//!   what grows with the window) and decoded as one.
 //! * **Timing.** Decoding keeps Whisper's timestamp tokens. With `[asr] ct2_align` (the
 //!   default) each text token is then timed by CTranslate2's alignment (DTW over the
 //!   cross-attention of the model's alignment heads, one decoder pass over the window's
@@ -83,6 +86,7 @@ mod ffi {
         batch: usize,
         n_mels: usize,
         n_frames: usize,
+        chunk: usize,
         err: *mut *mut c_char,
     ) -> *mut Encoded;
     pub type EncodedFree = unsafe extern "C" fn(e: *mut Encoded);
@@ -163,7 +167,7 @@ mod ffi {
                 free: sym!("callqa_ct2_free"),
                 free_error: sym!("callqa_ct2_free_error"),
                 n_mels: sym!("callqa_ct2_n_mels"),
-                encode: sym!("callqa_ct2_encode"),
+                encode: sym!("callqa_ct2_encode_chunks"),
                 encoded_free: sym!("callqa_ct2_encoded_free"),
                 generate: sym!("callqa_ct2_generate"),
                 align: sym!("callqa_ct2_align"),
@@ -171,6 +175,18 @@ mod ffi {
                 _lib: lib,
             })
         }
+    }
+}
+
+/// Mel frames of the encoder input for a batch whose longest window is `longest_s`
+/// seconds: `2 × audio_ctx` rounded up to [`CTX_STEP`] positions (`dynamic`), or a full
+/// 30 s window.
+fn encoder_frames(longest_s: f64, dynamic: bool) -> usize {
+    if dynamic {
+        let ctx = audio_ctx_for(longest_s).div_ceil(CTX_STEP) * CTX_STEP;
+        (2 * ctx).min(FULL_FRAMES)
+    } else {
+        FULL_FRAMES
     }
 }
 
@@ -246,6 +262,13 @@ const N_FFT: usize = 400;
 const HOP: usize = 160;
 /// Mel frames of a full 30 s window.
 const FULL_FRAMES: usize = 3000;
+/// A batch's encoder context is rounded up to a multiple of this many 20 ms positions
+/// (0.5 s). oneDNN, inside CTranslate2, builds and caches a convolution primitive for every
+/// input shape it meets (up to 1024 of them); unrounded, almost every batch had a shape of
+/// its own and the cache grew with the number of calls. Rounded, a run meets at most
+/// 58 lengths per batch size (43 with 20 s windows); the extra padding is under 0.5 s of
+/// encoder input.
+const CTX_STEP: usize = 25;
 /// Longest decode, tokens (Whisper's text context).
 const MAX_LENGTH: usize = 448;
 /// Temperatures tried after greedy decoding fails the checks below (whisper.cpp's and
@@ -287,7 +310,7 @@ struct EncodedBatch {
 
 impl Drop for EncodedBatch {
     fn drop(&mut self) {
-        // SAFETY: the pointer came from callqa_ct2_encode and is freed once.
+        // SAFETY: the pointer came from callqa_ct2_encode_chunks and is freed once.
         unsafe { (self.api.encoded_free)(self.ptr.as_ptr()) }
     }
 }
@@ -793,11 +816,7 @@ impl Ct2Engine {
 
     /// Mel frames for a batch whose longest window is `longest_s` seconds.
     fn frames_for(&self, longest_s: f64) -> usize {
-        if self.cfg.dynamic_audio_ctx {
-            (2 * audio_ctx_for(longest_s)).min(FULL_FRAMES)
-        } else {
-            FULL_FRAMES
-        }
+        encoder_frames(longest_s, self.cfg.dynamic_audio_ctx)
     }
 
     /// Decode one batch: features, language detection where needed, greedy (or beam)
@@ -961,6 +980,7 @@ impl Ct2Engine {
                 batch,
                 self.mel.n_mels,
                 n_frames,
+                self.cfg.ct2_encoder_batch,
                 &mut err,
             )
         };
@@ -1257,6 +1277,23 @@ fn release_free_heap() {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoder_input_covers_the_window_in_a_bounded_set_of_shapes() {
+        let mut shapes = std::collections::BTreeSet::new();
+        for ms in (0..=31_000).step_by(20) {
+            let s = f64::from(ms) / 1000.0;
+            let frames = encoder_frames(s, true);
+            let exact = 2 * audio_ctx_for(s);
+            assert!(frames >= exact.min(FULL_FRAMES), "{s} s: {frames} < {exact}");
+            assert!(frames < exact + 2 * CTX_STEP, "{s} s: {frames} pads too much");
+            assert!(frames % (2 * CTX_STEP) == 0 || frames == FULL_FRAMES, "{s} s");
+            shapes.insert(frames);
+        }
+        // 1551 lengths in 20 ms steps, 58 shapes (without rounding: 1437).
+        assert_eq!(shapes.len(), 58);
+        assert_eq!(encoder_frames(3.0, false), FULL_FRAMES);
+    }
 
     #[test]
     fn byte_decoder_inverts_gpt2_map() {

@@ -157,4 +157,16 @@ fn two_channels_in_one_batch_with_text_in_the_right_segments() {
     ]);
     assert_eq!(bad[0].as_ref().unwrap_err().kind(), "language");
     assert!(bad[1].is_ok());
+
+    // The batch encoded one window per pass (`[asr] ct2_encoder_batch = 1`; the default
+    // encodes these two in one pass) and decoded as one: the same text and times.
+    let one_per_pass = AsrConfig {
+        ct2_encoder_batch: 1,
+        ..AsrConfig::default()
+    };
+    let engine1 = Ct2Engine::load(&model, &one_per_pass, 1, 2)
+        .unwrap_or_else(|e| panic!("cannot load {}: {e}", model.display()));
+    let split = engine1.transcribe_channels(&jobs);
+    assert_eq!(split[0].as_ref().unwrap().pieces, op.pieces);
+    assert_eq!(split[1].as_ref().unwrap().pieces, cu.pieces);
 }

@@ -246,6 +246,11 @@ pub struct AsrConfig {
     /// its text, as faster-whisper's `word_timestamps`), `true`, the default; or spread the
     /// text between two timestamp tokens evenly over their speech, `false`.
     pub ct2_align: bool,
+    /// Engine `ct2`: windows per encoder pass (`0`: the whole batch in one pass). The
+    /// encoder's self-attention holds a `windows × heads × T × T` matrix of floats (145 MB
+    /// for 4 windows of 20 s), so passes of 2 bound the peak memory; the decoder still
+    /// decodes the whole batch at once.
+    pub ct2_encoder_batch: usize,
 }
 
 /// The engine a pipeline file or `--engine` asks for (`[asr] engine`).
@@ -320,6 +325,7 @@ impl Default for AsrConfig {
             batch_size: 4,
             ct2_compute_type: "int8".to_string(),
             ct2_align: true,
+            ct2_encoder_batch: 2,
         }
     }
 }
