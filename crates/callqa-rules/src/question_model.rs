@@ -394,6 +394,17 @@ mod tests {
         }
     }
 
+    /// The embedded file is the one measured blind (models/question-detector.md).
+    #[test]
+    fn embedded_model_is_the_measured_one() {
+        use sha2::{Digest, Sha256};
+        let sum = Sha256::digest(MODEL_JSON.as_bytes());
+        assert_eq!(
+            format!("{sum:x}"),
+            "7db63b0f14b870206acd3df6c80b7ee94388c27b97180298bc1fffb5b440bcc3"
+        );
+    }
+
     #[test]
     fn fnv1a32_matches_the_reference() {
         assert_eq!(fnv1a32(b""), 0x811C_9DC5);
