@@ -251,7 +251,9 @@ impl RulePack {
     }
 
     /// Whether `text` is a question under `[rules.questions]`: the deciding cue (`?` for a
-    /// question mark). `None` when it is not, or the pack has no question rules.
+    /// question mark). `None` when it is not, or the pack has no question rules. The rules
+    /// only: the learned detector (`learned = true`) needs the call around the utterance
+    /// and runs in [`RulePack::evaluate`].
     pub fn question_cue(&self, text: &str) -> Option<String> {
         let stemmer = self.algorithm.map(Stemmer::create);
         let q = self.questions.as_ref()?;
