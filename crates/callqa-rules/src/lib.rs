@@ -31,7 +31,9 @@
 //! Customer questions and concrete / vague / unanswered questions come from two special
 //! tables of the pack, `[rules.questions]` and `[rules.answers]` (module `qa`), and
 //! complaints from `[rules.complaints]` (module `complaints`): with them, the counts and
-//! flags of [`ScriptResult`] are `Some(_)`; a pack without them reports `None`.
+//! flags of [`ScriptResult`] are `Some(_)`; a pack without them reports `None`. The one
+//! learned part, a customer-question detector ([`question_model`], embedded model data),
+//! can add the questions the rules miss (`learned = true`).
 //!
 //! Personal data (phone and card numbers, e-mails, passport, SNILS, INN) is taken out of
 //! utterances by [`Redactor`] (module [`redact`]) before any rule sees them, so neither
@@ -42,6 +44,7 @@ mod complaints;
 mod normalize;
 mod pack;
 mod qa;
+pub mod question_model;
 pub mod redact;
 
 pub use complaints::{ComplaintRules, ComplaintType};
@@ -51,7 +54,8 @@ pub use pack::{
     DEFAULT_LAST_UTTERANCES, DEFAULT_WINDOW_S, KNOWN_ELEMENTS, SPECIAL_TABLES,
 };
 pub use qa::{
-    AnswerRules, AnswerVerdict, QuestionRules, DEFAULT_BACKCHANNEL_MAX_S, DEFAULT_START_WORDS,
+    AnswerRules, AnswerVerdict, QuestionRules, DEFAULT_BACKCHANNEL_MAX_S,
+    DEFAULT_LEARNED_THRESHOLD, DEFAULT_START_WORDS,
 };
 pub use redact::{RedactionKind, Redactor};
 
@@ -65,6 +69,10 @@ const EPS: f64 = 1e-9;
 /// Tag on a customer question that no reply answered: the customer asked another one
 /// first, or the call ended.
 pub const TAG_UNANSWERED: &str = "unanswered_question";
+
+/// Tag on a customer utterance that the rules do not take for a question but the learned
+/// detector does (`learned = true` in `[rules.questions]`, P >= `learned_threshold`).
+pub const TAG_LEARNED_QUESTION: &str = "question:learned";
 
 /// The outcome of one element on one call.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -243,7 +251,9 @@ impl RulePack {
     }
 
     /// Whether `text` is a question under `[rules.questions]`: the deciding cue (`?` for a
-    /// question mark). `None` when it is not, or the pack has no question rules.
+    /// question mark). `None` when it is not, or the pack has no question rules. The rules
+    /// only: the learned detector (`learned = true`) needs the call around the utterance
+    /// and runs in [`RulePack::evaluate`].
     pub fn question_cue(&self, text: &str) -> Option<String> {
         let stemmer = self.algorithm.map(Stemmer::create);
         let q = self.questions.as_ref()?;
@@ -279,6 +289,7 @@ impl RulePack {
             return;
         };
         let (mut n_questions, mut concrete, mut vague, mut unanswered) = (0u32, 0u32, 0u32, 0u32);
+        let learned = self.learned_questions(utterances, order, q);
         let mut open: Option<usize> = None;
         let mut leave_open = |i: usize, tags: &mut Vec<Vec<String>>| {
             unanswered += 1;
@@ -289,9 +300,14 @@ impl RulePack {
             // On stereo calls an operator utterance is never a customer question.
             let may_ask = q.speaker.accepts(u.speaker)
                 && !(u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer);
-            if let Some(cue) = may_ask.then(|| q.detect(&prepared[i], stemmer)).flatten() {
+            let tag = may_ask
+                .then(|| q.detect(&prepared[i], stemmer))
+                .flatten()
+                .map(|cue| format!("question:{cue}"))
+                .or_else(|| (may_ask && learned[i]).then(|| TAG_LEARNED_QUESTION.to_string()));
+            if let Some(tag) = tag {
                 n_questions += 1;
-                result.tags[i].push(format!("question:{cue}"));
+                result.tags[i].push(tag);
                 if let Some(prev) = open.replace(i) {
                     leave_open(prev, &mut result.tags);
                 }
@@ -329,6 +345,38 @@ impl RulePack {
             result.vague_answers = Some(vague);
             result.unanswered_questions = Some(unanswered);
         }
+    }
+}
+
+impl RulePack {
+    /// Per utterance: the learned detector (when on) takes it for a question. Only the
+    /// customer's utterances of a stereo or diarized call are scored (the model never saw
+    /// a mono call's mixed channel); the context features come from the call in `order`.
+    fn learned_questions(
+        &self,
+        utterances: &[Utterance],
+        order: &[usize],
+        q: &QuestionRules,
+    ) -> Vec<bool> {
+        let mut out = vec![false; utterances.len()];
+        let Some(l) = q.learned_model() else {
+            return out;
+        };
+        let speaker = |k: usize| utterances[order[k]].speaker;
+        let is_customer: Vec<bool> = (0..order.len())
+            .map(|k| speaker(k) == Speaker::Customer)
+            .collect();
+        let is_operator: Vec<bool> = (0..order.len())
+            .map(|k| speaker(k) == Speaker::Operator)
+            .collect();
+        let ctx = question_model::Context::for_call(&is_customer, &is_operator);
+        for (k, c) in ctx.iter().enumerate() {
+            if let Some(c) = c {
+                let i = order[k];
+                out[i] = l.model.probability(&utterances[i].text, l.language, c) >= l.threshold;
+            }
+        }
+        out
     }
 }
 
@@ -1169,6 +1217,106 @@ mod tests {
             ),
         ];
         assert_eq!(qa(&p.evaluate(&call, 8.0)), (2, 0, 1, 1));
+    }
+
+    /// A call of the reference's test vectors (ru_h9_06: the customer's unpunctuated ASR
+    /// turns between operator turns) with the learned detector's P of each turn: 0.985,
+    /// 0.9998, 0.998, 0.923, 0.995, 0.0003.
+    fn summer_camp_call(customer: Speaker) -> Vec<Utterance> {
+        let customer_turns = [
+            "добрый день расскажите какие летние смены есть для сына ему девять лет",
+            "а сколько стоит путевка",
+            "а навещать ребенка можно",
+            "а телефоны детям оставляют",
+            "ясно и последнее лекарства ему с собой дать можно у него аллергия",
+            "хорошо спасибо я подумаю",
+        ];
+        let mut call = vec![u(
+            Speaker::Operator,
+            0.0,
+            2.0,
+            "лагерь солнечный здравствуйте",
+        )];
+        for (k, text) in customer_turns.iter().enumerate() {
+            let t = 3.0 + 6.0 * k as f64;
+            call.push(u(customer, t, t + 2.0, text));
+            call.push(u(
+                Speaker::Operator,
+                t + 3.0,
+                t + 5.0,
+                "смена стоит 30000 рублей",
+            ));
+        }
+        call
+    }
+
+    const LEARNED_PACK: &str = "[questions]\nquestion_mark = true\nlearned = true\n\
+        [answers]\nconcrete_phrases = ['рубл*']\n";
+
+    /// `learned = true`: turns the rules miss (no `?`, no cue in this minimal pack) count
+    /// as questions when the model's P reaches `learned_threshold`, tagged
+    /// `question:learned`; answer pairing runs on them as on rule questions.
+    #[test]
+    fn learned_detector_adds_the_questions_the_rules_miss() {
+        let call = summer_camp_call(Speaker::Customer);
+        let p = pack(LEARNED_PACK, "ru").unwrap();
+        assert!(p.questions().unwrap().learned());
+        let r = p.evaluate(&call, 40.0);
+        assert_eq!(r.customer_questions, Some(5));
+        assert_eq!(
+            (r.concrete_answers, r.vague_answers, r.unanswered_questions),
+            (Some(5), Some(0), Some(0))
+        );
+        for k in [1, 3, 5, 7, 9] {
+            assert_eq!(r.tags[k], vec![TAG_LEARNED_QUESTION], "utterance {k}");
+        }
+        assert!(r.tags[11].is_empty(), "{:?}", r.tags[11]);
+        // A turn the rules take keeps the rules' tag.
+        let mut asked = call.clone();
+        asked[3].text = "а сколько стоит путевка?".into();
+        let r = p.evaluate(&asked, 40.0);
+        assert_eq!(r.tags[3], vec!["question:?"]);
+        assert_eq!(r.customer_questions, Some(5));
+        // The threshold: 0.923 is under 0.95.
+        let src =
+            LEARNED_PACK.replace("learned = true", "learned = true\nlearned_threshold = 0.95");
+        let strict = pack(&src, "ru").unwrap();
+        assert_eq!(strict.evaluate(&call, 40.0).customer_questions, Some(4));
+    }
+
+    /// Off by default, off for languages the model does not know (with a warning), off
+    /// on a mono call's mixed channel; bad values are errors.
+    #[test]
+    fn learned_detector_stays_off_where_it_does_not_apply() {
+        let call = summer_camp_call(Speaker::Customer);
+        let off = pack(&LEARNED_PACK.replace("learned = true\n", ""), "ru").unwrap();
+        assert!(!off.questions().unwrap().learned());
+        assert_eq!(off.evaluate(&call, 40.0).customer_questions, Some(0));
+        for lang in ["de", "auto", ""] {
+            let p = pack(LEARNED_PACK, lang).unwrap();
+            assert!(!p.questions().unwrap().learned(), "{lang:?}");
+            assert_eq!(p.evaluate(&call, 40.0).customer_questions, Some(0));
+        }
+        assert!(pack(LEARNED_PACK, " EN ")
+            .unwrap()
+            .questions()
+            .unwrap()
+            .learned());
+        let mono = summer_camp_call(Speaker::Mixed);
+        let p = pack(LEARNED_PACK, "ru").unwrap();
+        assert_eq!(p.evaluate(&mono, 40.0).customer_questions, Some(0));
+        for bad in [
+            "[questions]\nlearned = 'yes'",
+            "[questions]\nlearned = true\nlearned_threshold = 1.5",
+            "[questions]\nlearned = true\nlearned_threshold = 'high'",
+        ] {
+            let e = pack(bad, "ru").unwrap_err().to_string();
+            assert!(e.contains("[rules.questions] learned"), "{e}");
+        }
+        // Both shipped packs run it.
+        for lang in ["ru", "en"] {
+            assert!(shipped(lang).questions().unwrap().learned(), "{lang}");
+        }
     }
 
     #[test]

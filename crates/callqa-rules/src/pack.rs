@@ -323,6 +323,7 @@ impl RulePack {
                         t,
                         stemmer.as_ref(),
                         fuzzy_min,
+                        language,
                     )?)
                 }
                 "answers" => {

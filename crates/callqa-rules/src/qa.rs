@@ -9,6 +9,9 @@
 //! talk, not a question; `blank_patterns` spans ("где-то", "что-нибудь") are blanked too,
 //! but only hide a question word: "Он что-нибудь находил в салоне?" is still a question by
 //! its `?`. `exclude_*` vetoes the utterance. One utterance is at most one question.
+//! With `learned = true` (ru / en packs), a customer utterance the rules do not take for a
+//! question still counts as one when the learned detector (module `question_model`)
+//! gives it P >= `learned_threshold`: "rules OR model", as it was measured.
 //!
 //! Walking the call in time order, a question stays **open** until an operator reply
 //! answers it. A reply answers at most one question, the latest open one: when the
@@ -40,6 +43,7 @@ use crate::normalize::{self, normalize, Token};
 use crate::pack::{
     compile_cues, compile_regex, get_bool, get_secs, get_str, get_strings, invalid, Cue, RulesError,
 };
+use crate::question_model::{self, QuestionModel};
 use crate::SpeakerFilter;
 use regex::Regex;
 use rust_stemmers::Stemmer;
@@ -62,7 +66,13 @@ const QUESTION_KEYS: &[&str] = &[
     "blank_patterns",
     "exclude_phrases",
     "exclude_patterns",
+    "learned",
+    "learned_threshold",
 ];
+
+/// Default `learned_threshold` of `[rules.questions]`: the threshold the learned model was
+/// selected and measured with.
+pub const DEFAULT_LEARNED_THRESHOLD: f64 = 0.5;
 
 const ANSWER_KEYS: &[&str] = &[
     "description",
@@ -98,6 +108,17 @@ pub struct QuestionRules {
     /// Blanked before the word cues, but no veto on a `?` (indefinite pronouns).
     blank_only: Vec<Regex>,
     exclude: Vec<Cue>,
+    learned: Option<Learned>,
+}
+
+/// `learned = true`: the learned detector (module `question_model`) beside the rules.
+#[derive(Debug, Clone)]
+pub(crate) struct Learned {
+    /// The `lang:` feature: the pack language, one the model knows.
+    pub language: &'static str,
+    /// An utterance the rules miss is a question when P >= this.
+    pub threshold: f64,
+    pub model: &'static QuestionModel,
 }
 
 /// The compiled `[rules.answers]` table: how an operator reply is classified.
@@ -202,6 +223,42 @@ pub(crate) fn speaker(
     })
 }
 
+/// `learned` / `learned_threshold` of `[rules.questions]`. A language the model was not
+/// trained on (anything but ru / en, `auto` included) turns it off with a warning.
+fn learned(t: &toml::Table, language: &str) -> Result<Option<Learned>, RulesError> {
+    const N: &str = "questions";
+    let threshold = match t.get("learned_threshold") {
+        None => DEFAULT_LEARNED_THRESHOLD,
+        Some(toml::Value::Float(f)) if (0.0..=1.0).contains(f) => *f,
+        Some(v) => {
+            return Err(invalid(
+                N,
+                "learned_threshold",
+                format!("expected a probability between 0 and 1, got {v}"),
+            ))
+        }
+    };
+    if !get_bool(N, t, "learned")?.unwrap_or(false) {
+        return Ok(None);
+    }
+    let lang = language.trim().to_ascii_lowercase();
+    let Some(language) = question_model::LANGUAGES.iter().find(|l| **l == lang) else {
+        tracing::warn!(
+            "[rules.questions] learned = true ignored: the question model knows {} only, \
+             the pipeline language is {language:?}; questions come from the rules alone",
+            question_model::LANGUAGES.join(", ")
+        );
+        return Ok(None);
+    };
+    let model = question_model::model()
+        .map_err(|e| invalid(N, "learned", format!("the embedded model is broken: {e}")))?;
+    Ok(Some(Learned {
+        language,
+        threshold,
+        model,
+    }))
+}
+
 fn regexes(name: &str, t: &toml::Table, key: &str) -> Result<Vec<Regex>, RulesError> {
     get_strings(name, t, key)?
         .iter()
@@ -211,10 +268,12 @@ fn regexes(name: &str, t: &toml::Table, key: &str) -> Result<Vec<Regex>, RulesEr
 }
 
 impl QuestionRules {
+    /// Compile `[rules.questions]`; `language` is the pipeline language (for `learned`).
     pub(crate) fn compile(
         t: &toml::Table,
         stemmer: Option<&Stemmer>,
         fuzzy_min: usize,
+        language: &str,
     ) -> Result<Self, RulesError> {
         const N: &str = "questions";
         check_keys(N, t, QUESTION_KEYS)?;
@@ -248,7 +307,18 @@ impl QuestionRules {
             ignore: regexes(N, t, "ignore_patterns")?,
             blank_only: regexes(N, t, "blank_patterns")?,
             exclude: compile_cues(N, t, "exclude_", stemmer, fuzzy_min)?,
+            learned: learned(t, language)?,
         })
+    }
+
+    /// Whether the learned detector runs beside the rules (`learned = true` and a language
+    /// the model knows).
+    pub fn learned(&self) -> bool {
+        self.learned.is_some()
+    }
+
+    pub(crate) fn learned_model(&self) -> Option<&Learned> {
+        self.learned.as_ref()
     }
 
     /// The cue that makes `p` a question (`?` for a question mark), or `None`.

@@ -1,0 +1,464 @@
+//! The learned customer-question detector (`models/question-detector/`): a logistic
+//! regression over hashed word and character n-grams of one customer utterance plus a few
+//! facts about its place in the call, giving P(the utterance holds a question).
+//!
+//! It is used only beside the phrase rules (`learned = true` in `[rules.questions]`): an
+//! utterance the rules do not take for a question counts as one when P reaches the
+//! threshold ("rules OR model", the combination fixed before the blind measurement in
+//! `models/question-detector.md`). On its own the model is no better than the rules.
+//!
+//! The model is data, compiled into the binary (`include_str!`) so a deployment needs no
+//! extra file, and parsed once on first use. Feature strings, hashing and normalisation
+//! follow the spec in `model.json` exactly (it was trained in Python; the unit tests
+//! reproduce its 12 test vectors): normalise (Unicode lowercase, `ё` → `е`, typed
+//! placeholders `[PHONE]` … → ` pii `, digit runs → `0`, every char that is not a letter
+//! or digit → space), then word unigrams and bigrams, first / first-two / last token,
+//! character 3-, 4- and 5-grams over Unicode code points, and the context features; each
+//! string is hashed with FNV-1a 32 over its UTF-8 bytes into 2^18 binary features.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+/// The model file, byte-identical to the one measured blind (sha256 in the model card).
+pub const MODEL_JSON: &str = include_str!("../../../models/question-detector/model.json");
+
+/// Languages the model was trained on (`lang:` feature).
+pub const LANGUAGES: &[&str] = &["ru", "en"];
+
+/// Typed placeholders of the redactor that the model reads as the token `pii`.
+const PLACEHOLDERS: &[&str] = &["PHONE", "CARD", "EMAIL", "PASSPORT", "SNILS", "INN"];
+
+/// The parsed model: intercept, dense weights over the hashed feature space, threshold.
+#[derive(Debug)]
+pub struct QuestionModel {
+    intercept: f64,
+    threshold: f64,
+    bits: u32,
+    weights: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+struct Hashing {
+    bits: u32,
+}
+
+#[derive(Deserialize)]
+struct ModelFile {
+    feature_set: String,
+    aggregation: String,
+    hashing: Hashing,
+    intercept: f64,
+    threshold: f64,
+    weights: BTreeMap<String, f64>,
+}
+
+/// Who speaks next to an utterance in the call's timeline (`prev:` / `next:` features).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Neighbour {
+    /// The utterance is the first (or last) of the call.
+    None,
+    /// The operator.
+    Operator,
+    /// Anyone else (the customer, or a mono call's mixed channel).
+    Customer,
+}
+
+impl Neighbour {
+    fn as_str(self) -> &'static str {
+        match self {
+            Neighbour::None => "none",
+            Neighbour::Operator => "op",
+            Neighbour::Customer => "cust",
+        }
+    }
+}
+
+/// Where a customer utterance stands in its call (the model's context features).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// 0-based position among all the call's utterances in timeline order.
+    pub position: usize,
+    /// Number of utterances in the call (both speakers).
+    pub n_utterances: usize,
+    /// It is the call's first customer utterance.
+    pub first_customer: bool,
+    /// It is the call's last customer utterance.
+    pub last_customer: bool,
+    /// Speaker of the utterance before.
+    pub prev: Neighbour,
+    /// Speaker of the utterance after.
+    pub next: Neighbour,
+}
+
+impl Context {
+    /// The context of every utterance of a call, given whether each one (in timeline
+    /// order) is the customer's and whether it is the operator's. `None` for utterances
+    /// that are not the customer's.
+    pub fn for_call(is_customer: &[bool], is_operator: &[bool]) -> Vec<Option<Context>> {
+        let n = is_customer.len();
+        let first = is_customer.iter().position(|&c| c);
+        let last = is_customer.iter().rposition(|&c| c);
+        let who = |k: Option<usize>| match k {
+            None => Neighbour::None,
+            Some(k) if is_operator.get(k).copied().unwrap_or(false) => Neighbour::Operator,
+            Some(_) => Neighbour::Customer,
+        };
+        (0..n)
+            .map(|i| {
+                is_customer[i].then(|| Context {
+                    position: i,
+                    n_utterances: n,
+                    first_customer: first == Some(i),
+                    last_customer: last == Some(i),
+                    prev: who(i.checked_sub(1)),
+                    next: who((i + 1 < n).then_some(i + 1)),
+                })
+            })
+            .collect()
+    }
+}
+
+static MODEL: OnceLock<Result<QuestionModel, String>> = OnceLock::new();
+
+/// The embedded model, parsed on first use. An error means the file in the repository is
+/// broken (a build defect, not user input); it is reported, not panicked on.
+pub fn model() -> Result<&'static QuestionModel, &'static str> {
+    MODEL
+        .get_or_init(|| QuestionModel::from_json(MODEL_JSON))
+        .as_ref()
+        .map_err(String::as_str)
+}
+
+impl QuestionModel {
+    /// Parse a model file in the format of `models/question-detector/model.json`.
+    pub fn from_json(json: &str) -> Result<QuestionModel, String> {
+        let f: ModelFile =
+            serde_json::from_str(json).map_err(|e| format!("question model: {e}"))?;
+        if f.feature_set != "text" || f.aggregation != "utt" {
+            return Err(format!(
+                "question model: feature_set {:?} / aggregation {:?} not supported (text / utt)",
+                f.feature_set, f.aggregation
+            ));
+        }
+        if !(1..=24).contains(&f.hashing.bits) {
+            return Err(format!("question model: {} hash bits", f.hashing.bits));
+        }
+        let mut weights = vec![0.0; 1 << f.hashing.bits];
+        for (k, w) in &f.weights {
+            let slot = k
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| weights.get_mut(i))
+                .ok_or_else(|| format!("question model: weight index {k:?} out of range"))?;
+            *slot = *w;
+        }
+        Ok(QuestionModel {
+            intercept: f.intercept,
+            threshold: f.threshold,
+            bits: f.hashing.bits,
+            weights,
+        })
+    }
+
+    /// The threshold the model was selected with (0.5).
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// The hashed indices of feature strings: distinct, ascending.
+    pub fn indices<S: AsRef<str>>(&self, features: &[S]) -> Vec<usize> {
+        let mask = (1u32 << self.bits) - 1;
+        let set: BTreeSet<usize> = features
+            .iter()
+            .map(|f| (fnv1a32(f.as_ref().as_bytes()) & mask) as usize)
+            .collect();
+        set.into_iter().collect()
+    }
+
+    /// P(question) from feature strings.
+    pub fn probability_of<S: AsRef<str>>(&self, features: &[S]) -> f64 {
+        let z = self.intercept
+            + self
+                .indices(features)
+                .into_iter()
+                .map(|i| self.weights[i])
+                .sum::<f64>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// P(question) of a customer utterance: its (redacted) text, the pack language and
+    /// its place in the call.
+    pub fn probability(&self, text: &str, language: &str, ctx: &Context) -> f64 {
+        self.probability_of(&features(text, language, ctx))
+    }
+}
+
+/// FNV-1a, 32 bit.
+pub fn fnv1a32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811C_9DC5u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Replace each typed placeholder (`[PHONE]`, …) by ` pii `.
+fn replace_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('[') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let hit = PLACEHOLDERS
+            .iter()
+            .find(|p| after.strip_prefix(**p).is_some_and(|r| r.starts_with(']')));
+        match hit {
+            Some(p) => {
+                out.push_str(" pii ");
+                rest = &after[p.len() + 1..];
+            }
+            None => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The model's normalisation: placeholders → ` pii `, Unicode lowercase, `ё` → `е`, each
+/// run of ASCII digits → `0`, every other char that is not alphanumeric → space,
+/// whitespace collapsed and trimmed. (Python's `\d` also takes non-ASCII decimal digits;
+/// Russian and English transcripts have none.)
+pub fn normalize(text: &str) -> String {
+    let lowered = replace_placeholders(text).to_lowercase();
+    let mut out = String::with_capacity(lowered.len());
+    let mut in_digits = false;
+    for c in lowered.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('0');
+            }
+            in_digits = true;
+            continue;
+        }
+        in_digits = false;
+        match c {
+            'ё' => out.push('е'),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+    }
+    out.split(' ')
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn len_bin(n: usize) -> &'static str {
+    match n {
+        0..=1 => "1",
+        2..=3 => "2",
+        4..=6 => "4",
+        7..=12 => "7",
+        _ => "13",
+    }
+}
+
+/// The feature strings of one customer utterance, in the reference implementation's
+/// order (duplicates kept; hashing keeps each index once).
+pub fn features(text: &str, language: &str, ctx: &Context) -> Vec<String> {
+    let norm = normalize(text);
+    let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut f = vec!["bias".to_string(), format!("lang:{language}")];
+    f.extend(toks.iter().map(|w| format!("w:{w}")));
+    f.extend(toks.windows(2).map(|p| format!("b:{} {}", p[0], p[1])));
+    if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
+        f.push(format!("f:{first}"));
+        f.push(format!("f2:{}", toks[..toks.len().min(2)].join(" ")));
+        f.push(format!("l:{last}"));
+    }
+    let padded: Vec<char> = format!(" {} ", toks.join(" ")).chars().collect();
+    for n in 3..=5 {
+        f.extend(
+            padded
+                .windows(n)
+                .map(|w| format!("c:{}", w.iter().collect::<String>())),
+        );
+    }
+    let punct = text.contains(['.', ',', '!', '?']);
+    f.push(format!("style:{}", if punct { "punct" } else { "asr" }));
+    if text.contains('?') {
+        f.push("has_q".to_string());
+    }
+    f.push(format!("len:{}", len_bin(toks.len())));
+    if ctx.first_customer {
+        f.push("pos:first_cust".to_string());
+    }
+    if ctx.last_customer {
+        f.push("pos:last_cust".to_string());
+    }
+    let rpos = (5 * ctx.position / ctx.n_utterances.max(1)).min(4);
+    f.push(format!("rpos:{rpos}"));
+    f.push(format!("prev:{}", ctx.prev.as_str()));
+    f.push(format!("next:{}", ctx.next.as_str()));
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    struct Vector {
+        call_id: String,
+        position: usize,
+        n_utterances: usize,
+        text: String,
+        features: Vec<String>,
+        indices: Vec<usize>,
+        probability: f64,
+    }
+
+    #[derive(Deserialize)]
+    struct Vectors {
+        test_vectors: Vec<Vector>,
+    }
+
+    fn vectors() -> Vec<Vector> {
+        serde_json::from_str::<Vectors>(MODEL_JSON)
+            .unwrap()
+            .test_vectors
+    }
+
+    /// The reference's 12 test vectors (every customer utterance of two held-out calls,
+    /// one per language): the calls are rebuilt from them (customer at the listed
+    /// positions, the operator elsewhere), so the context features come from the same
+    /// code path as in a run. Feature strings, indices and P must all agree; dropping or
+    /// changing any feature breaks the feature-list comparison.
+    #[test]
+    fn reproduces_the_reference_test_vectors() {
+        let m = model().unwrap();
+        let vs = vectors();
+        assert_eq!(vs.len(), 12);
+        let mut calls: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
+        for v in &vs {
+            let e = calls.entry(&v.call_id).or_insert((v.n_utterances, vec![]));
+            e.1.push(v.position);
+        }
+        let mut checked = 0;
+        for (call, (n, cust)) in &calls {
+            let is_c: Vec<bool> = (0..*n).map(|i| cust.contains(&i)).collect();
+            let is_o: Vec<bool> = is_c.iter().map(|c| !c).collect();
+            let ctx = Context::for_call(&is_c, &is_o);
+            for v in vs.iter().filter(|v| v.call_id == *call) {
+                let c = ctx[v.position].expect("a customer position");
+                let f = features(&v.text, &call[..2], &c);
+                assert_eq!(f, v.features, "{call} #{}", v.position);
+                assert_eq!(m.indices(&f), v.indices, "{call} #{}", v.position);
+                let p = m.probability(&v.text, &call[..2], &c);
+                assert!(
+                    (p - v.probability).abs() < 1e-6,
+                    "{call} #{}: {p} vs {}",
+                    v.position,
+                    v.probability
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 12);
+    }
+
+    /// Every feature matters to P: dropping any one kind moves some test vector's P by
+    /// more than 1e-6.
+    #[test]
+    fn every_feature_kind_moves_the_probability() {
+        let m = model().unwrap();
+        let vs = vectors();
+        let kinds = [
+            "bias", "lang:", "w:", "b:", "f:", "f2:", "l:", "c:", "style:", "has_q", "len:",
+            "pos:", "rpos:", "prev:", "next:",
+        ];
+        for kind in kinds {
+            let moved = vs.iter().any(|v| {
+                let kept: Vec<&String> = v
+                    .features
+                    .iter()
+                    .filter(|f| !(f.starts_with(kind) && (kind.ends_with(':') || *f == kind)))
+                    .collect();
+                kept.len() < v.features.len()
+                    && (m.probability_of(&kept) - v.probability).abs() > 1e-6
+            });
+            assert!(moved, "dropping {kind} changes no test vector");
+        }
+    }
+
+    /// The embedded file is the one measured blind (models/question-detector.md).
+    #[test]
+    fn embedded_model_is_the_measured_one() {
+        use sha2::{Digest, Sha256};
+        let sum = Sha256::digest(MODEL_JSON.as_bytes());
+        assert_eq!(
+            format!("{sum:x}"),
+            "7db63b0f14b870206acd3df6c80b7ee94388c27b97180298bc1fffb5b440bcc3"
+        );
+    }
+
+    #[test]
+    fn fnv1a32_matches_the_reference() {
+        assert_eq!(fnv1a32(b""), 0x811C_9DC5);
+        assert_eq!(fnv1a32(b"a"), 0xE40C_292C);
+        assert_eq!(fnv1a32(b"foobar"), 0xBF9C_F968);
+    }
+
+    /// Outputs of the reference `normalize` (feats.py) on the cases the test vectors do
+    /// not reach: placeholders, `ё`, digit runs, underscores and punctuation inside words.
+    #[test]
+    fn normalisation_matches_the_reference() {
+        let cases = [
+            ("Мой номер [PHONE], ёлки!", "мой номер pii елки"),
+            ("card[CARD]and [EMAIL]?", "card pii and pii"),
+            ("[phone] [PHONE [SNILS][INN]", "phone phone pii pii"),
+            ("Заказ №731205, 3.5 кг", "заказ 0 0 0 кг"),
+            ("snake_case x2 Ё-моё", "snake case x0 е мое"),
+            ("  I'd   like—to  check ", "i d like to check"),
+            ("", ""),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalize(raw), want, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn context_of_a_call() {
+        // operator, customer, customer, operator, customer (last)
+        let is_c = [false, true, true, false, true];
+        let is_o = [true, false, false, true, false];
+        let ctx = Context::for_call(&is_c, &is_o);
+        assert!(ctx[0].is_none() && ctx[3].is_none());
+        let c1 = ctx[1].unwrap();
+        assert!(c1.first_customer && !c1.last_customer);
+        assert_eq!(
+            (c1.prev, c1.next),
+            (Neighbour::Operator, Neighbour::Customer)
+        );
+        let c4 = ctx[4].unwrap();
+        assert!(c4.last_customer && !c4.first_customer);
+        assert_eq!((c4.prev, c4.next), (Neighbour::Operator, Neighbour::None));
+        let f = features("a b", "ru", &c4);
+        assert!(f.contains(&"rpos:4".to_string()), "{f:?}");
+        assert_eq!(f.iter().filter(|x| x.starts_with("c:")).count(), 3 + 2 + 1);
+    }
+
+    #[test]
+    fn broken_model_files_are_errors() {
+        assert!(QuestionModel::from_json("{").is_err());
+        let bad = r#"{"feature_set":"ctx","aggregation":"utt","hashing":{"bits":18},
+            "intercept":0,"threshold":0.5,"weights":{}}"#;
+        assert!(QuestionModel::from_json(bad).unwrap_err().contains("ctx"));
+        let bad = r#"{"feature_set":"text","aggregation":"utt","hashing":{"bits":4},
+            "intercept":0,"threshold":0.5,"weights":{"16":1.0}}"#;
+        assert!(QuestionModel::from_json(bad).unwrap_err().contains("16"));
+    }
+}
