@@ -1285,9 +1285,18 @@ mod tests {
             let s = f64::from(ms) / 1000.0;
             let frames = encoder_frames(s, true);
             let exact = 2 * audio_ctx_for(s);
-            assert!(frames >= exact.min(FULL_FRAMES), "{s} s: {frames} < {exact}");
-            assert!(frames < exact + 2 * CTX_STEP, "{s} s: {frames} pads too much");
-            assert!(frames % (2 * CTX_STEP) == 0 || frames == FULL_FRAMES, "{s} s");
+            assert!(
+                frames >= exact.min(FULL_FRAMES),
+                "{s} s: {frames} < {exact}"
+            );
+            assert!(
+                frames < exact + 2 * CTX_STEP,
+                "{s} s: {frames} pads too much"
+            );
+            assert!(
+                frames.is_multiple_of(2 * CTX_STEP) || frames == FULL_FRAMES,
+                "{s} s"
+            );
             shapes.insert(frames);
         }
         // 1551 lengths in 20 ms steps, 58 shapes (without rounding: 1437).
