@@ -47,6 +47,9 @@ the same way (HELDOUT9-NOTES.md) while the rules were tuned on the eighth: held 
 Calls of calls_*_heldout10.py (the tenth held-out set, 16 + 16 calls) were written blind in
 the same way (HELDOUT10-NOTES.md) while the rules stood at packs 1.5.0 (tuned on the eighth
 set): held out.
+Calls of calls_*_heldout11.py (the eleventh held-out set, 16 + 16 calls) were written blind
+in the same way (HELDOUT11-NOTES.md) while the rules stood at packs 1.6.0 (rules OR the
+learned question detector): held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -83,6 +86,8 @@ from calls_ru_heldout9 import CALLS as RU_HELD9
 from calls_en_heldout9 import CALLS as EN_HELD9
 from calls_ru_heldout10 import CALLS as RU_HELD10
 from calls_en_heldout10 import CALLS as EN_HELD10
+from calls_ru_heldout11 import CALLS as RU_HELD11
+from calls_en_heldout11 import CALLS as EN_HELD11
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -194,7 +199,8 @@ def main():
                ("ru", RU_HELD7, False), ("en", EN_HELD7, False),
                ("ru", RU_HELD8, False), ("en", EN_HELD8, False),
                ("ru", RU_HELD9, True), ("en", EN_HELD9, True),
-               ("ru", RU_HELD10, True), ("en", EN_HELD10, True)]
+               ("ru", RU_HELD10, True), ("en", EN_HELD10, True),
+               ("ru", RU_HELD11, True), ("en", EN_HELD11, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
