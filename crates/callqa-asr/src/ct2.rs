@@ -283,6 +283,12 @@ const COMPRESSION_RATIO_THRESHOLD: f64 = 2.4;
 const NO_SPEECH_THRESHOLD: f32 = 0.6;
 /// Width of the median filter over the alignment heads' attention (faster-whisper's).
 const ALIGN_MEDIAN_FILTER: usize = 7;
+/// Second pass: a VAD segment at least this long (s) that the first pass left with fewer
+/// than [`SPARSE_WORDS_PER_S`] words per second is decoded again in a window of its own.
+const SPARSE_MIN_S: f64 = 1.0;
+/// See [`SPARSE_MIN_S`]: people speak 2-3 words a second, so under 0.5 the decoder
+/// stopped early in a packed window or gave the segment's words to a neighbour.
+const SPARSE_WORDS_PER_S: f64 = 0.5;
 
 /// The CTranslate2 library handle; freed on drop.
 struct Handle {
@@ -696,38 +702,15 @@ impl Ct2Engine {
             .map(|j| vec![Vec::new(); j.segments.len()])
             .collect();
         let mut detected: Vec<HashMap<String, f64>> = vec![HashMap::new(); jobs.len()];
-        let batch = self.cfg.batch_size.max(1);
-        for chunk in items.chunks_mut(batch) {
-            let r = self.decode_batch(chunk);
-            release_free_heap();
-            match r {
-                Ok(decoded) => {
-                    for (item, d) in chunk.iter().zip(decoded) {
-                        if let Ok(t) = &mut results[item.job] {
-                            t.audio_s_decoded += item.duration_s;
-                        }
-                        if jobs[item.job].language.is_none()
-                            || jobs[item.job].language.map(str::trim) == Some("auto")
-                        {
-                            if let Some(code) = item.language.and_then(|t| self.language_of(t)) {
-                                *detected[item.job].entry(code).or_default() += item.duration_s;
-                            }
-                        }
-                        self.attribute(item.window, &d, &mut texts[item.job]);
-                    }
-                }
-                Err(e) => {
-                    for item in chunk.iter() {
-                        if results[item.job].is_ok() {
-                            results[item.job] = Err(AsrError::Ct2 {
-                                during: "decoding a batch of windows",
-                                message: e.clone(),
-                            });
-                        }
-                    }
-                }
-            }
-        }
+        self.decode_items(
+            &mut items,
+            jobs,
+            &mut results,
+            &mut texts,
+            Some(&mut detected),
+            None,
+        );
+        self.second_pass(jobs, &mut results, &mut texts);
 
         for (j, r) in results.iter_mut().enumerate() {
             let Ok(t) = r else { continue };
@@ -754,6 +737,140 @@ impl Ct2Engine {
             t.pieces = pieces;
         }
         results
+    }
+
+    /// Decode `items` `[asr] batch_size` at a time and attribute each window's text to the
+    /// segments of its job in `texts`; a failed batch fails the jobs it held windows of.
+    /// With `detected`, the language detected per window is tallied per job (for jobs
+    /// without a language); with `min_logprob`, a window decoded less confidently than that
+    /// gives no text.
+    fn decode_items(
+        &self,
+        items: &mut [Item<'_>],
+        jobs: &[ChannelJob<'_>],
+        results: &mut [Result<ChannelTranscript, AsrError>],
+        texts: &mut [Vec<Vec<u8>>],
+        mut detected: Option<&mut Vec<HashMap<String, f64>>>,
+        min_logprob: Option<f32>,
+    ) {
+        let batch = self.cfg.batch_size.max(1);
+        for chunk in items.chunks_mut(batch) {
+            let r = self.decode_batch(chunk);
+            release_free_heap();
+            match r {
+                Ok(decoded) => {
+                    for (item, d) in chunk.iter().zip(decoded) {
+                        if let Ok(t) = &mut results[item.job] {
+                            t.audio_s_decoded += item.duration_s;
+                        }
+                        if let Some(detected) = detected.as_deref_mut() {
+                            if jobs[item.job].language.is_none()
+                                || jobs[item.job].language.map(str::trim) == Some("auto")
+                            {
+                                if let Some(code) = item.language.and_then(|t| self.language_of(t))
+                                {
+                                    *detected[item.job].entry(code).or_default() += item.duration_s;
+                                }
+                            }
+                        }
+                        if min_logprob.is_some_and(|m| d.avg_logprob < m) {
+                            continue;
+                        }
+                        self.attribute(item.window, &d, &mut texts[item.job]);
+                    }
+                }
+                Err(e) => {
+                    for item in chunk.iter() {
+                        if results[item.job].is_ok() {
+                            results[item.job] = Err(AsrError::Ct2 {
+                                during: "decoding a batch of windows",
+                                message: e.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The second pass: the segments the first pass left (nearly) without words
+    /// ([`sparse_segments`]) are decoded again, each in a window of its own; a
+    /// segment takes the new text when it has more words and the window decoded
+    /// confidently (mean log-probability at least the fallback threshold).
+    ///
+    /// Why: in a packed window the decoder sometimes ends early or puts a stretch of
+    /// words at the wrong time, and a whole utterance is lost. On the bench calls such
+    /// bursts (10-35 words deleted in one call) were most of the WER difference between
+    /// window lengths and against faster-whisper, whose windows hold one stretch of
+    /// audio each (benches/README.md).
+    fn second_pass(
+        &self,
+        jobs: &[ChannelJob<'_>],
+        results: &mut [Result<ChannelTranscript, AsrError>],
+        texts: &mut [Vec<Vec<u8>>],
+    ) {
+        let sparse: Vec<Vec<usize>> = jobs
+            .iter()
+            .enumerate()
+            .map(|(j, job)| {
+                if results[j].is_err() {
+                    return Vec::new();
+                }
+                sparse_segments(job.segments, &texts[j])
+            })
+            .collect();
+        if sparse.iter().all(Vec::is_empty) {
+            return;
+        }
+        let plans: Vec<Vec<Window>> = jobs
+            .iter()
+            .zip(&sparse)
+            .map(|(job, idx)| retry_windows(job.segments, idx, job.samples.len(), &self.cfg))
+            .collect();
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for (j, windows) in plans.iter().enumerate() {
+            let language = results[j].as_ref().ok().and_then(|t| {
+                t.language
+                    .as_deref()
+                    .and_then(language_code)
+                    .and_then(|c| self.vocab.language_token(c))
+            });
+            for w in windows {
+                items.push(Item {
+                    job: j,
+                    window: w,
+                    audio: w.audio(jobs[j].samples),
+                    duration_s: w.duration_s(SAMPLE_RATE),
+                    language,
+                });
+            }
+        }
+        items.sort_by(|a, b| b.duration_s.total_cmp(&a.duration_s));
+        tracing::debug!(
+            windows = items.len(),
+            segments = sparse.iter().map(Vec::len).sum::<usize>(),
+            "CTranslate2 second pass over segments left without words"
+        );
+        let mut again: Vec<Vec<Vec<u8>>> = jobs
+            .iter()
+            .map(|j| vec![Vec::new(); j.segments.len()])
+            .collect();
+        self.decode_items(
+            &mut items,
+            jobs,
+            results,
+            &mut again,
+            None,
+            Some(LOGPROB_THRESHOLD),
+        );
+        for (j, idx) in sparse.iter().enumerate() {
+            for &s in idx {
+                let new = std::mem::take(&mut again[j][s]);
+                if word_count(&new) > word_count(&texts[j][s]) {
+                    texts[j][s] = new;
+                }
+            }
+        }
     }
 
     /// Each job's windows and language token; a job whose language is unknown gets its
@@ -1274,9 +1391,102 @@ fn release_free_heap() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release_free_heap() {}
 
+/// Whitespace-separated words of a segment's text bytes.
+fn word_count(text: &[u8]) -> usize {
+    String::from_utf8_lossy(text).split_whitespace().count()
+}
+
+/// Indices of the segments at least [`SPARSE_MIN_S`] long whose text (`texts`, one per
+/// segment) has fewer than [`SPARSE_WORDS_PER_S`] words per second of the segment.
+fn sparse_segments(segments: &[SpeechSegment], texts: &[Vec<u8>]) -> Vec<usize> {
+    segments
+        .iter()
+        .zip(texts)
+        .enumerate()
+        .filter(|(_, (seg, text))| {
+            let d = seg.end_s - seg.start_s;
+            d >= SPARSE_MIN_S && (word_count(text) as f64) < d * SPARSE_WORDS_PER_S
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// One window for each of the segments `idx` of `segments` (the `[asr]` packing of that
+/// segment alone: split if longer than `window_s`, with its context), the parts pointing
+/// at the segment's index in `segments`. Alone, because a packed window is where the
+/// decoder skipped it: with several segments of the same words in one window (a customer
+/// repeating a sentence), Whisper writes the words once.
+fn retry_windows(
+    segments: &[SpeechSegment],
+    idx: &[usize],
+    n_samples: usize,
+    cfg: &AsrConfig,
+) -> Vec<Window> {
+    let mut windows = Vec::new();
+    for &i in idx {
+        let alone = packing::plan_windows_with_context(
+            std::slice::from_ref(&segments[i]),
+            n_samples,
+            SAMPLE_RATE,
+            cfg.window_s,
+            cfg.gap_s,
+            cfg.context_s,
+        );
+        for mut w in alone {
+            for part in &mut w.parts {
+                part.segment = i;
+            }
+            windows.push(w);
+        }
+    }
+    windows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_left_without_words_are_decoded_again_alone() {
+        let seg = |a: f64, b: f64| SpeechSegment {
+            start_s: a,
+            end_s: b,
+        };
+        let segments = [
+            seg(0.0, 3.0),   // 6 words: kept
+            seg(4.0, 7.6),   // 1 word in 3.6 s: sparse
+            seg(8.0, 8.8),   // nothing, but shorter than SPARSE_MIN_S: kept
+            seg(10.0, 12.0), // nothing: sparse
+            seg(13.0, 15.0), // 1 word in 2 s: 0.5 words/s is enough
+        ];
+        let texts: Vec<Vec<u8>> = [" good morning how can i help", " We", "", "", " Thanks"]
+            .iter()
+            .map(|t| t.as_bytes().to_vec())
+            .collect();
+        let idx = sparse_segments(&segments, &texts);
+        assert_eq!(idx, vec![1, 3]);
+
+        let cfg = AsrConfig::default();
+        let n = 16 * SAMPLE_RATE as usize;
+        let windows = retry_windows(&segments, &idx, n, &cfg);
+        assert_eq!(windows.len(), 2, "one window each");
+        let parts: Vec<&packing::WindowPart> = windows.iter().flat_map(|w| &w.parts).collect();
+        assert_eq!(
+            parts.iter().map(|p| p.segment).collect::<Vec<_>>(),
+            vec![1, 3],
+            "parts point at the segments' own indices"
+        );
+        // The audio is each segment's own (context aside), not its neighbours'.
+        let sr = f64::from(SAMPLE_RATE);
+        for p in parts {
+            let s = &segments[p.segment];
+            let ctx = cfg.context_s * sr + 1.0;
+            assert!((p.channel_start as f64 - s.start_s * sr).abs() <= ctx);
+            assert!((p.channel_end as f64 - s.end_s * sr).abs() <= ctx);
+        }
+        assert!(retry_windows(&segments, &[], n, &cfg).is_empty());
+        assert_eq!(word_count(b" a  b\tc "), 3);
+    }
 
     #[test]
     fn encoder_input_covers_the_window_in_a_bounded_set_of_shapes() {

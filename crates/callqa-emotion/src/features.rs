@@ -197,24 +197,22 @@ pub(crate) fn yin(x: &[f64], n_frames: usize, only: Option<&[bool]>) -> (Vec<f64
     let mut f0 = vec![0.0; n_frames];
     let mut hnr = vec![0.0; n_frames];
     let mut cmnd = [1.0f64; TAU_MAX + 1];
-    // d(τ) for τ = 1..=TAU_MAX, four shifts at a time (the last group runs past the end).
-    let mut diff = [0.0f64; TAU_MAX + 4];
-    let squared_differences = squared_differences_kernel();
+    let mut diff = DifferenceFunction::new();
     for t in 0..n_frames {
         if only.is_some_and(|m| !m.get(t).copied().unwrap_or(false)) {
             continue;
         }
         let start = t * HOP;
-        let base = &xp[start..start + F0_INT];
-        for tau in (1..=TAU_MAX).step_by(4) {
-            let four = squared_differences(base, &xp[start + tau..start + tau + F0_INT + 3]);
-            diff[tau..tau + 4].copy_from_slice(&four);
-        }
+        diff.compute(&xp[start..start + F0_WIN]);
+        let d = &diff.d;
         let mut cum = 0.0;
         for tau in 1..=TAU_MAX {
-            let d = diff[tau];
-            cum += d;
-            cmnd[tau] = if cum > 0.0 { d * tau as f64 / cum } else { 1.0 };
+            cum += d[tau];
+            cmnd[tau] = if cum > 0.0 {
+                d[tau] * tau as f64 / cum
+            } else {
+                1.0
+            };
         }
         let Some(mut tau) = (TAU_MIN..=TAU_MAX).find(|&k| cmnd[k] < YIN_THRESHOLD) else {
             continue;
@@ -232,94 +230,115 @@ pub(crate) fn yin(x: &[f64], n_frames: usize, only: Option<&[bool]>) -> (Vec<f64
             }
         }
         f0[t] = SR / refined;
-        let energy = |s: &[f64]| s.iter().map(|v| v * v).sum::<f64>();
-        let e = energy(base) + energy(&xp[start + tau..start + tau + F0_INT]);
-        let q = if e > 0.0 { diff[tau] / e } else { 1.0 };
+        let e = diff.energies(tau);
+        let q = if e > 0.0 { d[tau] / e } else { 1.0 };
         let q = q.clamp(1.0 - crate::voice::HNR_R_MAX, 1.0 - crate::voice::HNR_R_MIN);
         hnr[t] = 10.0 * ((1.0 - q) / q).log10();
     }
     (f0, hnr)
 }
 
-/// The fastest build of [`squared_differences`] this CPU runs: the AVX2 one on x86-64
-/// CPUs that have it (twice the lanes of the SSE2 baseline the binary is built for).
-/// Both do the same operations lane by lane (no fused multiply-add), so their results
-/// are bit-identical.
-fn squared_differences_kernel() -> fn(&[f64], &[f64]) -> [f64; 4] {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        return |a, x| {
-            // SAFETY: the CPU was just checked to support AVX2.
-            unsafe { squared_differences_avx2(a, x) }
-        };
-    }
-    squared_differences
-}
-
-/// [`squared_differences`] compiled for AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn squared_differences_avx2(a: &[f64], x: &[f64]) -> [f64; 4] {
-    squared_differences(a, x)
-}
-
-/// [`squared_difference`] of `a` against four consecutive shifts of `x`
-/// (`x[s..s + a.len()]`, s = 0..4; `x` shorter than `a.len() + 3` is a bug), each summed
-/// exactly as [`squared_difference`] sums it.
+/// YIN's difference function of one 40 ms window `w` (F0_WIN samples),
+/// `d(τ) = Σ_{j<F0_INT} (w[j] − w[j+τ])²` for τ = 0..=TAU_MAX, computed as
+/// `e₀ + e_τ − 2·r(τ)` with the energies `e_τ = Σ_{j<F0_INT} w[j+τ]²` from a running sum
+/// and the cross-correlation `r(τ) = Σ_{j<F0_INT} w[j]·w[j+τ]` by FFT.
 ///
-/// The inner loop of [`yin_f0`], which is most of the acoustic stage's time. Each shift
-/// keeps eight independent partial sums, so the compiler can hold them in SIMD registers
-/// (a single running `f64` sum cannot be vectorised without reordering it), and four
-/// shifts at once share the loads of `a` and keep the adder busy with independent sums.
-#[inline(always)]
-fn squared_differences(a: &[f64], x: &[f64]) -> [f64; 4] {
-    const LANES: usize = 8;
-    let n = a.len();
-    let x = &x[..n + 3];
-    let whole = n / LANES * LANES;
-    let mut acc = [[0.0f64; LANES]; 4];
-    for j in (0..whole).step_by(LANES) {
-        let av = &a[j..j + LANES];
-        for (s, acc) in acc.iter_mut().enumerate() {
-            let xv = &x[j + s..j + s + LANES];
-            for k in 0..LANES {
-                let d = av[k] - xv[k];
-                acc[k] += d * d;
-            }
+/// Why by FFT: the direct sum is F0_INT × TAU_MAX ≈ 100 k multiply-adds per 10 ms frame
+/// and ran twice over every second of speech (emotion windows and pitch track), the
+/// largest share of callqa's own CPU time; three real FFTs of F0_WIN points do the same
+/// work in a fraction of it. The FFT length is F0_WIN itself: the largest index the sum
+/// reaches is F0_INT − 1 + TAU_MAX = F0_WIN − 1, so the circular correlation never wraps.
+/// The result equals the direct sum up to rounding relative to the window's energy
+/// (~1e-15 · e₀, checked against it by a test); negative roundings are clamped to 0.
+struct DifferenceFunction {
+    forward: std::sync::Arc<dyn realfft::RealToComplex<f64>>,
+    inverse: std::sync::Arc<dyn realfft::ComplexToReal<f64>>,
+    head: Vec<f64>,
+    window: Vec<f64>,
+    head_spectrum: Vec<realfft::num_complex::Complex<f64>>,
+    spectrum: Vec<realfft::num_complex::Complex<f64>>,
+    scratch: Vec<realfft::num_complex::Complex<f64>>,
+    corr: Vec<f64>,
+    /// `squares[k] = Σ_{j<k} w[j]²`.
+    squares: [f64; F0_WIN + 1],
+    /// `d(τ)` for τ = 0..=TAU_MAX of the last window computed.
+    d: [f64; TAU_MAX + 1],
+}
+
+impl DifferenceFunction {
+    fn new() -> Self {
+        let mut planner = RealFftPlanner::<f64>::new();
+        let forward = planner.plan_fft_forward(F0_WIN);
+        let inverse = planner.plan_fft_inverse(F0_WIN);
+        let scratch_len = forward.get_scratch_len().max(inverse.get_scratch_len());
+        DifferenceFunction {
+            head: forward.make_input_vec(),
+            window: forward.make_input_vec(),
+            head_spectrum: forward.make_output_vec(),
+            spectrum: forward.make_output_vec(),
+            scratch: vec![Default::default(); scratch_len],
+            corr: inverse.make_output_vec(),
+            forward,
+            inverse,
+            squares: [0.0; F0_WIN + 1],
+            d: [0.0; TAU_MAX + 1],
         }
     }
-    let mut out = [0.0f64; 4];
-    for (s, o) in out.iter_mut().enumerate() {
-        let tail: f64 = a[whole..]
-            .iter()
-            .zip(&x[whole + s..])
-            .map(|(p, q)| (p - q) * (p - q))
-            .sum();
-        *o = acc[s].iter().sum::<f64>() + tail;
+
+    /// Compute `d` of the window `w` (exactly F0_WIN samples).
+    fn compute(&mut self, w: &[f64]) {
+        let mut acc = 0.0;
+        for (k, v) in w.iter().enumerate() {
+            self.squares[k] = acc;
+            acc += v * v;
+        }
+        self.squares[F0_WIN] = acc;
+        self.head[..F0_INT].copy_from_slice(&w[..F0_INT]);
+        self.head[F0_INT..].fill(0.0);
+        self.window.copy_from_slice(w);
+        // The lengths are the plans' own, so the FFTs cannot fail.
+        let _ = self.forward.process_with_scratch(
+            &mut self.head,
+            &mut self.head_spectrum,
+            &mut self.scratch,
+        );
+        let _ = self.forward.process_with_scratch(
+            &mut self.window,
+            &mut self.spectrum,
+            &mut self.scratch,
+        );
+        for (s, h) in self.spectrum.iter_mut().zip(&self.head_spectrum) {
+            *s *= h.conj();
+        }
+        // Real inputs: the DC and Nyquist bins of the product are real.
+        let last = self.spectrum.len() - 1;
+        self.spectrum[0].im = 0.0;
+        self.spectrum[last].im = 0.0;
+        let _ = self.inverse.process_with_scratch(
+            &mut self.spectrum,
+            &mut self.corr,
+            &mut self.scratch,
+        );
+        let scale = 1.0 / F0_WIN as f64;
+        let e0 = self.squares[F0_INT];
+        self.d[0] = 0.0;
+        for tau in 1..=TAU_MAX {
+            let e_tau = self.squares[tau + F0_INT] - self.squares[tau];
+            self.d[tau] = (e0 + e_tau - 2.0 * self.corr[tau] * scale).max(0.0);
+        }
     }
-    out
+
+    /// `Σ_{j<F0_INT} w[j]² + Σ_{j<F0_INT} w[j+τ]²` of the last window computed.
+    fn energies(&self, tau: usize) -> f64 {
+        self.squares[F0_INT] + self.squares[tau + F0_INT] - self.squares[tau]
+    }
 }
 
-/// `Σ (a[j] − b[j])²` over the shorter of the two slices, in eight partial sums (lane
-/// `k` takes `j ≡ k mod 8` of the whole chunks of eight) added in lane order, plus the
-/// tail: the summation [`squared_differences`] does for each shift. The result differs
-/// from a left-to-right sum only by rounding.
+/// `Σ (a[j] − b[j])²` over the shorter of the two slices, left to right: the direct
+/// difference function the FFT one is checked against.
 #[cfg(test)]
 fn squared_difference(a: &[f64], b: &[f64]) -> f64 {
-    const LANES: usize = 8;
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut acc = [0.0f64; LANES];
-    let (ca, cb) = (a.chunks_exact(LANES), b.chunks_exact(LANES));
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for k in 0..LANES {
-            let d = x[k] - y[k];
-            acc[k] += d * d;
-        }
-    }
-    let tail: f64 = ra.iter().zip(rb).map(|(x, y)| (x - y) * (x - y)).sum();
-    acc.iter().sum::<f64>() + tail
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
 /// Energy in dB of each raw (un-windowed) frame, as the features define it.
@@ -674,7 +693,7 @@ mod tests {
     }
 
     #[test]
-    fn the_cpu_specific_kernel_and_the_active_mask_change_no_value() {
+    fn the_fft_difference_function_and_the_active_mask_change_no_decision() {
         // A pseudo-random signal with a voiced stretch and near-silence around it.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut noise = || {
@@ -694,20 +713,62 @@ mod tests {
                 }
             })
             .collect();
-        for n in [0, 7, 8, 9, 374, 381] {
-            let a = &x[6_000..6_000 + n];
-            let four = squared_differences_kernel()(a, &x[6_100..6_103 + n]);
-            for (s, d) in four.iter().enumerate() {
-                let one = squared_difference(a, &x[6_100 + s..6_100 + s + n]);
-                assert_eq!(d.to_bits(), one.to_bits(), "n = {n}, shift {s}");
+        // The FFT's d(τ) is the direct sum up to rounding relative to the window's energy,
+        // loud or near-silent.
+        let mut diff = DifferenceFunction::new();
+        for start in [0, 2_000, 6_000, 6_100, 11_111, 17_800, 23_000 - F0_WIN] {
+            let w = &x[start..start + F0_WIN];
+            diff.compute(w);
+            let e0: f64 = w[..F0_INT].iter().map(|v| v * v).sum();
+            for tau in 1..=TAU_MAX {
+                let direct = squared_difference(&w[..F0_INT], &w[tau..tau + F0_INT]);
+                assert!(
+                    (diff.d[tau] - direct).abs() <= 1e-12 * e0,
+                    "start {start}, τ {tau}: fft {} direct {direct}",
+                    diff.d[tau]
+                );
+                let e_tau: f64 = w[tau..tau + F0_INT].iter().map(|v| v * v).sum();
+                assert!((diff.energies(tau) - (e0 + e_tau)).abs() <= 1e-12 * (e0 + e_tau));
             }
         }
+        // The F0 decisions equal those of the direct sum, frame by frame.
         let n_frames = 1 + (x.len() - FRAME) / HOP;
+        let (f0_all, hnr_all) = yin(&x, n_frames, None);
+        let mut xp = x.clone();
+        xp.resize(x.len() + F0_WIN, 0.0);
+        for (t, &f) in f0_all.iter().enumerate() {
+            let w = &xp[t * HOP..t * HOP + F0_WIN];
+            let d: Vec<f64> = (0..=TAU_MAX)
+                .map(|tau| squared_difference(&w[..F0_INT], &w[tau..tau + F0_INT]))
+                .collect();
+            let mut cum = 0.0;
+            let cmnd: Vec<f64> = (0..=TAU_MAX)
+                .map(|tau| {
+                    cum += if tau > 0 { d[tau] } else { 0.0 };
+                    if tau > 0 && cum > 0.0 {
+                        d[tau] * tau as f64 / cum
+                    } else {
+                        1.0
+                    }
+                })
+                .collect();
+            let voiced = (TAU_MIN..=TAU_MAX).any(|k| cmnd[k] < YIN_THRESHOLD);
+            assert_eq!(f > 0.0, voiced, "frame {t}");
+            if voiced {
+                let mut tau = (TAU_MIN..=TAU_MAX)
+                    .find(|&k| cmnd[k] < YIN_THRESHOLD)
+                    .unwrap_or(0);
+                while tau < TAU_MAX && cmnd[tau + 1] < cmnd[tau] {
+                    tau += 1;
+                }
+                assert!((SR / f - tau as f64).abs() <= 1.0 + 1e-9, "frame {t}");
+            }
+        }
+        // Skipping inactive frames changes no other frame's value.
         let energy_db = frame_energy_db(&x, n_frames);
         let max_db = energy_db.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let active: Vec<bool> = energy_db.iter().map(|&e| e > max_db - ACTIVE_DB).collect();
         assert!(active.iter().any(|&a| !a) && active.iter().any(|&a| a));
-        let (f0_all, hnr_all) = yin(&x, n_frames, None);
         let (f0, hnr) = yin(&x, n_frames, Some(&active));
         for t in 0..n_frames {
             if active[t] {
