@@ -3,7 +3,7 @@
 //!
 //! * **Same windows, same output.** Channels are packed exactly as for whisper.cpp
 //!   ([`crate::packing`]), and the result is the same [`ChannelTranscript`]: one
-//!   [`AsrPiece`] per VAD segment, with the segment's bounds.
+//!   [`AsrPiece`](crate::AsrPiece) per VAD segment, with the segment's bounds.
 //! * **Batches.** [`Ct2Engine::transcribe_channels`] takes the windows of all the channels
 //!   it is given, sorts them by length and decodes them `[asr] batch_size` at a time in
 //!   one `generate` call: CTranslate2 encodes the batch as one tensor and decodes it with
@@ -34,7 +34,7 @@
 //!   plug-in is missing.
 
 use crate::packing::{self, Window};
-use crate::{audio_ctx_for, language_code, AsrError, AsrPiece, ChannelTranscript};
+use crate::{audio_ctx_for, language_code, AsrError, ChannelTranscript};
 use callqa_core::config::AsrConfig;
 use callqa_core::{SpeechSegment, SAMPLE_RATE};
 use realfft::{RealFftPlanner, RealToComplex};
@@ -679,23 +679,8 @@ impl Ct2Engine {
     ) -> Vec<Result<ChannelTranscript, AsrError>> {
         let (mut results, plans, langs) = self.plan_jobs(jobs);
 
-        let mut items: Vec<Item<'_>> = Vec::new();
-        for (j, windows) in plans.iter().enumerate() {
-            if results[j].is_err() {
-                continue;
-            }
-            for w in windows {
-                items.push(Item {
-                    job: j,
-                    window: w,
-                    audio: w.audio(jobs[j].samples),
-                    duration_s: w.duration_s(SAMPLE_RATE),
-                    language: langs[j],
-                });
-            }
-        }
-        // Longest first: windows of similar length share a batch (and its padding).
-        items.sort_by(|a, b| b.duration_s.total_cmp(&a.duration_s));
+        let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
+        let mut items = items_for(jobs, &plans, |j| ok[j].then_some(langs[j]));
 
         let mut texts: Vec<Vec<Vec<u8>>> = jobs
             .iter()
@@ -720,21 +705,7 @@ impl Ct2Engine {
                     .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
                     .map(|(code, _)| code);
             }
-            let mut pieces: Vec<AsrPiece> = jobs[j]
-                .segments
-                .iter()
-                .zip(std::mem::take(&mut texts[j]))
-                .filter_map(|(s, bytes)| {
-                    let text = String::from_utf8_lossy(&bytes).trim().to_string();
-                    (!text.is_empty()).then_some(AsrPiece {
-                        start_s: s.start_s,
-                        end_s: s.end_s,
-                        text,
-                    })
-                })
-                .collect();
-            pieces.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-            t.pieces = pieces;
+            t.pieces = crate::pieces_from_texts(jobs[j].segments, std::mem::take(&mut texts[j]));
         }
         results
     }
@@ -827,25 +798,18 @@ impl Ct2Engine {
             .zip(&sparse)
             .map(|(job, idx)| retry_windows(job.segments, idx, job.samples.len(), &self.cfg))
             .collect();
-        let mut items: Vec<Item<'_>> = Vec::new();
-        for (j, windows) in plans.iter().enumerate() {
-            let language = results[j].as_ref().ok().and_then(|t| {
-                t.language
-                    .as_deref()
-                    .and_then(language_code)
-                    .and_then(|c| self.vocab.language_token(c))
-            });
-            for w in windows {
-                items.push(Item {
-                    job: j,
-                    window: w,
-                    audio: w.audio(jobs[j].samples),
-                    duration_s: w.duration_s(SAMPLE_RATE),
-                    language,
-                });
-            }
-        }
-        items.sort_by(|a, b| b.duration_s.total_cmp(&a.duration_s));
+        let langs: Vec<Option<usize>> = results
+            .iter()
+            .map(|r| {
+                r.as_ref().ok().and_then(|t| {
+                    t.language
+                        .as_deref()
+                        .and_then(language_code)
+                        .and_then(|c| self.vocab.language_token(c))
+                })
+            })
+            .collect();
+        let mut items = items_for(jobs, &plans, |j| Some(langs[j]));
         tracing::debug!(
             windows = items.len(),
             segments = sparse.iter().map(Vec::len).sum::<usize>(),
@@ -1390,6 +1354,33 @@ fn release_free_heap() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn release_free_heap() {}
+
+/// The windows of `plans` (one list per job) as decode items, longest first (windows of
+/// similar length then share a batch, and its padding); `language(j)` is job j's language
+/// token, `None` for a job to skip.
+fn items_for<'w>(
+    jobs: &[ChannelJob<'_>],
+    plans: &'w [Vec<Window>],
+    language: impl Fn(usize) -> Option<Option<usize>>,
+) -> Vec<Item<'w>> {
+    let mut items: Vec<Item<'w>> = Vec::new();
+    for (j, windows) in plans.iter().enumerate() {
+        let Some(language) = language(j) else {
+            continue;
+        };
+        for w in windows {
+            items.push(Item {
+                job: j,
+                window: w,
+                audio: w.audio(jobs[j].samples),
+                duration_s: w.duration_s(SAMPLE_RATE),
+                language,
+            });
+        }
+    }
+    items.sort_by(|a, b| b.duration_s.total_cmp(&a.duration_s));
+    items
+}
 
 /// Whitespace-separated words of a segment's text bytes.
 fn word_count(text: &[u8]) -> usize {

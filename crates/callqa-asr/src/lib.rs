@@ -554,22 +554,29 @@ impl AsrSession<'_> {
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
                 .map(|(code, _)| code.to_string());
         }
-        let mut pieces: Vec<AsrPiece> = segments
-            .iter()
-            .zip(texts)
-            .filter_map(|(s, bytes)| {
-                let text = String::from_utf8_lossy(&bytes).trim().to_string();
-                (!text.is_empty()).then_some(AsrPiece {
-                    start_s: s.start_s,
-                    end_s: s.end_s,
-                    text,
-                })
-            })
-            .collect();
-        pieces.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-        out.pieces = pieces;
+        out.pieces = pieces_from_texts(segments, texts);
         Ok(out)
     }
+}
+
+/// The pieces of a channel: each segment with the text its tokens were given (bytes
+/// joined, trimmed), segments without text left out, in start order. Both engines end
+/// with this.
+pub(crate) fn pieces_from_texts(segments: &[SpeechSegment], texts: Vec<Vec<u8>>) -> Vec<AsrPiece> {
+    let mut pieces: Vec<AsrPiece> = segments
+        .iter()
+        .zip(texts)
+        .filter_map(|(s, bytes)| {
+            let text = String::from_utf8_lossy(&bytes).trim().to_string();
+            (!text.is_empty()).then_some(AsrPiece {
+                start_s: s.start_s,
+                end_s: s.end_s,
+                text,
+            })
+        })
+        .collect();
+    pieces.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    pieces
 }
 
 /// Encoder context (frames of 20 ms) for a window of `window_s` seconds:
