@@ -679,8 +679,8 @@ impl Ct2Engine {
     ) -> Vec<Result<ChannelTranscript, AsrError>> {
         let (mut results, plans, langs) = self.plan_jobs(jobs);
 
-        let ok: Vec<bool> = results.iter().map(Result::is_ok).collect();
-        let mut items = items_for(jobs, &plans, |j| ok[j].then_some(langs[j]));
+        // A job that failed planning has no windows.
+        let mut items = items_for(jobs, &plans, &langs);
 
         let mut texts: Vec<Vec<Vec<u8>>> = jobs
             .iter()
@@ -695,7 +695,7 @@ impl Ct2Engine {
             Some(&mut detected),
             None,
         );
-        self.second_pass(jobs, &mut results, &mut texts);
+        self.second_pass(jobs, &langs, &mut results, &mut texts);
 
         for (j, r) in results.iter_mut().enumerate() {
             let Ok(t) = r else { continue };
@@ -777,6 +777,7 @@ impl Ct2Engine {
     fn second_pass(
         &self,
         jobs: &[ChannelJob<'_>],
+        langs: &[Option<usize>],
         results: &mut [Result<ChannelTranscript, AsrError>],
         texts: &mut [Vec<Vec<u8>>],
     ) {
@@ -798,18 +799,7 @@ impl Ct2Engine {
             .zip(&sparse)
             .map(|(job, idx)| retry_windows(job.segments, idx, job.samples.len(), &self.cfg))
             .collect();
-        let langs: Vec<Option<usize>> = results
-            .iter()
-            .map(|r| {
-                r.as_ref().ok().and_then(|t| {
-                    t.language
-                        .as_deref()
-                        .and_then(language_code)
-                        .and_then(|c| self.vocab.language_token(c))
-                })
-            })
-            .collect();
-        let mut items = items_for(jobs, &plans, |j| Some(langs[j]));
+        let mut items = items_for(jobs, &plans, langs);
         tracing::debug!(
             windows = items.len(),
             segments = sparse.iter().map(Vec::len).sum::<usize>(),
@@ -1356,18 +1346,16 @@ fn release_free_heap() {
 fn release_free_heap() {}
 
 /// The windows of `plans` (one list per job) as decode items, longest first (windows of
-/// similar length then share a batch, and its padding); `language(j)` is job j's language
-/// token, `None` for a job to skip.
+/// similar length then share a batch, and its padding); `langs[j]` is job j's language
+/// token (`None`: detected per window).
 fn items_for<'w>(
     jobs: &[ChannelJob<'_>],
     plans: &'w [Vec<Window>],
-    language: impl Fn(usize) -> Option<Option<usize>>,
+    langs: &[Option<usize>],
 ) -> Vec<Item<'w>> {
     let mut items: Vec<Item<'w>> = Vec::new();
     for (j, windows) in plans.iter().enumerate() {
-        let Some(language) = language(j) else {
-            continue;
-        };
+        let language = langs[j];
         for w in windows {
             items.push(Item {
                 job: j,
@@ -1395,7 +1383,7 @@ fn sparse_segments(segments: &[SpeechSegment], texts: &[Vec<u8>]) -> Vec<usize> 
         .zip(texts)
         .enumerate()
         .filter(|(_, (seg, text))| {
-            let d = seg.end_s - seg.start_s;
+            let d = seg.duration_s();
             d >= SPARSE_MIN_S && (word_count(text) as f64) < d * SPARSE_WORDS_PER_S
         })
         .map(|(i, _)| i)

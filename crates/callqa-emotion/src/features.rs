@@ -320,17 +320,15 @@ impl DifferenceFunction {
             &mut self.scratch,
         );
         let scale = 1.0 / F0_WIN as f64;
-        let e0 = self.squares[F0_INT];
         self.d[0] = 0.0;
         for tau in 1..=TAU_MAX {
-            let e_tau = self.squares[tau + F0_INT] - self.squares[tau];
-            self.d[tau] = (e0 + e_tau - 2.0 * self.corr[tau] * scale).max(0.0);
+            self.d[tau] = (self.energies(tau) - 2.0 * self.corr[tau] * scale).max(0.0);
         }
     }
 
     /// `Σ_{j<F0_INT} w[j]² + Σ_{j<F0_INT} w[j+τ]²` of the last window computed.
     fn energies(&self, tau: usize) -> f64 {
-        self.squares[F0_INT] + self.squares[tau + F0_INT] - self.squares[tau]
+        self.squares[F0_INT] + (self.squares[tau + F0_INT] - self.squares[tau])
     }
 }
 
