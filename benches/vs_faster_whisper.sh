@@ -39,6 +39,8 @@
 #                          channels; the binary must be built with --features ct2: without
 #                          CALLQA_BENCH_BIN the script builds it so); default 0
 #   CALLQA_BENCH_CT2_ARGS  extra callqa arguments for that row (e.g. "--asr-workers 1")
+#   CALLQA_BENCH_WCPP      1 adds a callqa row with `--engine whisper-cpp` (the engine of GPU
+#                          builds and of CPU builds without the CTranslate2 plug-in); default 0
 #   CALLQA_BENCH_FW_INT8   1 (default) runs faster-whisper int8 without VAD; 0 skips it
 #   CALLQA_BENCH_REPEAT    R rounds (default 1): every row runs once per round, the rows in
 #                          the same order each round (interleaved, so that a slow phase of
@@ -63,6 +65,7 @@ Q8="${CALLQA_BENCH_Q8:-0}"
 NODTW="${CALLQA_BENCH_NODTW:-1}"
 FW_BATCH="${CALLQA_BENCH_FW_BATCH:-8}"
 CT2="${CALLQA_BENCH_CT2:-0}"
+WCPP="${CALLQA_BENCH_WCPP:-0}"
 FW_INT8="${CALLQA_BENCH_FW_INT8:-1}"
 REPEAT="${CALLQA_BENCH_REPEAT:-1}"
 [[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "CALLQA_BENCH_REPEAT must be a positive integer, got '$REPEAT'"
@@ -170,6 +173,13 @@ for N in "$@"; do
       --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --engine ct2 "${CT2_ARGS[@]}" \
       --dump-transcripts "$RUN/tr-callqa-ct2"
   fi
+  if [ "$WCPP" = 1 ]; then
+    labels+=(callqa-wcpp)
+    rm -rf "$RUN/callqa-wcpp-out"
+    timed callqa-wcpp "$CALLQA" run --input "$IN" --out "$RUN/callqa-wcpp-out" --language "$LANG_" \
+      --threads "$THREADS" --summary-rows 0 --pipeline "$PIPELINE" --engine whisper-cpp \
+      --dump-transcripts "$RUN/tr-callqa-wcpp"
+  fi
   if [ "$FW_BATCH" -gt 0 ]; then
     labels+=(fw-batched)
     timed fw-batched "$VENV/bin/python" benches/fw_transcribe.py "$CT2_DIR" "$IN" "$RUN/tr-fw-batched" \
@@ -208,6 +218,7 @@ names = {"callqa": "callqa, whole pipeline",
          "callqa-nodtw": "callqa, whole pipeline, dtw = false",
          "callqa-dtw": "callqa, whole pipeline, dtw = true",
          "callqa-ct2": "callqa, whole pipeline, --engine ct2",
+         "callqa-wcpp": "callqa, whole pipeline, --engine whisper-cpp",
          "fw-batched": "faster-whisper BatchedInferencePipeline int8 (reference)",
          "fw-int8": "faster-whisper int8, transcription",
          "fw-fp32": "faster-whisper fp32, transcription",
