@@ -88,7 +88,7 @@ fn devset_meets_quality_thresholds() {
     analyze("en", &out);
     let truth = without_heldout("truth.csv", dir.path());
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
-    // Every set written so far is tuning data now, the eighth held-out set included.
+    // Every set not held out is tuning data, the eleventh blind set included (packs 1.6.2).
     assert!(n_truth >= 349, "{n_truth} truth rows");
     let pii = pii_args(&without_heldout("pii.csv", dir.path()));
     let pii: Vec<&str> = pii.iter().map(String::as_str).collect();
@@ -138,7 +138,13 @@ fn devset_meets_quality_thresholds() {
     // A stricter bar than the set reaches fails with exit code 4 and names the element.
     let o = eval(&out, &truth, "1.01", "0.90");
     assert_eq!(o.status.code(), Some(4), "{o:?}");
-    assert!(String::from_utf8_lossy(&o.stdout).contains("greeting: F1 1.000 < 1.01"));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.contains("greeting: F1 ") && l.ends_with("< 1.01")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -183,17 +189,18 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
-/// ninth and tenth held-out sets (64 calls, two writers), each measured once with the
-/// rules of packs 1.5.0 (tuned on the eighth): lowest element F1 0.808 (complaint: 21 of
-/// 29 found, 2 false alarms), lowest count exact 0.609 (concrete_answers), redaction
-/// recall 57 of 57. Packs 1.6.0 add the learned question detector (chosen on set 9,
-/// confirmed on set 10). The eleventh set (32 calls, an eighth writer) was measured once
-/// with packs 1.6.0: complaint F1 0.800, questions / concrete / vague / unanswered exact
-/// 0.594 / 0.594 / 0.625 / 0.781, redaction 28 of 28. Over the 96 calls of sets 9-11:
-/// complaint F1 0.805, exact 0.708 / 0.719 / 0.740 / 0.802, redaction 85 of 85. The floors
+/// held-out calls are the ninth, tenth, thirteenth and fourteenth blind sets (128 calls,
+/// four writers). Sets 9 and 10 were measured once with the rules of packs 1.5.0; packs
+/// 1.6.0 add the learned question detector (chosen on set 9, confirmed on set 10), packs
+/// 1.7.0 the learned complaint detector (chosen on set 11, confirmed on sets 9, 10 and 12),
+/// measured once on set 13 (complaint F1 0.927). Packs 1.7.1 (tuned on set 12) were
+/// measured once on set 14: complaint F1 0.941 (rules alone 0.875), questions / concrete /
+/// vague / unanswered exact 0.812 / 0.500 / 0.531 / 0.812, redaction 36 of 36. Over the
+/// 128 calls with packs 1.7.1: lowest element F1 0.931 (complaint; 0.871 with the rules
+/// alone), lowest count exact 0.672 (concrete_answers), redaction 131 of 131. The floors
 /// sit just under that, so a change that costs the blind calls a call or two shows.
-const HELDOUT_MIN_F1: &str = "0.78";
-const HELDOUT_MIN_EXACT: &str = "0.69";
+const HELDOUT_MIN_F1: &str = "0.90";
+const HELDOUT_MIN_EXACT: &str = "0.65";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked

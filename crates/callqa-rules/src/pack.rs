@@ -338,6 +338,7 @@ impl RulePack {
                         t,
                         stemmer.as_ref(),
                         fuzzy_min,
+                        language,
                     )?)
                 }
                 _ => elements.push(compile_element(name, t, stemmer.as_ref(), fuzzy_min)?),

@@ -223,31 +223,47 @@ pub(crate) fn speaker(
     })
 }
 
-/// `learned` / `learned_threshold` of `[rules.questions]`. A language the model was not
+/// `learned` / `learned_threshold` of a `[rules.<section>]` table with a learned detector
+/// beside its rules (`questions`, `complaints`): the pack language as the models know it
+/// and the threshold, or `None` when `learned` is off. A language the models were not
 /// trained on (anything but ru / en, `auto` included) turns it off with a warning.
-fn learned(t: &toml::Table, language: &str) -> Result<Option<Learned>, RulesError> {
-    const N: &str = "questions";
+pub(crate) fn learned_settings(
+    section: &str,
+    t: &toml::Table,
+    language: &str,
+    default_threshold: f64,
+) -> Result<Option<(&'static str, f64)>, RulesError> {
     let threshold = match t.get("learned_threshold") {
-        None => DEFAULT_LEARNED_THRESHOLD,
+        None => default_threshold,
         Some(toml::Value::Float(f)) if (0.0..=1.0).contains(f) => *f,
         Some(v) => {
             return Err(invalid(
-                N,
+                section,
                 "learned_threshold",
                 format!("expected a probability between 0 and 1, got {v}"),
             ))
         }
     };
-    if !get_bool(N, t, "learned")?.unwrap_or(false) {
+    if !get_bool(section, t, "learned")?.unwrap_or(false) {
         return Ok(None);
     }
     let lang = language.trim().to_ascii_lowercase();
     let Some(language) = question_model::LANGUAGES.iter().find(|l| **l == lang) else {
         tracing::warn!(
-            "[rules.questions] learned = true ignored: the question model knows {} only, \
-             the pipeline language is {language:?}; questions come from the rules alone",
+            "[rules.{section}] learned = true ignored: the learned model knows {} only, \
+             the pipeline language is {language:?}; the rules work alone",
             question_model::LANGUAGES.join(", ")
         );
+        return Ok(None);
+    };
+    Ok(Some((*language, threshold)))
+}
+
+/// `learned` / `learned_threshold` of `[rules.questions]`.
+fn learned(t: &toml::Table, language: &str) -> Result<Option<Learned>, RulesError> {
+    const N: &str = "questions";
+    let Some((language, threshold)) = learned_settings(N, t, language, DEFAULT_LEARNED_THRESHOLD)?
+    else {
         return Ok(None);
     };
     let model = question_model::model()

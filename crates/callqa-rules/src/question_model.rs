@@ -166,6 +166,18 @@ impl QuestionModel {
         self.threshold
     }
 
+    /// The intercept (the complaint model's parity test scores raw indices).
+    #[cfg(test)]
+    pub(crate) fn intercept(&self) -> f64 {
+        self.intercept
+    }
+
+    /// The weight of hashed index `i` (0 outside the feature space).
+    #[cfg(test)]
+    pub(crate) fn weight(&self, i: usize) -> f64 {
+        self.weights.get(i).copied().unwrap_or(0.0)
+    }
+
     /// The hashed indices of feature strings: distinct, ascending.
     pub fn indices<S: AsRef<str>>(&self, features: &[S]) -> Vec<usize> {
         let mask = (1u32 << self.bits) - 1;

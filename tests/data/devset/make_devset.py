@@ -49,7 +49,15 @@ the same way (HELDOUT10-NOTES.md) while the rules stood at packs 1.5.0 (tuned on
 set): held out.
 Calls of calls_*_heldout11.py (the eleventh held-out set, 16 + 16 calls) were written blind
 in the same way (HELDOUT11-NOTES.md) while the rules stood at packs 1.6.0 (rules OR the
-learned question detector): held out.
+learned question detector): measured once, then tuned on (packs 1.6.2): tuning calls.
+Calls of calls_*_heldout12.py (the twelfth held-out set, 16 + 16 calls) were written blind
+in the same way (HELDOUT12-NOTES.md) while the rules were tuned on the eleventh: measured
+once (packs 1.6.2), then tuned on (packs 1.7.1): tuning calls.
+Calls of calls_*_heldout13.py (the thirteenth held-out set, 16 + 16 calls) were written blind
+in the same way (HELDOUT13-NOTES.md) while the learned complaint detector was being built:
+held out.
+Calls of calls_*_heldout14.py (the fourteenth held-out set, 16 + 16 calls) were written blind
+in the same way (HELDOUT14-NOTES.md) while the rules were tuned on the twelfth: held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -88,6 +96,12 @@ from calls_ru_heldout10 import CALLS as RU_HELD10
 from calls_en_heldout10 import CALLS as EN_HELD10
 from calls_ru_heldout11 import CALLS as RU_HELD11
 from calls_en_heldout11 import CALLS as EN_HELD11
+from calls_ru_heldout12 import CALLS as RU_HELD12
+from calls_en_heldout12 import CALLS as EN_HELD12
+from calls_ru_heldout13 import CALLS as RU_HELD13
+from calls_en_heldout13 import CALLS as EN_HELD13
+from calls_ru_heldout14 import CALLS as RU_HELD14
+from calls_en_heldout14 import CALLS as EN_HELD14
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -200,7 +214,10 @@ def main():
                ("ru", RU_HELD8, False), ("en", EN_HELD8, False),
                ("ru", RU_HELD9, True), ("en", EN_HELD9, True),
                ("ru", RU_HELD10, True), ("en", EN_HELD10, True),
-               ("ru", RU_HELD11, True), ("en", EN_HELD11, True)]
+               ("ru", RU_HELD11, False), ("en", EN_HELD11, False),
+               ("ru", RU_HELD12, False), ("en", EN_HELD12, False),
+               ("ru", RU_HELD13, True), ("en", EN_HELD13, True),
+               ("ru", RU_HELD14, True), ("en", EN_HELD14, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
