@@ -93,6 +93,9 @@ const ANSWER_KEYS: &[&str] = &[
     "hedge_patterns",
     "definite_phrases",
     "definite_patterns",
+    "unmarked",
+    "value_question_phrases",
+    "value_question_patterns",
 ];
 
 /// The compiled `[rules.questions]` table: which customer utterances are questions.
@@ -136,6 +139,12 @@ pub struct AnswerRules {
     vague: Vec<Cue>,
     hedge: Vec<Cue>,
     definite: Vec<Cue>,
+    /// `unmarked = "concrete"`: a substantive reply no cue decides settles the question,
+    /// unless the question asks for a value (`value_question_*`).
+    unmarked_concrete: bool,
+    /// Questions that ask for a value ("когда", "сколько стоит", "how long"): only a
+    /// concrete cue (the value) settles them.
+    value_question: Vec<Cue>,
 }
 
 /// How one operator utterance counts as a reply.
@@ -425,14 +434,28 @@ impl AnswerRules {
             vague: compile_cues(N, t, "vague_", stemmer, fuzzy_min)?,
             hedge: compile_cues(N, t, "hedge_", stemmer, fuzzy_min)?,
             definite: compile_cues(N, t, "definite_", stemmer, fuzzy_min)?,
+            value_question: compile_cues(N, t, "value_question_", stemmer, fuzzy_min)?,
+            unmarked_concrete: match get_str(N, t, "unmarked")?.as_deref() {
+                None | Some("vague") => false,
+                Some("concrete") => true,
+                Some(other) => {
+                    return Err(invalid(
+                        N,
+                        "unmarked",
+                        format!("expected \"vague\" or \"concrete\", got {other:?}"),
+                    ))
+                }
+            },
         })
     }
 
-    /// Classify one operator utterance of `duration_s` seconds as a reply.
+    /// Classify one operator utterance of `duration_s` seconds as a reply to the customer
+    /// question `asked` (when known).
     pub(crate) fn classify(
         &self,
         p: &Prepared<'_>,
         duration_s: f64,
+        asked: Option<&Prepared<'_>>,
         questions: Option<&QuestionRules>,
         stemmer: Option<&Stemmer>,
     ) -> AnswerVerdict {
@@ -473,8 +496,21 @@ impl AnswerRules {
             if let Some(cue) = best_cue(&self.definite, &toks, &norm) {
                 return AnswerVerdict::Concrete(cue);
             }
+            if self.unmarked_concrete && !asked.is_some_and(|q| self.asks_for_value(q)) {
+                return AnswerVerdict::Concrete("none".to_string());
+            }
         }
         AnswerVerdict::Vague(vague.unwrap_or_else(|| "none".to_string()))
+    }
+}
+
+impl AnswerRules {
+    /// Whether the customer question `q` asks for a value (`value_question_*`), which only
+    /// a concrete cue settles: "когда приедет мастер?" is not settled by "мастер в пути".
+    fn asks_for_value(&self, q: &Prepared<'_>) -> bool {
+        self.value_question
+            .iter()
+            .any(|c| c.find(&q.toks, &q.norm).is_some())
     }
 }
 

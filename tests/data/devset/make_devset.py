@@ -216,8 +216,8 @@ def main():
                ("ru", RU_HELD10, True), ("en", EN_HELD10, True),
                ("ru", RU_HELD11, False), ("en", EN_HELD11, False),
                ("ru", RU_HELD12, False), ("en", EN_HELD12, False),
-               ("ru", RU_HELD13, True), ("en", EN_HELD13, True),
-               ("ru", RU_HELD14, True), ("en", EN_HELD14, True)]
+               ("ru", RU_HELD13, False), ("en", EN_HELD13, False),
+               ("ru", RU_HELD14, False), ("en", EN_HELD14, False)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
