@@ -55,9 +55,13 @@ in the same way (HELDOUT12-NOTES.md) while the rules were tuned on the eleventh:
 once (packs 1.6.2), then tuned on (packs 1.7.1): tuning calls.
 Calls of calls_*_heldout13.py (the thirteenth held-out set, 16 + 16 calls) were written blind
 in the same way (HELDOUT13-NOTES.md) while the learned complaint detector was being built:
-held out.
+held out; measured once (packs 1.7.0), then its replies studied with a second labeller
+(packs 1.8.0 were tuned on it): tuning calls.
 Calls of calls_*_heldout14.py (the fourteenth held-out set, 16 + 16 calls) were written blind
-in the same way (HELDOUT14-NOTES.md) while the rules were tuned on the twelfth: held out.
+in the same way (HELDOUT14-NOTES.md) while the rules were tuned on the twelfth; measured
+once (packs 1.7.1), then tuned on (packs 1.8.0): tuning calls.
+Calls of calls_*_heldout15.py (the fifteenth held-out set, 16 + 16 calls) were written blind
+in the same way (HELDOUT15-NOTES.md) while packs 1.8.0 were tuned on sets 13 and 14: held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -102,6 +106,8 @@ from calls_ru_heldout13 import CALLS as RU_HELD13
 from calls_en_heldout13 import CALLS as EN_HELD13
 from calls_ru_heldout14 import CALLS as RU_HELD14
 from calls_en_heldout14 import CALLS as EN_HELD14
+from calls_ru_heldout15 import CALLS as RU_HELD15
+from calls_en_heldout15 import CALLS as EN_HELD15
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -217,7 +223,8 @@ def main():
                ("ru", RU_HELD11, False), ("en", EN_HELD11, False),
                ("ru", RU_HELD12, False), ("en", EN_HELD12, False),
                ("ru", RU_HELD13, False), ("en", EN_HELD13, False),
-               ("ru", RU_HELD14, False), ("en", EN_HELD14, False)]
+               ("ru", RU_HELD14, False), ("en", EN_HELD14, False),
+               ("ru", RU_HELD15, True), ("en", EN_HELD15, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
