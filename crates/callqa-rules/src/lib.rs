@@ -335,7 +335,10 @@ impl RulePack {
                 .then(|| q.detect(&prepared[i], stemmer))
                 .flatten()
                 .map(|cue| format!("question:{cue}"))
-                .or_else(|| (may_ask && learned[i]).then(|| TAG_LEARNED_QUESTION.to_string()));
+                .or_else(|| {
+                    (may_ask && learned[i] && !q.excluded(&prepared[i]))
+                        .then(|| TAG_LEARNED_QUESTION.to_string())
+                });
             if let Some(tag) = tag {
                 n_questions += 1;
                 result.tags[i].push(tag);

@@ -8,7 +8,8 @@
 //! слышите") are blanked out first, and a `?` closing a clause with such a span is small
 //! talk, not a question; `blank_patterns` spans ("где-то", "что-нибудь") are blanked too,
 //! but only hide a question word: "Он что-нибудь находил в салоне?" is still a question by
-//! its `?`. `exclude_*` vetoes the utterance. One utterance is at most one question.
+//! its `?`. `exclude_*` vetoes the utterance (for the learned detector too, packs 1.8.0).
+//! One utterance is at most one question.
 //! With `learned = true` (ru / en packs), a customer utterance the rules do not take for a
 //! question still counts as one when the learned detector (module `question_model`)
 //! gives it P >= `learned_threshold`: "rules OR model", as it was measured.
@@ -346,13 +347,17 @@ impl QuestionRules {
         self.learned.as_ref()
     }
 
-    /// The cue that makes `p` a question (`?` for a question mark), or `None`.
-    pub(crate) fn detect(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> Option<String> {
-        if self
-            .exclude
+    /// Whether `exclude_*` vetoes `p`: never a question, by the rules or by the learned
+    /// detector.
+    pub(crate) fn excluded(&self, p: &Prepared<'_>) -> bool {
+        self.exclude
             .iter()
             .any(|c| c.find(&p.toks, &p.norm).is_some())
-        {
+    }
+
+    /// The cue that makes `p` a question (`?` for a question mark), or `None`.
+    pub(crate) fn detect(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> Option<String> {
+        if self.excluded(p) {
             return None;
         }
         let norm = blank(&blank(&p.norm, &self.ignore), &self.blank_only);

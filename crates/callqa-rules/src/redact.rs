@@ -185,11 +185,13 @@ impl Redactor {
     }
 
     /// Redact one text that follows `before` in the call (the previous utterance, either
-    /// speaker). A number run with fewer than [`OWN_CONTEXT_WORDS`] words before it in
-    /// `text`, none of them a word that names a kind (паспорт, снилс, инн, карта, телефон,
-    /// номер, заказ, договор, order, card, phone …), is classified with the last words of
-    /// `before` in front of its own: "[operator] назовите серию и номер паспорта" →
-    /// "[customer] 4617 552903" is `[PASSPORT]`. Only the context borrows from `before`;
+    /// speaker). A number run whose words before it in `text` name no kind (паспорт,
+    /// снилс, инн, карта, телефон, номер, заказ, договор, order, card, phone …) is
+    /// classified with the last words of `before` in front of its own when it has fewer
+    /// than [`OWN_CONTEXT_WORDS`] words of its own, or whatever their number when it is
+    /// grouped as a document number is dictated (4 + 6 digits, SNILS 3-3-3 2): "[operator]
+    /// назовите серию и номер паспорта" → "[customer] 4617 552903" and "на меня лебедева
+    /// 4611 730529" are `[PASSPORT]`. Only the context borrows from `before`;
     /// nothing in `before` is redacted here.
     pub fn redact_after(&self, text: &str, before: &str) -> Redacted {
         if self.kinds == 0 {
@@ -232,14 +234,15 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// "jane dot miller at gmail dot com", "иван точка петров собака мейл точка ру". A part
 /// of the name before "at" / "собака" may end in digits said as words or written apart
 /// ("осипова восемьдесят пять собака …", "jane miller 84 at …"): people dictate the
-/// digits of an address the way they say any number.
+/// digits of an address the way they say any number. A domain of two words is a
+/// hyphenated or run-together name said in two ("касса собака театр литейный точка ру").
 static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     let dot = r"(?:\s*\.\s*|\s+(?:dot|точка)\s+)";
     let tld = r"(?:com|ru|net|org|uk|co|io|de|info|biz|edu|gov|ua|by|kz|рф|ру|ком|нет|орг)";
     let num = r"(?:\d+|ноль|нуль|один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|\p{L}+надцать|двадцать|тридцать|сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|double|triple)";
     let part = format!(r"[\p{{L}}\d_+-]+(?:\s+{num}\b)*");
     Regex::new(&format!(
-        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
+        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+)?(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
     ))
     .expect("spoken email regex")
 });
@@ -403,6 +406,18 @@ enum Atom {
     Other,
 }
 
+/// Whether the next word of `rest` is a number word: a leading "oh" before one is a
+/// zero ("text me on oh one one three …").
+fn next_is_number_word(rest: &str) -> bool {
+    let w: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    !w.is_empty() && number_word(&w).is_some()
+}
+
 /// The number runs of `text` (see the module doc).
 fn runs(text: &str) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
@@ -421,7 +436,9 @@ fn runs(text: &str) -> Vec<Run> {
             Atom::Digits
         } else if let Some(n) = number_word(&lower) {
             Atom::Word(n)
-        } else if (lower == "oh" || lower == "o") && prev_numeric {
+        } else if (lower == "oh" || lower == "o")
+            && (prev_numeric || next_is_number_word(&text[m.end()..]))
+        {
             Atom::Word(Num::Unit(0))
         } else if a.chars().count() == 1 && SEPARATORS.contains(a) {
             Atom::Sep(text[m.end()..].starts_with(char::is_whitespace))
@@ -537,9 +554,6 @@ fn starts_with_any(word: &str, prefixes: &[&str]) -> bool {
 
 /// Words before a number run that are its context.
 const CONTEXT_WORDS: usize = 6;
-/// A number run with fewer words than this before it in its own utterance also reads the
-/// end of the previous utterance ([`Redactor::redact_after`]).
-pub const OWN_CONTEXT_WORDS: usize = 3;
 
 /// Whether a context word names a kind of number (personal data, or one that stays).
 fn names_a_kind(words: &[String]) -> bool {
@@ -554,10 +568,25 @@ fn names_a_kind(words: &[String]) -> bool {
 
 /// The context of a number run starting at byte `at` of `text`: up to [`CONTEXT_WORDS`]
 /// words before it, preceded by the end of the previous utterance (`before`) when the
-/// run has fewer than [`OWN_CONTEXT_WORDS`] words of its own and none names a kind.
-fn context(text: &str, at: usize, before: &[String]) -> Vec<String> {
+/// run's own words name no kind and either are fewer than [`OWN_CONTEXT_WORDS`] or the run
+/// is grouped as a document number (`document_grouped`: "на меня лебедева 4611 730529",
+/// after "назовите серию и номер паспорта", is a passport, not a phone number).
+/// A number run with fewer words than this before it in its own utterance also reads the
+/// end of the previous utterance ([`Redactor::redact_after`]).
+pub const OWN_CONTEXT_WORDS: usize = 3;
+
+/// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
+fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
+    let lens: Vec<usize> = parts.into_iter().map(|p| p.digits.len()).collect();
+    lens == [4, 6] || lens == [2, 2, 6] || lens == [3, 3, 3, 2]
+}
+
+fn context(text: &str, at: usize, before: &[String], document_grouped: bool) -> Vec<String> {
     let own = words_before(&text[..at], CONTEXT_WORDS);
-    if own.len() >= OWN_CONTEXT_WORDS || names_a_kind(&own) || before.is_empty() {
+    if (own.len() >= OWN_CONTEXT_WORDS && !document_grouped)
+        || names_a_kind(&own)
+        || before.is_empty()
+    {
         return own;
     }
     let mut ctx: Vec<String> = before.to_vec();
@@ -814,7 +843,7 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
     let mut k = 0;
     while k < runs.len() {
         let r = &runs[k];
-        let ctx = context(text, r.start, before);
+        let ctx = context(text, r.start, before, document_grouped(&r.parts));
         // Passport: "серия 4510 номер 123456" is two runs joined by a word.
         if let Some(next) = runs.get(k + 1) {
             let digits = |r: &Run| {
@@ -872,7 +901,7 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
                     continue;
                 }
                 let d: String = pc.iter().map(|p| p.digits.as_str()).collect();
-                let ctx = context(text, a.start, before);
+                let ctx = context(text, a.start, before, document_grouped(pc.iter().copied()));
                 let plus = j == 0 && r.plus;
                 let start = if plus { r.start } else { a.start };
                 if let Some(kind) = classify(&d, plus, false, &ctx) {
@@ -976,6 +1005,20 @@ mod tests {
             "its [EMAIL]"
         );
         assert_eq!(red("почта oleg 77 собака yandex точка ru"), "почта [EMAIL]");
+        // A leading "oh" is the zero of the number it starts.
+        assert_eq!(
+            red("he can text me on oh one one three four nine six oh five five two"),
+            "he can text me on [PHONE]"
+        );
+        // A domain said in two words (a hyphenated name): set 16's miss.
+        assert_eq!(
+            red("на почту кассы билет собака дом книги точка ру"),
+            "на почту кассы [EMAIL]"
+        );
+        assert_eq!(
+            red("send it to sam dot lee at green grocer dot co dot uk"),
+            "send it to [EMAIL]"
+        );
         assert_eq!(
             red("Паспорт: серия 4510 номер 123456, СНИЛС 123-456-789 64."),
             "Паспорт: серия [PASSPORT], СНИЛС [SNILS]."
@@ -1232,6 +1275,19 @@ mod tests {
                 "ой подождите сначала запишите 9161234567"
             ),
             "ой подождите сначала запишите [PHONE]"
+        );
+        // … unless the run is grouped as the asked-for document is dictated (set 16:
+        // "на меня лебедева 4611 730529" was typed a phone number).
+        assert_eq!(
+            after(
+                "на кого записываем, назовите фамилию и серию номер паспорта",
+                "на меня петрова 4508 918273"
+            ),
+            "на меня петрова [PASSPORT]"
+        );
+        assert_eq!(
+            after("и СНИЛС продиктуйте", "сейчас найду вот он 112-233-445 95"),
+            "сейчас найду вот он [SNILS]"
         );
         // Numbers that stay stay: an order or contract asked for, a price after a passport.
         assert_eq!(after("назовите номер договора", "5120347"), "5120347");
