@@ -1672,6 +1672,56 @@ mod tests {
         }
     }
 
+    /// Packs 1.8.1, tuned on the sixteenth set (probe sentences in other words): a
+    /// referral to who decides and "no dates yet" are vague, a parting apology and a
+    /// survey announced by SMS answer nothing, the diary looked in while holding is no
+    /// date, "ни о каком" asks nothing, and asking to be texted later is an action.
+    #[test]
+    fn replies_and_questions_of_the_sixteenth_set_kinds() {
+        const V: (u32, u32, u32) = (0, 1, 0);
+        const U: (u32, u32, u32) = (0, 0, 1);
+        for (q, a, want) in [
+            ("А неустойку мне выплатят?", "Это решит начальник смены, я ему всё передам.", V),
+            ("А с интернетом что?", "Вечером сеть перегружена, расширение обещают, но конкретных сроков у нас пока нет.", V),
+            ("А карту можно привязать другую?", "Спасибо, что были с нами! В смс вам придёт короткая анкета о доставке. До свидания!", U),
+        ] {
+            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
+        }
+        for (q, a, want) in [
+            (
+                "Will I get the deposit back?",
+                "I'll have to leave that with the manager, it's not my call.",
+                V,
+            ),
+            (
+                "And is the lift fixed now?",
+                "Thank you for flagging it, and once again we're very sorry. Goodbye.",
+                U,
+            ),
+            (
+                "Can you move it to next week?",
+                "Let me check the July calendar.",
+                U,
+            ),
+        ] {
+            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
+        }
+        let ru = shipped("ru");
+        let q = "я ни о какой доплате не договаривался";
+        assert_eq!(ru.question_cue(q), None, "{q}");
+        let en = shipped("en");
+        let r = en.evaluate(
+            &[u(
+                Speaker::Customer,
+                1.0,
+                4.0,
+                "and could you text me once the refund has gone through",
+            )],
+            5.0,
+        );
+        assert_eq!(r.customer_questions, Some(0), "{:?}", r.tags);
+    }
+
     /// `unmarked` takes "vague" (the default: packs before 1.8.0) or "concrete".
     #[test]
     fn unmarked_takes_vague_or_concrete() {
