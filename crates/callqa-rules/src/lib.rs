@@ -1283,8 +1283,8 @@ mod tests {
     }
 
     /// A call of the reference's test vectors (ru_h9_06: the customer's unpunctuated ASR
-    /// turns between operator turns) with the learned detector's P of each turn: 0.985,
-    /// 0.9998, 0.998, 0.923, 0.995, 0.0003.
+    /// turns between operator turns) with the learned detector's P of each turn (the model
+    /// of packs 1.8.2): 0.898, 0.995, 0.980, 0.821, 0.975, 0.008.
     fn summer_camp_call(customer: Speaker) -> Vec<Utterance> {
         let customer_turns = [
             "добрый день расскажите какие летние смены есть для сына ему девять лет",
@@ -1340,11 +1340,11 @@ mod tests {
         let r = p.evaluate(&asked, 40.0);
         assert_eq!(r.tags[3], vec!["question:?"]);
         assert_eq!(r.customer_questions, Some(5));
-        // The threshold: 0.923 is under 0.95.
+        // The threshold: 0.898 and 0.821 are under 0.95.
         let src =
             LEARNED_PACK.replace("learned = true", "learned = true\nlearned_threshold = 0.95");
         let strict = pack(&src, "ru").unwrap();
-        assert_eq!(strict.evaluate(&call, 40.0).customer_questions, Some(4));
+        assert_eq!(strict.evaluate(&call, 40.0).customer_questions, Some(3));
     }
 
     /// Off by default, off for languages the model does not know (with a warning), off

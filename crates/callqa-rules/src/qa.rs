@@ -73,7 +73,7 @@ const QUESTION_KEYS: &[&str] = &[
 
 /// Default `learned_threshold` of `[rules.questions]`: the threshold the learned model was
 /// selected and measured with.
-pub const DEFAULT_LEARNED_THRESHOLD: f64 = 0.5;
+pub const DEFAULT_LEARNED_THRESHOLD: f64 = 0.45;
 
 const ANSWER_KEYS: &[&str] = &[
     "description",

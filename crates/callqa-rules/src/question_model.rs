@@ -413,7 +413,7 @@ mod tests {
         let sum = Sha256::digest(MODEL_JSON.as_bytes());
         assert_eq!(
             format!("{sum:x}"),
-            "7db63b0f14b870206acd3df6c80b7ee94388c27b97180298bc1fffb5b440bcc3"
+            "446df077ea25366b2a107f12c2fc999da7b7cb6041bcd28a5ff91328d99e10ad"
         );
     }
 
