@@ -196,12 +196,14 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// measured once on set 15: concrete / vague exact 0.750 / 0.875 (1.7.1: 0.688 / 0.688).
 /// Packs 1.8.2 (tuned on set 16, the question detector retrained on the tuning sets) were
 /// measured once on set 17: questions / concrete / vague / unanswered exact 0.562 / 0.688
-/// / 0.969 / 0.750, complaint F1 0.968, redaction 38 of 38. Over the 128 calls with packs
-/// 1.8.2: lowest element F1 0.933 (complaint; 0.857 with the rules alone), lowest count
-/// exact 0.734 (customer_questions), redaction 134 of 134. The floors sit just under
-/// that, so a change that costs the blind calls a call or two shows.
+/// / 0.969 / 0.750, complaint F1 0.968, redaction 38 of 38. Packs 1.8.3 give the question
+/// detector the operator's turns around each customer turn (the feature set the nested
+/// selection prefers). Over the 128 calls with packs 1.8.3: lowest element F1 0.933
+/// (complaint; 0.857 with the rules alone), lowest count exact 0.789 (concrete_answers;
+/// 0.734 for customer_questions with 1.8.2), redaction 134 of 134. The floors sit just
+/// under that, so a change that costs the blind calls a call or two shows.
 const HELDOUT_MIN_F1: &str = "0.90";
-const HELDOUT_MIN_EXACT: &str = "0.70";
+const HELDOUT_MIN_EXACT: &str = "0.75";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked

@@ -402,10 +402,23 @@ impl RulePack {
         let Some(l) = q.learned_model() else {
             return out;
         };
+        let operator_text = |k: Option<usize>| {
+            k.and_then(|k| order.get(k))
+                .map(|&j| &utterances[j])
+                .filter(|u| u.speaker == Speaker::Operator)
+                .map(|u| u.text.as_str())
+        };
         for (k, c) in customer_contexts(utterances, order).iter().enumerate() {
             if let Some(c) = c {
                 let i = order[k];
-                out[i] = l.model.probability(&utterances[i].text, l.language, c) >= l.threshold;
+                let turns = question_model::OperatorTurns {
+                    prev: operator_text(k.checked_sub(1)),
+                    next: operator_text(Some(k + 1)),
+                };
+                out[i] = l
+                    .model
+                    .probability(&utterances[i].text, l.language, c, &turns)
+                    >= l.threshold;
             }
         }
         out
@@ -1283,8 +1296,9 @@ mod tests {
     }
 
     /// A call of the reference's test vectors (ru_h9_06: the customer's unpunctuated ASR
-    /// turns between operator turns) with the learned detector's P of each turn (the model
-    /// of packs 1.8.2): 0.898, 0.995, 0.980, 0.821, 0.975, 0.008.
+    /// turns between operator turns; the operator's turns here are not the call's, so the
+    /// `ctx` model of packs 1.8.2 scores them a little differently from the test vectors:
+    /// five turns over 0.5, one of them under 0.95, the last under 0.01).
     fn summer_camp_call(customer: Speaker) -> Vec<Utterance> {
         let customer_turns = [
             "добрый день расскажите какие летние смены есть для сына ему девять лет",
@@ -1340,11 +1354,11 @@ mod tests {
         let r = p.evaluate(&asked, 40.0);
         assert_eq!(r.tags[3], vec!["question:?"]);
         assert_eq!(r.customer_questions, Some(5));
-        // The threshold: 0.898 and 0.821 are under 0.95.
+        // The threshold: one of the five is under 0.95.
         let src =
             LEARNED_PACK.replace("learned = true", "learned = true\nlearned_threshold = 0.95");
         let strict = pack(&src, "ru").unwrap();
-        assert_eq!(strict.evaluate(&call, 40.0).customer_questions, Some(3));
+        assert_eq!(strict.evaluate(&call, 40.0).customer_questions, Some(4));
     }
 
     /// Off by default, off for languages the model does not know (with a warning), off

@@ -36,6 +36,19 @@ pub struct QuestionModel {
     threshold: f64,
     bits: u32,
     weights: Vec<f64>,
+    /// `feature_set = "ctx"`: the text features plus the neighbouring operator turns.
+    operator_turns: bool,
+}
+
+/// The operator's turns right before and after a customer utterance in the call's
+/// timeline (`None` when that neighbour is not the operator's, or there is none): the
+/// `ctx` feature set reads them ("what is your date of birth?" before "12 march 1980").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OperatorTurns<'a> {
+    /// The (redacted) text of the operator utterance just before.
+    pub prev: Option<&'a str>,
+    /// The (redacted) text of the operator utterance just after.
+    pub next: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -135,12 +148,16 @@ impl QuestionModel {
     pub fn from_json(json: &str) -> Result<QuestionModel, String> {
         let f: ModelFile =
             serde_json::from_str(json).map_err(|e| format!("question model: {e}"))?;
-        if f.feature_set != "text" || f.aggregation != "utt" {
-            return Err(format!(
-                "question model: feature_set {:?} / aggregation {:?} not supported (text / utt)",
+        let operator_turns = match (f.feature_set.as_str(), f.aggregation.as_str()) {
+            ("text", "utt") => false,
+            ("ctx", "utt") => true,
+            _ => {
+                return Err(format!(
+                "question model: feature_set {:?} / aggregation {:?} not supported (text or ctx / utt)",
                 f.feature_set, f.aggregation
-            ));
-        }
+            ))
+            }
+        };
         if !(1..=24).contains(&f.hashing.bits) {
             return Err(format!("question model: {} hash bits", f.hashing.bits));
         }
@@ -158,6 +175,7 @@ impl QuestionModel {
             threshold: f.threshold,
             bits: f.hashing.bits,
             weights,
+            operator_turns,
         })
     }
 
@@ -199,10 +217,32 @@ impl QuestionModel {
         1.0 / (1.0 + (-z).exp())
     }
 
-    /// P(question) of a customer utterance: its (redacted) text, the pack language and
-    /// its place in the call.
-    pub fn probability(&self, text: &str, language: &str, ctx: &Context) -> f64 {
-        self.probability_of(&features(text, language, ctx))
+    /// P(question) of a customer utterance: its (redacted) text, the pack language, its
+    /// place in the call and the operator's turns around it (read by a `ctx` model only).
+    pub fn probability(
+        &self,
+        text: &str,
+        language: &str,
+        ctx: &Context,
+        turns: &OperatorTurns<'_>,
+    ) -> f64 {
+        self.probability_of(&self.features(text, language, ctx, turns))
+    }
+
+    /// The feature strings this model reads: [`features`], and with `feature_set = "ctx"`
+    /// [`operator_turn_features`] after them.
+    pub fn features(
+        &self,
+        text: &str,
+        language: &str,
+        ctx: &Context,
+        turns: &OperatorTurns<'_>,
+    ) -> Vec<String> {
+        let mut f = features(text, language, ctx);
+        if self.operator_turns {
+            f.extend(operator_turn_features(turns));
+        }
+        f
     }
 }
 
@@ -317,6 +357,43 @@ pub fn features(text: &str, language: &str, ctx: &Context) -> Vec<String> {
     f
 }
 
+/// The `ctx` feature set's additions, in the reference's order: for the operator turn
+/// before, `prev_has_q` (a `?` in its raw text) and its words with prefix `p` (`pw:`,
+/// `pb:`, `pf:`, `pf2:`, `pl:`, no character n-grams); for the turn after, the same with
+/// prefix `n`.
+pub fn operator_turn_features(turns: &OperatorTurns<'_>) -> Vec<String> {
+    let mut f = Vec::new();
+    if let Some(prev) = turns.prev {
+        if prev.contains('?') {
+            f.push("prev_has_q".to_string());
+        }
+        word_features(&mut f, "p", &normalize(prev));
+    }
+    if let Some(next) = turns.next {
+        word_features(&mut f, "n", &normalize(next));
+    }
+    f
+}
+
+/// Word features of normalised text with a prefix: unigrams, bigrams, first, first two,
+/// last.
+fn word_features(f: &mut Vec<String>, prefix: &str, norm: &str) {
+    let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
+    f.extend(toks.iter().map(|w| format!("{prefix}w:{w}")));
+    f.extend(
+        toks.windows(2)
+            .map(|p| format!("{prefix}b:{} {}", p[0], p[1])),
+    );
+    if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
+        f.push(format!("{prefix}f:{first}"));
+        f.push(format!(
+            "{prefix}f2:{}",
+            toks[..toks.len().min(2)].join(" ")
+        ));
+        f.push(format!("{prefix}l:{last}"));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +408,11 @@ mod tests {
         features: Vec<String>,
         indices: Vec<usize>,
         probability: f64,
+        /// The operator turns around it (`ctx` models; absent in older files).
+        #[serde(default)]
+        prev_operator: Option<String>,
+        #[serde(default)]
+        next_operator: Option<String>,
     }
 
     #[derive(Deserialize)]
@@ -366,10 +448,14 @@ mod tests {
             let ctx = Context::for_call(&is_c, &is_o);
             for v in vs.iter().filter(|v| v.call_id == *call) {
                 let c = ctx[v.position].expect("a customer position");
-                let f = features(&v.text, &call[..2], &c);
+                let turns = OperatorTurns {
+                    prev: v.prev_operator.as_deref(),
+                    next: v.next_operator.as_deref(),
+                };
+                let f = m.features(&v.text, &call[..2], &c, &turns);
                 assert_eq!(f, v.features, "{call} #{}", v.position);
                 assert_eq!(m.indices(&f), v.indices, "{call} #{}", v.position);
-                let p = m.probability(&v.text, &call[..2], &c);
+                let p = m.probability(&v.text, &call[..2], &c, &turns);
                 assert!(
                     (p - v.probability).abs() < 1e-6,
                     "{call} #{}: {p} vs {}",
@@ -390,7 +476,7 @@ mod tests {
         let vs = vectors();
         let kinds = [
             "bias", "lang:", "w:", "b:", "f:", "f2:", "l:", "c:", "style:", "has_q", "len:",
-            "pos:", "rpos:", "prev:", "next:",
+            "pos:", "rpos:", "prev:", "next:", "pw:", "pf:", "pl:", "nw:", "nf:", "nl:",
         ];
         for kind in kinds {
             let moved = vs.iter().any(|v| {
@@ -413,7 +499,7 @@ mod tests {
         let sum = Sha256::digest(MODEL_JSON.as_bytes());
         assert_eq!(
             format!("{sum:x}"),
-            "446df077ea25366b2a107f12c2fc999da7b7cb6041bcd28a5ff91328d99e10ad"
+            "c818d78756ac4490a07828d0993c53195f4a37c56d5fcbf133980c7183e864b7"
         );
     }
 
@@ -466,9 +552,16 @@ mod tests {
     #[test]
     fn broken_model_files_are_errors() {
         assert!(QuestionModel::from_json("{").is_err());
-        let bad = r#"{"feature_set":"ctx","aggregation":"utt","hashing":{"bits":18},
+        let bad = r#"{"feature_set":"ctx","aggregation":"smax","hashing":{"bits":18},
             "intercept":0,"threshold":0.5,"weights":{}}"#;
-        assert!(QuestionModel::from_json(bad).unwrap_err().contains("ctx"));
+        assert!(QuestionModel::from_json(bad)
+            .err()
+            .is_some_and(|e| e.contains("smax")));
+        let bad = r#"{"feature_set":"words","aggregation":"utt","hashing":{"bits":18},
+            "intercept":0,"threshold":0.5,"weights":{}}"#;
+        assert!(QuestionModel::from_json(bad)
+            .err()
+            .is_some_and(|e| e.contains("words")));
         let bad = r#"{"feature_set":"text","aggregation":"utt","hashing":{"bits":4},
             "intercept":0,"threshold":0.5,"weights":{"16":1.0}}"#;
         assert!(QuestionModel::from_json(bad).unwrap_err().contains("16"));
