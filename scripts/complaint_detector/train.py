@@ -38,22 +38,15 @@ from sklearn.linear_model import LogisticRegression
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "question_detector"))
+from devset import group_of  # noqa: E402
 from features import DIM, NBITS, hashed, utterance_feats  # noqa: E402
 
 TYPES = ["service", "supervisor", "formal", "repeat", "churn"]
 TUNING = ["base", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h11"]
-BLIND = ["h9", "h10", "h12", "h13"]
+BLIND = ["h9", "h10", "h12", "h13", "h15", "h17"]
 C = 10.0
 THRESHOLD = 0.8
 TEST_VECTOR_CALLS = ("ru_h11_02_kuhnya_na_zakaz", "en_h11_04_mobile_tyre_fitting")
-
-
-def group_of(cid):
-    m = re.match(r"(ru|en)_(dev|v2|v3|held|h\d+)_", cid)
-    if m is None:
-        raise SystemExit("call id %r: unknown devset batch" % cid)
-    g = m.group(2)
-    return "base" if g in ("dev", "v2", "v3") else "h1" if g == "held" else g
 
 
 def truth(devset):

@@ -39,6 +39,7 @@ import pyarrow.dataset as ds
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
+from devset import group_of
 from features import DIM, NBITS, fnv1a32, hashed, utterance_feats
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -57,19 +58,6 @@ TEST_VECTOR_CALLS = ("en_h9_11_mortgage_overpayment", "ru_h9_06_summer_camp")
 
 
 # ---------------------------------------------------------------- data
-
-def group_of(cid):
-    """base (dev, v2, v3 batches), h1 (the first held-out set, 'held'), h2 ... h16."""
-    m = re.match(r"(ru|en)_(dev|v3|held|h\d+)_", cid)
-    if m is None:
-        raise SystemExit("call id %r: unknown devset batch" % cid)
-    g = m.group(2)
-    if g in ("dev", "v3"):
-        return "base"
-    if g == "held":
-        return "h1"
-    return g
-
 
 def gold(devset):
     out = {}
