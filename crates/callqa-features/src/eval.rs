@@ -309,6 +309,9 @@ fn placeholders(text: &str) -> Vec<&str> {
 /// "точка", "at" between), which is what a redaction that took only part of the value
 /// leaves ("ivan [EMAIL]", "samantha dot [EMAIL]").
 ///
+/// For an e-mail address the side counts: a word of the part before "@" / "at" /
+/// "собака" leaks only right before the placeholder, a word of the domain only right
+/// after it ("на [EMAIL] перерасчет сделаем" keeps nothing of "перерасчет собака …").
 /// A word of the value said on its own elsewhere in the utterance is not a leak: an
 /// e-mail's first part is often the customer's name, and names are not personal data
 /// of the kinds ("the name is samantha … confirmation to [EMAIL]").
@@ -358,24 +361,45 @@ fn leaked(value: &str, text: &str) -> bool {
         rest = &rest[len..];
     }
     let is_placeholder = |t: &str| t.starts_with('[');
-    let next_to_placeholder = |w: &str| {
+    // Which side of the placeholder a left-over word would stand on: the part of an
+    // address before "@" / "at" / "собака" stays in front of it, the domain after it.
+    #[derive(Clone, Copy)]
+    enum Side {
+        Before,
+        After,
+        Either,
+    }
+    let next_to_placeholder = |w: &str, side: Side| {
         tokens.iter().enumerate().any(|(i, t)| {
+            let before = || tokens.get(i + 1).is_some_and(|t| is_placeholder(t));
+            let after = || i.checked_sub(1).is_some_and(|j| is_placeholder(tokens[j]));
             *t == w
-                && (i.checked_sub(1).is_some_and(|j| is_placeholder(tokens[j]))
-                    || tokens.get(i + 1).is_some_and(|t| is_placeholder(t)))
+                && match side {
+                    Side::Before => before(),
+                    Side::After => after(),
+                    Side::Either => before() || after(),
+                }
         })
     };
-    value
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
-        .any(|w| {
-            if w.chars().any(|c| c.is_ascii_digit()) {
-                tokens.contains(&w)
-            } else {
-                next_to_placeholder(w)
-            }
-        })
+    let value = value.to_lowercase();
+    let split = ["@", " at ", " собака "]
+        .iter()
+        .find_map(|sep| value.split_once(sep));
+    let parts: Vec<(&str, Side)> = match split {
+        Some((local, domain)) => vec![(local, Side::Before), (domain, Side::After)],
+        None => vec![(value.as_str(), Side::Either)],
+    };
+    parts.into_iter().any(|(part, side)| {
+        part.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
+            .any(|w| {
+                if w.chars().any(|c| c.is_ascii_digit()) {
+                    tokens.contains(&w)
+                } else {
+                    next_to_placeholder(w, side)
+                }
+            })
+    })
 }
 
 /// Score redaction. `texts` are the predicted utterance texts by (call_id, idx);
@@ -587,7 +611,7 @@ mod tests {
         let texts: BTreeMap<(String, u32), String> = [
             (1, "звоните [PHONE], тариф 350 рублей"),
             // Replaced, but part of the address stayed: a leak, not a hit.
-            (2, "почта [EMAIL] ivan"),
+            (2, "почта ivan [EMAIL]"),
             // The card was missed and the order number taken out.
             (3, "карта 4276 3800 1234 5679, заказ [PHONE]"),
             // A placeholder where nothing was labelled.
@@ -634,6 +658,18 @@ mod tests {
         let spoken = "ольга точка морозова собака яндекс точка ру";
         assert!(leaked(spoken, "ольга точка [EMAIL]"));
         assert!(!leaked(spoken, "меня зовут ольга, почта [EMAIL]"));
+        // A word of the address that is also the next word of the sentence, on the side
+        // of the placeholder where no part of the address would be left (set 18).
+        let v = "перерасчет собака горводоканал точка ру";
+        assert!(!leaked(
+            v,
+            "фото пришлите на [EMAIL] перерасчет сделаем потом"
+        ));
+        assert!(leaked(
+            v,
+            "фото пришлите на перерасчет [EMAIL] сделаем потом"
+        ));
+        assert!(leaked(v, "фото пришлите на [EMAIL] горводоканал точка ру"));
         // Digit groups leak wherever they are.
         assert!(leaked("8 926 305 71 48", "[PHONE] а старый 305 71"));
         assert!(leaked("s.kovaleva84@mail.ru", "kovaleva84 [EMAIL]"));

@@ -393,6 +393,8 @@ struct Part {
     end: usize,
     digits: String,
     soft_before: bool,
+    /// Said as number words ("one", "восемь"), not written as digits.
+    words: bool,
 }
 
 const SEPARATORS: &str = "-().,+/";
@@ -461,7 +463,7 @@ fn runs(text: &str) -> Vec<Run> {
             }
             Atom::Digits => {
                 flush_words(&mut cur, &mut words, words_span, words_soft);
-                push_part(&mut cur, m.start(), m.end(), a.to_string(), soft);
+                push_part(&mut cur, m.start(), m.end(), a.to_string(), soft, false);
                 (sep, soft) = (false, false);
             }
             Atom::Sep(space_after) => {
@@ -499,15 +501,23 @@ fn flush_words(cur: &mut Option<Run>, words: &mut Vec<Num>, span: (usize, usize)
     }
     let digits = words_to_digits(words).unwrap_or_default();
     words.clear();
-    push_part(cur, span.0, span.1, digits, soft);
+    push_part(cur, span.0, span.1, digits, soft, true);
 }
 
-fn push_part(cur: &mut Option<Run>, start: usize, end: usize, digits: String, soft: bool) {
+fn push_part(
+    cur: &mut Option<Run>,
+    start: usize,
+    end: usize,
+    digits: String,
+    soft: bool,
+    words: bool,
+) {
     let part = Part {
         start,
         end,
         digits,
         soft_before: soft,
+        words,
     };
     match cur {
         Some(r) => {
@@ -574,6 +584,31 @@ fn names_a_kind(words: &[String]) -> bool {
 /// A number run with fewer words than this before it in its own utterance also reads the
 /// end of the previous utterance ([`Redactor::redact_after`]).
 pub const OWN_CONTEXT_WORDS: usize = 3;
+
+/// A run written as a SNILS is (3-3-3 2 digits, all written) with valid check digits.
+fn snils_grouped(parts: &[Part]) -> bool {
+    let lens: Vec<usize> = parts.iter().map(|p| p.digits.len()).collect();
+    lens == [3, 3, 3, 2] && parts.iter().all(|p| !p.words) && {
+        let all: String = parts.iter().map(|p| p.digits.as_str()).collect();
+        snils_valid(&all)
+    }
+}
+
+/// The SNILS check: the first nine digits weighted 9 … 1, summed; under 100 the sum is the
+/// check number, 100 and 101 give 00, above that the sum mod 101 (100 → 00).
+fn snils_valid(digits: &str) -> bool {
+    let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+    if d.len() != 11 {
+        return false;
+    }
+    let sum: u32 = d[..9].iter().zip((1..=9).rev()).map(|(x, w)| x * w).sum();
+    let check = match sum {
+        0..=99 => sum,
+        100 | 101 => 0,
+        _ => (sum % 101) % 100,
+    };
+    check == d[9] * 10 + d[10]
+}
 
 /// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
 fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
@@ -877,11 +912,33 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
         let coded = letter_code_before(text, r.start) && !phone_shape(&all);
         let whole = if glued || coded {
             None
+        } else if snils_grouped(&r.parts) {
+            // "Сверим: 212-326-667 28": SNILS by its grouping and check digits, whatever
+            // the words before it.
+            Some(RedactionKind::Snils)
         } else {
             classify(&all, r.plus, dash_7, &ctx)
         };
+        // "the same one 4929 0976 5700 6504": a number word before written digit groups
+        // ("one" the pronoun) is read on its own when the run as a whole is nothing.
+        let written = r.parts.iter().position(|p| !p.words).filter(|&i| i > 0);
+        let tail = match (whole, written) {
+            (None, Some(i)) if !glued && !coded => {
+                let d: String = r.parts[i..].iter().map(|p| p.digits.as_str()).collect();
+                let ctx = context(
+                    text,
+                    r.parts[i].start,
+                    before,
+                    document_grouped(&r.parts[i..]),
+                );
+                classify(&d, false, false, &ctx).map(|kind| (r.parts[i].start, kind))
+            }
+            _ => None,
+        };
         if let Some(kind) = whole {
             out.push((r.start, r.end, kind));
+        } else if let Some((start, kind)) = tail {
+            out.push((start, r.end, kind));
         } else if r.parts.iter().any(|p| p.soft_before) {
             // Classify the pieces between soft boundaries separately.
             let mut piece: Vec<&Part> = Vec::new();
@@ -1005,6 +1062,17 @@ mod tests {
             "its [EMAIL]"
         );
         assert_eq!(red("почта oleg 77 собака yandex точка ru"), "почта [EMAIL]");
+        // A SNILS by its grouping and check digits; a pronoun "one" before a card.
+        assert_eq!(
+            red("И ещё: СНИЛС у вас в анкете правильный? Сверим: 112-233-445 95."),
+            "И ещё: СНИЛС у вас в анкете правильный? Сверим: [SNILS]."
+        );
+        // Bad check digits: not a SNILS (11 digits from 1 read as a phone number).
+        assert_eq!(red("сверим 112-233-445 96"), "сверим [PHONE]");
+        assert_eq!(
+            red("the same one 5555 4444 3333 1111"),
+            "the same one [CARD]"
+        );
         // A leading "oh" is the zero of the number it starts.
         assert_eq!(
             red("he can text me on oh one one three four nine six oh five five two"),
