@@ -1736,6 +1736,61 @@ mod tests {
         assert_eq!(r.customer_questions, Some(0), "{:?}", r.tags);
     }
 
+    /// Packs 1.8.4, tuned on the eighteenth set (probe sentences in other words): holds
+    /// that name what the operator opens, a survey text or a customer at the counter
+    /// before the goodbye, "would be up to", a price that "can be more"; complaints of
+    /// leaving for another service, a request for the owner, "half a job", and the look-
+    /// alikes "претензий ноль" and "Great. One more: …".
+    #[test]
+    fn replies_and_complaints_of_the_eighteenth_set_kinds() {
+        const V: (u32, u32, u32) = (0, 1, 0);
+        const U: (u32, u32, u32) = (0, 0, 1);
+        for (q, a, want) in [
+            (
+                "А счёт почему такой большой?",
+                "Подождите, открываю ваши начисления.",
+                U,
+            ),
+            (
+                "А парковка у вас есть?",
+                "Ой, извините, у меня очередь у кассы, до свидания!",
+                U,
+            ),
+            (
+                "А сколько ждать звонка?",
+                "Директор сейчас в отъезде, когда вернётся, я не знаю.",
+                V,
+            ),
+        ] {
+            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
+        }
+        for (q, a, want) in [
+            ("Can you look at it today?", "Hang on, I'll open the job file.", U),
+            ("Is there a car park?", "Thanks for choosing us! We'll send you a short feedback text after the visit. Bye for now!", U),
+            ("Will I get the deposit back?", "That would be up to the branch manager.", V),
+            ("What does the repair cost?", "About £80, though it can be more if the part is cracked.", V),
+        ] {
+            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
+        }
+        assert_eq!(
+            complaint_types(
+                "ru",
+                "Если к среде не исправите, я еду в другой салон и больше ни одной вещи к вам не принесу."
+            ),
+            ["churn"]
+        );
+        assert_eq!(
+            complaint_types("ru", "Говорить я хочу не с вами, а с директором магазина."),
+            ["supervisor"]
+        );
+        assert_eq!(
+            complaint_types("en", "I paid full price for half a job."),
+            ["service"]
+        );
+        assert!(complaint_types("ru", "В прошлый раз всё понравилось, претензий ноль.").is_empty());
+        assert!(complaint_types("en", "Lovely. One more: do you deliver on Sundays?").is_empty());
+    }
+
     /// `unmarked` takes "vague" (the default: packs before 1.8.0) or "concrete".
     #[test]
     fn unmarked_takes_vague_or_concrete() {
