@@ -759,7 +759,11 @@ fn announced(ctx: &[String]) -> Option<Announced> {
             return Some(k);
         }
     }
-    ctx.last().filter(|w| keep(w)).map(|_| Announced::Keep)
+    // "my number just in case 0163 …": "in case" is not a case number.
+    let idiom = ctx.len() >= 2 && ctx[ctx.len() - 2] == "in" && ctx[ctx.len() - 1] == "case";
+    ctx.last()
+        .filter(|w| keep(w) && !idiom)
+        .map(|_| Announced::Keep)
 }
 
 /// A digit string shaped like a phone number whatever the words around it: a Russian
@@ -1073,6 +1077,12 @@ mod tests {
             red("the same one 5555 4444 3333 1111"),
             "the same one [CARD]"
         );
+        // "just in case" is no case number (set 19).
+        assert_eq!(
+            red("perfect and my number just in case oh one six three two nine six oh four eight one"),
+            "perfect and my number just in case [PHONE]"
+        );
+        assert_eq!(red("case 48213 is still open"), "case 48213 is still open");
         // A leading "oh" is the zero of the number it starts.
         assert_eq!(
             red("he can text me on oh one one three four nine six oh five five two"),
