@@ -179,7 +179,7 @@ impl QuestionModel {
         })
     }
 
-    /// The threshold the model was selected with (0.5).
+    /// The threshold the model was selected with (0.45 for the model of packs 1.8.3).
     pub fn threshold(&self) -> f64 {
         self.threshold
     }
@@ -323,13 +323,7 @@ pub fn features(text: &str, language: &str, ctx: &Context) -> Vec<String> {
     let norm = normalize(text);
     let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
     let mut f = vec!["bias".to_string(), format!("lang:{language}")];
-    f.extend(toks.iter().map(|w| format!("w:{w}")));
-    f.extend(toks.windows(2).map(|p| format!("b:{} {}", p[0], p[1])));
-    if let (Some(first), Some(last)) = (toks.first(), toks.last()) {
-        f.push(format!("f:{first}"));
-        f.push(format!("f2:{}", toks[..toks.len().min(2)].join(" ")));
-        f.push(format!("l:{last}"));
-    }
+    word_features(&mut f, "", &norm);
     let padded: Vec<char> = format!(" {} ", toks.join(" ")).chars().collect();
     for n in 3..=5 {
         f.extend(

@@ -576,19 +576,18 @@ fn names_a_kind(words: &[String]) -> bool {
             .any(|w| SNILS_WORDS.contains(&w.as_str()) || INN_WORDS.contains(&w.as_str()))
 }
 
-/// The context of a number run starting at byte `at` of `text`: up to [`CONTEXT_WORDS`]
-/// words before it, preceded by the end of the previous utterance (`before`) when the
-/// run's own words name no kind and either are fewer than [`OWN_CONTEXT_WORDS`] or the run
-/// is grouped as a document number (`document_grouped`: "на меня лебедева 4611 730529",
-/// after "назовите серию и номер паспорта", is a passport, not a phone number).
 /// A number run with fewer words than this before it in its own utterance also reads the
 /// end of the previous utterance ([`Redactor::redact_after`]).
 pub const OWN_CONTEXT_WORDS: usize = 3;
 
+/// The lengths of a run's digit groups.
+fn group_lengths<'p>(parts: impl IntoIterator<Item = &'p Part>) -> Vec<usize> {
+    parts.into_iter().map(|p| p.digits.len()).collect()
+}
+
 /// A run written as a SNILS is (3-3-3 2 digits, all written) with valid check digits.
 fn snils_grouped(parts: &[Part]) -> bool {
-    let lens: Vec<usize> = parts.iter().map(|p| p.digits.len()).collect();
-    lens == [3, 3, 3, 2] && parts.iter().all(|p| !p.words) && {
+    group_lengths(parts) == [3, 3, 3, 2] && parts.iter().all(|p| !p.words) && {
         let all: String = parts.iter().map(|p| p.digits.as_str()).collect();
         snils_valid(&all)
     }
@@ -612,10 +611,15 @@ fn snils_valid(digits: &str) -> bool {
 
 /// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
 fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
-    let lens: Vec<usize> = parts.into_iter().map(|p| p.digits.len()).collect();
+    let lens = group_lengths(parts);
     lens == [4, 6] || lens == [2, 2, 6] || lens == [3, 3, 3, 2]
 }
 
+/// The context of a number run starting at byte `at` of `text`: up to [`CONTEXT_WORDS`]
+/// words before it, preceded by the end of the previous utterance (`before`) when the
+/// run's own words name no kind and either are fewer than [`OWN_CONTEXT_WORDS`] or the run
+/// is grouped as a document number (`document_grouped`: "на меня лебедева 4611 730529",
+/// after "назовите серию и номер паспорта", is a passport, not a phone number).
 fn context(text: &str, at: usize, before: &[String], document_grouped: bool) -> Vec<String> {
     let own = words_before(&text[..at], CONTEXT_WORDS);
     if (own.len() >= OWN_CONTEXT_WORDS && !document_grouped)
