@@ -502,10 +502,10 @@ impl AnswerRules {
                 return AnswerVerdict::Concrete(cue);
             }
             if self.unmarked_concrete && !asked.is_some_and(|q| self.asks_for_value(q)) {
-                return AnswerVerdict::Concrete("none".to_string());
+                return AnswerVerdict::Concrete(NO_CUE.to_string());
             }
         }
-        AnswerVerdict::Vague(vague.unwrap_or_else(|| "none".to_string()))
+        AnswerVerdict::Vague(vague.unwrap_or_else(|| NO_CUE.to_string()))
     }
 }
 
@@ -519,24 +519,46 @@ impl AnswerRules {
     }
 }
 
+/// The cue of a verdict no cue decided: the pack's default for an unmarked reply
+/// (`unmarked`), or vague for a question that asks for a value.
+pub(crate) const NO_CUE: &str = "none";
+
+impl AnswerVerdict {
+    /// Whether no cue decided the verdict: a reply that names nothing the rules know.
+    pub(crate) fn by_default(&self) -> bool {
+        matches!(self, Self::Concrete(c) | Self::Vague(c) if c == NO_CUE)
+    }
+}
+
 /// Whether an operator reply whose question cue is `cue` asks the customer something: it
-/// has a question mark, or no sentence punctuation at all (speech recognition without
-/// punctuation), or one of its sentences starts with the cue ("Уточните, пожалуйста,
-/// адрес."). A punctuated reply without a `?` whose question word sits inside a statement
-/// asks nothing ("The claim was declined because …, which the policy excludes.").
+/// has a question mark, or one of its sentences starts with the cue ("Уточните,
+/// пожалуйста, адрес."); without sentence punctuation (speech recognition) the reply
+/// itself must start with it ("whats the postcode on the order"). A question word inside
+/// a statement asks nothing ("The claim was declined because …, which the policy
+/// excludes.", "пока не вижу, как кто-то освободится, менеджер вам позвонит"; packs
+/// 1.8.5: before, any unpunctuated reply with a question word was a clarifying question).
 fn asks_back(raw: &str, cue: &str) -> bool {
-    if raw.contains(['?', '？']) || !raw.contains(['.', '!', '…']) {
+    if raw.contains(['?', '？']) {
         return true;
     }
     let Some(first) = cue.split(' ').next() else {
         return false;
     };
-    raw.split(['.', '!', '…']).any(|sentence| {
-        normalize(sentence)
-            .split(' ')
-            .take(DEFAULT_START_WORDS)
-            .any(|w| w == first)
-    })
+    if !raw.contains(['.', '!', '…']) {
+        return starts_with_cue(raw, first);
+    }
+    raw.split(['.', '!', '…'])
+        .any(|sentence| starts_with_cue(sentence, first))
+}
+
+/// Whether one of the first [`DEFAULT_START_WORDS`] words of `text` begins with `first`,
+/// the first word of a question cue (a cue "what" also stands for "whats", "как" for
+/// "какой").
+fn starts_with_cue(text: &str, first: &str) -> bool {
+    normalize(text)
+        .split(' ')
+        .take(DEFAULT_START_WORDS)
+        .any(|w| w.starts_with(first))
 }
 
 /// At most this many words outside the closing spans of a closing line that both thanks
