@@ -73,9 +73,14 @@ in the same way (HELDOUT18-NOTES.md) while the question detector was retrained (
 1.8.2 - 1.8.3); measured once (packs 1.8.3), then its redaction misses were fixed (a SNILS
 by its grouping and check digits, a card after the pronoun "one"): tuning calls.
 Calls of calls_*_heldout19.py (the nineteenth held-out set, 16 + 16 calls) were written blind
-in the same way (HELDOUT19-NOTES.md) while packs 1.8.4 were tuned on set 18: held out
-(measured once with packs 1.8.4; its one redaction miss, "just in case" read as a case
-number, was fixed after, so its redaction figure is no longer blind).
+in the same way (HELDOUT19-NOTES.md) while packs 1.8.4 were tuned on set 18; measured once
+(packs 1.8.4; its one redaction miss, "just in case" read as a case number, was fixed
+after), then tuned on (packs 1.8.5): tuning calls.
+Calls of calls_*_heldout20.py and calls_*_heldout21.py (the twentieth and twenty-first
+held-out sets, 16 + 16 calls each) were written blind in the same way by two writers at once
+(HELDOUT20-NOTES.md, HELDOUT21-NOTES.md; home, utilities, retail, public services and
+logistics for set 20, travel, health, education, finance, telecoms and leisure for set 21)
+while packs 1.8.5 were tuned on set 19: held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -130,6 +135,10 @@ from calls_ru_heldout18 import CALLS as RU_HELD18
 from calls_en_heldout18 import CALLS as EN_HELD18
 from calls_ru_heldout19 import CALLS as RU_HELD19
 from calls_en_heldout19 import CALLS as EN_HELD19
+from calls_ru_heldout20 import CALLS as RU_HELD20
+from calls_en_heldout20 import CALLS as EN_HELD20
+from calls_ru_heldout21 import CALLS as RU_HELD21
+from calls_en_heldout21 import CALLS as EN_HELD21
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -250,7 +259,9 @@ def main():
                ("ru", RU_HELD16, False), ("en", EN_HELD16, False),
                ("ru", RU_HELD17, True), ("en", EN_HELD17, True),
                ("ru", RU_HELD18, False), ("en", EN_HELD18, False),
-               ("ru", RU_HELD19, True), ("en", EN_HELD19, True)]
+               ("ru", RU_HELD19, False), ("en", EN_HELD19, False),
+               ("ru", RU_HELD20, True), ("en", EN_HELD20, True),
+               ("ru", RU_HELD21, True), ("en", EN_HELD21, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
