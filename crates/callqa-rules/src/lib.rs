@@ -1445,11 +1445,37 @@ mod tests {
     }
 
     #[test]
-    fn an_unpunctuated_reply_asks_back_only_from_its_start() {
-        // Speech-recognition text has no sentences: a question word starts a clarifying
-        // question only among the first words ("whats the postcode on the order"); inside
-        // the reply it belongs to a statement ("пока не вижу, как кто-то освободится").
+    fn a_reply_asks_back_only_from_the_start_of_a_sentence() {
+        // A clarifying question opens a sentence (speech-recognition text is one
+        // sentence): a question word among its first two words after backchannel words
+        // ("sure, whats the postcode on the order"), a start cue ("можно") as its first
+        // word. Further in, it belongs to a statement ("пока не вижу, как кто-то
+        // освободится", "без него можно", "yes we email when its fixed").
         for (lang, question, reply, want) in [
+            (
+                "ru",
+                "а ребёнка обязательно приводить или можно без него",
+                "без него можно достаточно вашего присутствия",
+                (1, 1, 0, 0),
+            ),
+            (
+                "ru",
+                "И на собеседования меня будут отправлять, даже если вакансия не по профилю?",
+                "Отказаться можно, если вакансия не подходит по квалификации.",
+                (1, 1, 0, 0),
+            ),
+            (
+                "ru",
+                "а какой адрес доставки",
+                "так а можно ваш номер заказа",
+                (1, 0, 0, 1),
+            ),
+            (
+                "en",
+                "will you tell me when the leak is fixed",
+                "yes we email when its fixed",
+                (1, 1, 0, 0),
+            ),
             (
                 "en",
                 "when will my parcel come",
@@ -1958,6 +1984,95 @@ mod tests {
                 0,
             ),
             ("ru", "Вы меня за идиота держите?", 0),
+        ] {
+            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
+        }
+    }
+
+    /// Packs 1.8.6, tuned on the twentieth and twenty-first sets (probe sentences in other
+    /// words): hedged times ("может, и дольше"), outcomes not known ("а какое будет решение,
+    /// я не знаю", "haven't given us a date yet", "aren't confirmed yet", "for the insurer to
+    /// decide"), a referral "лучше спросить у педиатра", a goodbye naming the day; questions
+    /// "what if … fails too", "oh and is …", "I've been worried about whether", "и сразу
+    /// вопрос: … или …", "хочу разобраться, откуда …"; no question in praise passed on, a
+    /// call-back wish, weather talk or "я почему про сроки спрашиваю".
+    #[test]
+    fn questions_and_replies_of_the_twentieth_set_kinds() {
+        const V: (u32, u32, u32) = (0, 1, 0);
+        const U: (u32, u32, u32) = (0, 0, 1);
+        for (q, a, want) in [
+            (
+                "А сколько ждать мастера?",
+                "Минут через двадцать, может, и дольше: на дорогах заторы.",
+                V,
+            ),
+            (
+                "Водителя накажут?",
+                "Этим займётся начальник смены, а какое будет решение, я не знаю.",
+                V,
+            ),
+            (
+                "А ребёнку эти капли можно?",
+                "Я вам как оператор не подскажу, лучше спросить у педиатра.",
+                V,
+            ),
+            (
+                "А парковка рядом есть?",
+                "Спасибо, что выбрали нас, до встречи в субботу!",
+                U,
+            ),
+        ] {
+            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
+        }
+        for (q, a, want) in [
+            (
+                "When will the line be repaired?",
+                "The contractor sets that and they haven't given us a date yet.",
+                V,
+            ),
+            (
+                "Will the insurer pay for the hotel?",
+                "That's really for the insurer to decide, I wouldn't want to guess.",
+                V,
+            ),
+            (
+                "When's the next delivery?",
+                "Some time next week, but the slots aren't confirmed yet.",
+                V,
+            ),
+        ] {
+            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
+        }
+        let questions = |lang: &str, text: &str| {
+            shipped(lang)
+                .evaluate(&[u(Speaker::Customer, 1.0, 4.0, text)], 5.0)
+                .customer_questions
+        };
+        for (lang, text, want) in [
+            ("en", "and what if the replacement fails too", 1),
+            ("en", "oh and is the car park free after six", 1),
+            (
+                "en",
+                "I've been worried about whether the deposit covers it.",
+                1,
+            ),
+            ("en", "Could your manager hear how helpful she was?", 0),
+            ("en", "I'd like a call once the part arrives.", 0),
+            ("en", "Grim out there today, isn't it?", 0),
+            ("en", "Good afternoon! How are you today?", 0),
+            (
+                "ru",
+                "и сразу вопрос ключи вам оставить или сами заберёте",
+                1,
+            ),
+            ("ru", "хочу разобраться, откуда в квитанции пени", 1),
+            ("ru", "хотелось бы внятного объяснения, в чём дело", 1),
+            (
+                "ru",
+                "я почему про сроки спрашиваю: у нас свадьба в субботу",
+                0,
+            ),
+            ("ru", "Погода сегодня ужасная, конечно.", 0),
         ] {
             assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
         }

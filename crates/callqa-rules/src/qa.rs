@@ -71,6 +71,10 @@ const QUESTION_KEYS: &[&str] = &[
     "learned_threshold",
 ];
 
+/// An operator's sentence asks back when a question cue begins among its first this many
+/// words (after backchannel words): "а какой у вас адрес", not "we email when it's fixed".
+const ASK_BACK_WORDS: usize = 2;
+
 /// Default `learned_threshold` of `[rules.questions]`: the threshold the learned model was
 /// selected and measured with.
 pub const DEFAULT_LEARNED_THRESHOLD: f64 = 0.45;
@@ -379,6 +383,57 @@ impl QuestionRules {
         (self.question_mark && self.has_question_mark(p.raw)).then(|| "?".to_string())
     }
 
+    /// Whether an operator reply asks the customer something (a clarifying question, which
+    /// answers nothing): a `?` in a reply the rules take for a question, or a sentence
+    /// that opens with a question cue: a `start_*` cue as its first word, any other among
+    /// its first [`ASK_BACK_WORDS`] words, after the `particles` (the pack's
+    /// backchannel words: "sure, what's the postcode on the order", "так, а какой у вас
+    /// адрес"). Text without sentence punctuation (speech recognition) is one sentence. A
+    /// question word further in is part of a statement ("пока не вижу, как кто-то
+    /// освободится, менеджер вам позвонит", "без него можно, достаточно вашего
+    /// присутствия"; packs 1.8.5 and 1.8.6: before, a cue anywhere in an unpunctuated reply
+    /// made it a clarifying question).
+    pub(crate) fn asks_back(
+        &self,
+        p: &Prepared<'_>,
+        stemmer: Option<&Stemmer>,
+        particles: &HashSet<String>,
+    ) -> bool {
+        if p.raw.contains(['?', '？']) {
+            return self.detect(p, stemmer).is_some();
+        }
+        if self.excluded(p) {
+            return false;
+        }
+        p.raw
+            .split(['.', '!', '…'])
+            .any(|sentence| self.opens_with_cue(sentence, stemmer, particles))
+    }
+
+    /// Whether `sentence` opens with a question cue: a `start_*` cue as its first word, any
+    /// other among its first [`ASK_BACK_WORDS`] words, after the `particles`.
+    fn opens_with_cue(
+        &self,
+        sentence: &str,
+        stemmer: Option<&Stemmer>,
+        particles: &HashSet<String>,
+    ) -> bool {
+        let norm = blank(&blank(&normalize(sentence), &self.ignore), &self.blank_only);
+        let lead = norm
+            .split(' ')
+            .take_while(|w| particles.contains(*w))
+            .count();
+        let rest = norm.split(' ').skip(lead).collect::<Vec<_>>().join(" ");
+        let toks = normalize::tokens(&rest, stemmer);
+        self.start
+            .iter()
+            .any(|c| c.find_starting_within(&toks, &rest, 1).is_some())
+            || self.anywhere.iter().any(|c| {
+                c.find_starting_within(&toks, &rest, ASK_BACK_WORDS)
+                    .is_some()
+            })
+    }
+
     /// A `?` closes a clause in which no `ignore_patterns` span matched: "Ольга, как у
     /// вас дела?" is small talk, "Вы меня слышите? Когда дадут свет?" has one question.
     fn has_question_mark(&self, raw: &str) -> bool {
@@ -467,7 +522,21 @@ impl AnswerRules {
         if self.only_closing(p, stemmer) {
             return AnswerVerdict::Skip("closing");
         }
-        let norm = blank(&p.norm, &self.ignore);
+        // The closing words name nothing the question asked: "thank you for your patience
+        // today", "до встречи в воскресенье" (packs 1.8.6). The cues read the rest.
+        let covered = self.closing_covered(p);
+        let open = if covered.contains(&true) {
+            p.toks
+                .iter()
+                .zip(&covered)
+                .filter(|(_, &c)| !c)
+                .map(|(t, _)| t.norm.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            p.norm.clone()
+        };
+        let norm = blank(&open, &self.ignore);
         let toks = normalize::tokens(&norm, stemmer);
         // A hedge takes back whatever the reply names: "обычно дня три, но точно не скажу".
         if let Some(cue) = best_cue(&self.hedge, &toks, &norm) {
@@ -491,9 +560,7 @@ impl AnswerRules {
                 return AnswerVerdict::Skip("hold");
             }
             if self.skip_questions
-                && questions
-                    .and_then(|q| q.detect(p, stemmer))
-                    .is_some_and(|cue| asks_back(p.raw, &cue))
+                && questions.is_some_and(|q| q.asks_back(p, stemmer, &self.backchannel_words))
             {
                 return AnswerVerdict::Skip("clarifying_question");
             }
@@ -530,37 +597,6 @@ impl AnswerVerdict {
     }
 }
 
-/// Whether an operator reply whose question cue is `cue` asks the customer something: it
-/// has a question mark, or one of its sentences starts with the cue ("Уточните,
-/// пожалуйста, адрес."); without sentence punctuation (speech recognition) the reply
-/// itself must start with it ("whats the postcode on the order"). A question word inside
-/// a statement asks nothing ("The claim was declined because …, which the policy
-/// excludes.", "пока не вижу, как кто-то освободится, менеджер вам позвонит"; packs
-/// 1.8.5: before, any unpunctuated reply with a question word was a clarifying question).
-fn asks_back(raw: &str, cue: &str) -> bool {
-    if raw.contains(['?', '？']) {
-        return true;
-    }
-    let Some(first) = cue.split(' ').next() else {
-        return false;
-    };
-    if !raw.contains(['.', '!', '…']) {
-        return starts_with_cue(raw, first);
-    }
-    raw.split(['.', '!', '…'])
-        .any(|sentence| starts_with_cue(sentence, first))
-}
-
-/// Whether one of the first [`DEFAULT_START_WORDS`] words of `text` begins with `first`,
-/// the first word of a question cue (a cue "what" also stands for "whats", "как" for
-/// "какой").
-fn starts_with_cue(text: &str, first: &str) -> bool {
-    normalize(text)
-        .split(' ')
-        .take(DEFAULT_START_WORDS)
-        .any(|w| w.starts_with(first))
-}
-
 /// At most this many words outside the closing spans of a closing line that both thanks
 /// and says goodbye (two closing spans or more): the customer's name and patronymic
 /// ("спасибо за звонок, Анна Сергеевна, всего доброго").
@@ -574,16 +610,22 @@ impl AnswerRules {
     /// other words, provided they carry no cue of an answer (concrete, definite, vague or
     /// hedge): "спасибо за звонок анна после разговора придёт опрос всего доброго" answers
     /// nothing, "спасибо, заказ готов, до свидания" does.
-    fn only_closing(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> bool {
-        if self.closing.is_empty() || p.toks.is_empty() {
-            return false;
-        }
+    /// Per word of `p`: inside a span of a `closing_*` cue.
+    fn closing_covered(&self, p: &Prepared<'_>) -> Vec<bool> {
         let mut covered = vec![false; p.toks.len()];
         for cue in &self.closing {
             for (a, b) in cue.spans(&p.toks, &p.norm) {
                 covered[a..b].iter_mut().for_each(|c| *c = true);
             }
         }
+        covered
+    }
+
+    fn only_closing(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> bool {
+        if self.closing.is_empty() || p.toks.is_empty() {
+            return false;
+        }
+        let covered = self.closing_covered(p);
         let loose: Vec<usize> = (0..p.toks.len())
             .filter(|&k| !covered[k] && !self.backchannel_words.contains(&p.toks[k].norm))
             .collect();

@@ -565,6 +565,10 @@ fn starts_with_any(word: &str, prefixes: &[&str]) -> bool {
 /// Words before a number run that are its context.
 const CONTEXT_WORDS: usize = 6;
 
+/// Words of its own utterance a run grouped as a document number (4 + 6, 3 + 3 + 3 + 2)
+/// reads for the word that names it, when its last [`CONTEXT_WORDS`] name none.
+const DOCUMENT_CONTEXT_WORDS: usize = 30;
+
 /// Whether a context word names a kind of number (personal data, or one that stays).
 fn names_a_kind(words: &[String]) -> bool {
     any_prefix(words, PASSPORT_WORDS)
@@ -622,6 +626,20 @@ fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
 /// after "назовите серию и номер паспорта", is a passport, not a phone number).
 fn context(text: &str, at: usize, before: &[String], document_grouped: bool) -> Vec<String> {
     let own = words_before(&text[..at], CONTEXT_WORDS);
+    // "номер" alone names no kind here: "Но номер я помню: 4614 205739".
+    let named = own
+        .iter()
+        .filter(|w| !starts_with_any(w, NUMBER_WORDS))
+        .cloned()
+        .collect::<Vec<_>>();
+    if document_grouped && !names_a_kind(&named) {
+        // A run grouped as a document number reads the whole utterance before it and the
+        // end of the previous one: "Паспорт как раз внутри остался... Но номер я помню:
+        // 4614 205739" (set 20).
+        let mut ctx: Vec<String> = before.to_vec();
+        ctx.extend(words_before(&text[..at], DOCUMENT_CONTEXT_WORDS));
+        return ctx;
+    }
     if (own.len() >= OWN_CONTEXT_WORDS && !document_grouped)
         || names_a_kind(&own)
         || before.is_empty()
@@ -719,6 +737,16 @@ const KEEP_HEAD_WORDS: &[&str] = &[
     "flight",
     "agreement",
     "соглашени",
+    // "your student number?" — "It's 20418837." (set 21)
+    "student",
+    "member",
+    "customer",
+    "patient",
+    "registration",
+    "employee",
+    "студенческ",
+    "читательск",
+    "табельн",
 ];
 
 /// Words that say which number is meant next to "номер" / "number": "номер телефона",
@@ -1370,6 +1398,23 @@ mod tests {
         assert_eq!(
             after("и СНИЛС продиктуйте", "сейчас найду вот он 112-233-445 95"),
             "сейчас найду вот он [SNILS]"
+        );
+        // … and reads its whole utterance for the word that names it (set 20).
+        assert_eq!(
+            after(
+                "Назовите серию и номер паспорта.",
+                "Паспорт как раз дома остался... Но номер я наизусть знаю: 4508 918273."
+            ),
+            "Паспорт как раз дома остался... Но номер я наизусть знаю: [PASSPORT]."
+        );
+        // A member's own number stays (set 21: "Can I take your student number?").
+        assert_eq!(
+            after("Can I take your student number?", "It's 30518846."),
+            "It's 30518846."
+        );
+        assert_eq!(
+            after("and your membership number", "sure 88120457"),
+            "sure 88120457"
         );
         // Numbers that stay stay: an order or contract asked for, a price after a passport.
         assert_eq!(after("назовите номер договора", "5120347"), "5120347");
