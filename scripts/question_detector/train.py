@@ -46,7 +46,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 # Training groups (tuning data). The BLIND sets are held out and must stay out.
 GROUPS = ["base", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h11", "h12", "h13", "h14", "h16"]
-BLIND = ["h9", "h10", "h15", "h17", "h20", "h21"]
+BLIND = ["h9", "h10", "h15", "h17", "h22", "h23"]
 FSETS = ["text", "ctx"]
 AGGS = ["utt", "smax"]
 CS = [0.3, 1.0, 3.0, 10.0]
