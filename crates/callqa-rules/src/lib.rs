@@ -2078,6 +2078,96 @@ mod tests {
         }
     }
 
+    /// Packs 1.8.7, tuned on the twenty-second and twenty-third sets (probe sentences in
+    /// other words): a punctuated sentence without `?` asks nothing back, "посмотрю" no
+    /// longer matches "осмотр" with one edit, holds naming what is opened or requested,
+    /// "I couldn't give you a figure", "you'd have to check your own policy", "точную сумму
+    /// назовёт оценщик", "иногда … иногда нет"; questions "the thing I'm after is whether",
+    /// "can it go to … instead", "не могу взять в толк", "голову ломаю"; no question in a
+    /// request to send or hold, a statement "of what", "как был, так и есть".
+    #[test]
+    fn questions_and_replies_of_the_twenty_second_set_kinds() {
+        const C: (u32, u32, u32) = (1, 0, 0);
+        const V: (u32, u32, u32) = (0, 1, 0);
+        const U: (u32, u32, u32) = (0, 0, 1);
+        for (q, a, want) in [
+            (
+                "Что мне нужно для замены паспорта?",
+                "Нужно заявление и две фотографии, потом приходите в отделение.",
+                C,
+            ),
+            (
+                "А коробку мне выкинуть?",
+                "Сохраните её, она нужна для осмотра.",
+                C,
+            ),
+            (
+                "Сколько мне вернут?",
+                "Точную сумму назовёт оценщик после осмотра.",
+                V,
+            ),
+            (
+                "А за ремонт у дилера заплатите?",
+                "Иногда соглашаемся, иногда нет, как решит комиссия.",
+                V,
+            ),
+            (
+                "А номер на завтра свободен?",
+                "Минуту, открываю бронирование на завтра.",
+                U,
+            ),
+        ] {
+            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
+        }
+        for (q, a, want) in [
+            (
+                "How much will the repair come to?",
+                "It depends on the parts, so I couldn't give you a figure yet.",
+                V,
+            ),
+            (
+                "Does the warranty cover water damage?",
+                "Most policies do, but you'd have to check your own policy wording.",
+                V,
+            ),
+            (
+                "What do I owe to clear it?",
+                "Thanks. Let me request the settlement figure.",
+                U,
+            ),
+        ] {
+            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
+        }
+        let questions = |lang: &str, text: &str| {
+            shipped(lang)
+                .evaluate(&[u(Speaker::Customer, 1.0, 4.0, text)], 5.0)
+                .customer_questions
+        };
+        for (lang, text, want) in [
+            (
+                "en",
+                "What I'm after really is whether the pool is open on Sunday.",
+                1,
+            ),
+            (
+                "en",
+                "that card's expired can it go to my other card instead",
+                1,
+            ),
+            ("en", "Could you send mine in blue rather than grey?", 0),
+            (
+                "en",
+                "can you email me a list of what I've ordered this year",
+                0,
+            ),
+            ("ru", "Не могу взять в толк, откуда такая сумма в счёте.", 1),
+            ("ru", "вот голову ломаю брать мне страховку или нет", 1),
+            ("ru", "скрип как был так и есть", 0),
+        ] {
+            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
+        }
+    }
+
     /// `unmarked` takes "vague" (the default: packs before 1.8.0) or "concrete".
     #[test]
     fn unmarked_takes_vague_or_concrete() {

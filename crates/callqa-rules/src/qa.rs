@@ -384,15 +384,15 @@ impl QuestionRules {
     }
 
     /// Whether an operator reply asks the customer something (a clarifying question, which
-    /// answers nothing): a `?` in a reply the rules take for a question, or a sentence
-    /// that opens with a question cue: a `start_*` cue as its first word, any other among
-    /// its first [`ASK_BACK_WORDS`] words, after the `particles` (the pack's
-    /// backchannel words: "sure, what's the postcode on the order", "так, а какой у вас
-    /// адрес"). Text without sentence punctuation (speech recognition) is one sentence. A
-    /// question word further in is part of a statement ("пока не вижу, как кто-то
-    /// освободится, менеджер вам позвонит", "без него можно, достаточно вашего
-    /// присутствия"; packs 1.8.5 and 1.8.6: before, a cue anywhere in an unpunctuated reply
-    /// made it a clarifying question).
+    /// answers nothing): a `?` in a reply the rules take for a question; in text without
+    /// sentence punctuation (speech recognition), a question cue opening it: a `start_*`
+    /// cue as its first word, any other among its first [`ASK_BACK_WORDS`] words, after
+    /// the `particles` (the pack's backchannel words: "sure whats the postcode on the
+    /// order", "так а какой у вас адрес"). A question word further in is part of a
+    /// statement ("пока не вижу как кто-то освободится менеджер вам позвонит", "без него
+    /// можно достаточно вашего присутствия"). Packs 1.8.5 - 1.8.7: before, a cue anywhere
+    /// in an unpunctuated reply, or opening a punctuated sentence without `?`, made it a
+    /// clarifying question.
     pub(crate) fn asks_back(
         &self,
         p: &Prepared<'_>,
@@ -405,9 +405,12 @@ impl QuestionRules {
         if self.excluded(p) {
             return false;
         }
-        p.raw
-            .split(['.', '!', '…'])
-            .any(|sentence| self.opens_with_cue(sentence, stemmer, particles))
+        // Punctuated text marks its questions with `?`: a sentence without one asks
+        // nothing ("Нужно сдать экзамен, потом приходите с паспортом."; packs 1.8.7).
+        if p.raw.contains(['.', '!', '…']) {
+            return false;
+        }
+        self.opens_with_cue(p.raw, stemmer, particles)
     }
 
     /// Whether `sentence` opens with a question cue: a `start_*` cue as its first word, any
