@@ -189,19 +189,17 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
-/// held-out calls are the ninth, tenth, fifteenth, seventeenth and nineteenth blind sets
-/// (160 calls, five writers), none tuned on (set 19's one redaction miss was fixed after
-/// its measurement). Packs 1.8.0 (unmarked replies settle the question) were measured
-/// once on set 15: concrete / vague exact 0.750 / 0.875 (1.7.1: 0.688 / 0.688); packs
-/// 1.8.2 on set 17; packs 1.8.4 (the question detector reading the operator's turns,
-/// tuned on sets 16 and 18) on set 19: questions / concrete / vague / unanswered exact
-/// 0.750 / 0.719 / 0.812 / 0.781 (1.7.1: 0.719 / 0.531 / 0.594 / 0.781), complaint F1
-/// 0.867, redaction 49 of 50. Over the 160 calls with packs 1.8.4: lowest element F1
-/// 0.920 (complaint), lowest count exact 0.775 (concrete_answers), redaction 184 of 184.
-/// The floors sit just under that, so a change that costs the blind calls a call or two
-/// shows.
+/// held-out calls are the ninth, tenth, fifteenth, seventeenth, twenty-fourth and
+/// twenty-fifth blind sets (192 calls, six writers), none tuned on (the two redaction
+/// misses of sets 24 and 25 were fixed after their measurement). Packs 1.8.7 (tuned on
+/// sets 22 and 23) were measured once on sets 24 + 25: questions / concrete / vague /
+/// unanswered exact 0.781 / 0.797 / 0.891 / 0.891 (the packs of 1.8.4 on the same calls:
+/// 0.719 / 0.734 / 0.875 / 0.859), complaint F1 0.921, redaction 74 of 76. Over the 192
+/// calls with packs 1.8.7: lowest element F1 0.929 (complaint), lowest count exact 0.818
+/// (customer_questions), redaction 210 of 210. The floors sit just under that, so a
+/// change that costs the blind calls a call or two shows.
 const HELDOUT_MIN_F1: &str = "0.90";
-const HELDOUT_MIN_EXACT: &str = "0.75";
+const HELDOUT_MIN_EXACT: &str = "0.80";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked

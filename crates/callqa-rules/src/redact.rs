@@ -613,6 +613,33 @@ fn snils_valid(digits: &str) -> bool {
     check == d[9] * 10 + d[10]
 }
 
+/// The INN check digits: a 10-digit INN (an organisation) has one, a 12-digit INN (a
+/// person) two, each the weighted sum of the digits before it mod 11, mod 10.
+fn inn_valid(digits: &str) -> bool {
+    let d: Vec<u32> = digits.bytes().map(|b| u32::from(b - b'0')).collect();
+    let check = |weights: &[u32], at: usize| {
+        let sum: u32 = d.iter().zip(weights).map(|(x, w)| x * w).sum();
+        sum % 11 % 10 == d[at]
+    };
+    match d.len() {
+        10 => check(&[2, 4, 10, 3, 5, 9, 4, 6, 8], 9),
+        12 => {
+            check(&[7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 10)
+                && check(&[3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8], 11)
+        }
+        _ => false,
+    }
+}
+
+/// Whether "ИНН" is said before byte `at` of `text` (up to [`DOCUMENT_CONTEXT_WORDS`]
+/// words) or at the end of the previous utterance (`before`).
+fn inn_named_before(text: &str, at: usize, before: &[String]) -> bool {
+    words_before(&text[..at], DOCUMENT_CONTEXT_WORDS)
+        .iter()
+        .chain(before)
+        .any(|w| INN_WORDS.contains(&w.as_str()))
+}
+
 /// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
 fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
     let lens = group_lengths(parts);
@@ -653,7 +680,7 @@ fn context(text: &str, at: usize, before: &[String], document_grouped: bool) -> 
     ctx
 }
 
-const PASSPORT_WORDS: &[&str] = &["паспорт", "passport", "серия", "серии"];
+const PASSPORT_WORDS: &[&str] = &["паспорт", "passport", "серия", "серии", "серию", "серией"];
 const SNILS_WORDS: &[&str] = &["снилс"];
 const INN_WORDS: &[&str] = &["инн"];
 const CARD_WORDS: &[&str] = &["карт", "card"];
@@ -952,6 +979,11 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
             // "Сверим: 212-326-667 28": SNILS by its grouping and check digits, whatever
             // the words before it.
             Some(RedactionKind::Snils)
+        } else if inn_valid(&all) && inn_named_before(text, r.start, before) {
+            // "а инн в визовую форму тоже писать вот он 502921032282" (set 25): an INN by
+            // its check digits when "ИНН" is said anywhere before it in the utterance or at
+            // the end of the previous one.
+            Some(RedactionKind::Inn)
         } else {
             classify(&all, r.plus, dash_7, &ctx)
         };
@@ -1406,6 +1438,23 @@ mod tests {
                 "Паспорт как раз дома остался... Но номер я наизусть знаю: 4508 918273."
             ),
             "Паспорт как раз дома остался... Но номер я наизусть знаю: [PASSPORT]."
+        );
+        // "назовите серию и номер" after the passport was named further back (set 24).
+        assert_eq!(
+            after(
+                "для договора понадобится паспорт одного из родителей назовите серию и номер",
+                "4508 918273"
+            ),
+            "[PASSPORT]"
+        );
+        // An INN by its check digits, named further back in the utterance (set 25).
+        assert_eq!(
+            red("а инн в анкету тоже вписывать вот он 500100732259"),
+            "а инн в анкету тоже вписывать вот он [INN]"
+        );
+        assert_eq!(
+            red("а инн в анкету тоже вписывать вот он 500100732250"),
+            "а инн в анкету тоже вписывать вот он 500100732250"
         );
         // A member's own number stays (set 21: "Can I take your student number?").
         assert_eq!(
