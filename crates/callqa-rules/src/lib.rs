@@ -2168,6 +2168,67 @@ mod tests {
         }
     }
 
+    /// Packs 1.8.8, tuned on the twenty-fourth and twenty-fifth sets (probe sentences in
+    /// other words): "как сделают, так и позвоним", "не всегда", "гарантировать ничего
+    /// нельзя", "I'd have to ask the manager", "roughly" only as a word; a goodbye after
+    /// another call coming in, an SMS link to rate, "выздоравливайте"; no question in a
+    /// request to be rung back, a threat "если …, я пишу жалобу", "ну и погодка".
+    #[test]
+    fn questions_and_replies_of_the_twenty_fourth_set_kinds() {
+        const C: (u32, u32, u32) = (1, 0, 0);
+        const V: (u32, u32, u32) = (0, 1, 0);
+        const U: (u32, u32, u32) = (0, 0, 1);
+        for (q, a, want) in [
+            ("Когда заменят счётчик?", "Как привезут прибор, так и заменим.", V),
+            ("Суд срок восстановит?", "Восстанавливает не всегда, гарантировать тут ничего нельзя.", V),
+            (
+                "А скидка для мужа будет?",
+                "Конечно, спасибо за звонок! В смс придёт ссылка, где можно оценить работу. Поправляйтесь!",
+                U,
+            ),
+        ] {
+            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
+        }
+        for (q, a, want) in [
+            ("Can I get the deposit back?", "I'd have to ask the manager, it's not something I can decide.", V),
+            ("What do we need to bring?", "Just photo ID and a rough list of the rooms.", C),
+            (
+                "Are the results back yet?",
+                "Sorry, I've got an urgent call coming in. You'll get a short feedback survey by email. Goodbye!",
+                U,
+            ),
+        ] {
+            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
+        }
+        let questions = |lang: &str, text: &str| {
+            shipped(lang)
+                .evaluate(&[u(Speaker::Customer, 1.0, 4.0, text)], 5.0)
+                .customer_questions
+        };
+        for (lang, text, want) in [
+            (
+                "en",
+                "great can the fitter give me a ring when he's on his way",
+                0,
+            ),
+            (
+                "en",
+                "I'd like the manager to call me about the way I was spoken to.",
+                0,
+            ),
+            ("en", "Morning! Gorgeous sunny day out there, isn't it?", 0),
+            (
+                "ru",
+                "и если завтра опять никто не приедет я пишу жалобу в прокуратуру",
+                0,
+            ),
+            ("ru", "Ну и погодка у нас, третий день льёт.", 0),
+            ("ru", "я требую чтобы со мной связался ваш директор", 0),
+        ] {
+            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
+        }
+    }
+
     /// `unmarked` takes "vague" (the default: packs before 1.8.0) or "concrete".
     #[test]
     fn unmarked_takes_vague_or_concrete() {
