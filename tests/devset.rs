@@ -189,17 +189,16 @@ fn eval_reports_missing_calls_and_broken_rows() {
 }
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind. The
-/// held-out calls are the ninth, tenth, fifteenth, seventeenth, twenty-fourth and
-/// twenty-fifth blind sets (192 calls, six writers), none tuned on (the two redaction
-/// misses of sets 24 and 25 were fixed after their measurement). Packs 1.8.7 (tuned on
-/// sets 22 and 23) were measured once on sets 24 + 25: questions / concrete / vague /
-/// unanswered exact 0.781 / 0.797 / 0.891 / 0.891 (the packs of 1.8.4 on the same calls:
-/// 0.719 / 0.734 / 0.875 / 0.859), complaint F1 0.921, redaction 74 of 76. Over the 192
-/// calls with packs 1.8.7: lowest element F1 0.929 (complaint), lowest count exact 0.818
-/// (customer_questions), redaction 210 of 210. The floors sit just under that, so a
+/// held-out calls are the ninth, tenth, fifteenth, seventeenth, twenty-sixth and
+/// twenty-seventh blind sets (192 calls, six writers), none tuned on. Packs 1.8.8 (tuned on
+/// sets 24 and 25) were measured once on sets 26 + 27: questions / concrete / vague /
+/// unanswered exact 0.703 / 0.734 / 0.859 / 0.844 (the packs of 1.8.4 on the same calls:
+/// 0.672 / 0.625 / 0.859 / 0.797), complaint F1 0.885, redaction 84 of 84. Over the 192
+/// calls with packs 1.8.8: lowest element F1 0.917 (complaint), lowest count exact 0.797
+/// (customer_questions), redaction 218 of 218. The floors sit just under that, so a
 /// change that costs the blind calls a call or two shows.
 const HELDOUT_MIN_F1: &str = "0.90";
-const HELDOUT_MIN_EXACT: &str = "0.80";
+const HELDOUT_MIN_EXACT: &str = "0.78";
 const HELDOUT_MIN_RECALL: &str = "0.96";
 
 /// The calls of `truth_heldout.csv` (written by make_devset.py from the batches marked
