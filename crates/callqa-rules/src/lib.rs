@@ -365,7 +365,10 @@ impl RulePack {
             );
             // A goodbye with no cue of an answer is a goodbye, whatever else it says ("thanks
             // for calling, and good luck with the course, bye!"): the question stays open.
-            let says_goodbye = result.tags[i].iter().any(|t| t.starts_with("farewell:"));
+            let says_goodbye = result
+                .elements
+                .get("farewell")
+                .is_some_and(|h| h.utterances.contains(&i));
             if says_goodbye && verdict.by_default() {
                 continue;
             }

@@ -20,13 +20,17 @@
 //! hold), the earlier one is **unanswered**, and so is a question still open when the call
 //! ends. A reply is *substantive* unless it is a backchannel (only `backchannel_words`, or
 //! shorter than `backchannel_max_s` without any cue), a hold (`hold_*` without a vague
-//! cue), a clarifying question of the operator (question cues, with `skip_questions`), or
-//! only closing words (`closing_*` spans plus backchannel words: "спасибо за звонок, всего
-//! доброго" answers nothing; with two closing spans or more, the customer's name may stand
-//! among them, up to two words that carry no answer cue).
+//! cue), a clarifying question of the operator (with `skip_questions`: a `?` the question
+//! rules accept, or, in unpunctuated text, a question cue opening the reply; see
+//! `QuestionRules::asks_back`), or only closing words (`closing_*` spans plus backchannel
+//! words: "спасибо за звонок, всего доброго" answers nothing; with two closing spans or
+//! more, the customer's name may stand among them, up to two words that carry no answer
+//! cue). A reply that says goodbye (the `farewell` element) and that no cue decides is a
+//! goodbye too (packs 1.8.5; `RulePack::questions_and_answers`).
 //!
 //! A substantive reply **settles** the question (concrete) or does not (vague). After
-//! blanking `ignore_patterns` (e.g. "одну минуту"), in this order:
+//! blanking `ignore_patterns` (e.g. "одну минуту") and the words of closing spans, in this
+//! order:
 //! 1. a `hedge_*` cue ("точно не скажу", "зависит от", "I can't promise", "it depends")
 //!    makes it **vague** even when it names a number or a date: a hedged figure does not
 //!    settle anything;
@@ -36,7 +40,9 @@
 //! 4. a `definite_*` cue (a definite yes / no with content, a reason, a fact stated as
 //!    settled: "да, возврат идёт на ту же карту", "because your readings never reached
 //!    us") makes it **concrete**;
-//! 5. otherwise it is **vague** (`none` in the tag).
+//! 5. otherwise `unmarked` decides (`none` in the tag): **vague** by default, **concrete**
+//!    with `unmarked = "concrete"` (the shipped packs) unless the question asks for a value
+//!    (`value_question_*`).
 //!
 //! So `customer_questions = concrete + vague + unanswered`.
 
@@ -606,13 +612,6 @@ impl AnswerVerdict {
 const CLOSING_NAME_WORDS: usize = 2;
 
 impl AnswerRules {
-    /// Whether `p` is only closing words: at least one `closing_*` cue, and every word
-    /// outside the closing spans is a backchannel word ("спасибо за звонок, всего доброго",
-    /// "thank you for calling, have a great day"). A line with two closing spans or more
-    /// may also address the customer by name: one run of at most [`CLOSING_NAME_WORDS`]
-    /// other words, provided they carry no cue of an answer (concrete, definite, vague or
-    /// hedge): "спасибо за звонок анна после разговора придёт опрос всего доброго" answers
-    /// nothing, "спасибо, заказ готов, до свидания" does.
     /// Per word of `p`: inside a span of a `closing_*` cue.
     fn closing_covered(&self, p: &Prepared<'_>) -> Vec<bool> {
         let mut covered = vec![false; p.toks.len()];
@@ -624,6 +623,13 @@ impl AnswerRules {
         covered
     }
 
+    /// Whether `p` is only closing words: at least one `closing_*` cue, and every word
+    /// outside the closing spans is a backchannel word ("спасибо за звонок, всего доброго",
+    /// "thank you for calling, have a great day"). A line with two closing spans or more
+    /// may also address the customer by name: one run of at most [`CLOSING_NAME_WORDS`]
+    /// other words, provided they carry no cue of an answer (concrete, definite, vague or
+    /// hedge): "спасибо за звонок анна после разговора придёт опрос всего доброго" answers
+    /// nothing, "спасибо, заказ готов, до свидания" does.
     fn only_closing(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> bool {
         if self.closing.is_empty() || p.toks.is_empty() {
             return false;
