@@ -18,7 +18,8 @@
 //! answers it. A reply answers at most one question, the latest open one: when the
 //! customer asks a new question while one is open (say the operator only put them on
 //! hold), the earlier one is **unanswered**, and so is a question still open when the call
-//! ends. A reply is *substantive* unless it is a backchannel (only `backchannel_words`, or
+//! ends, or when the customer takes it back in the same utterance (`withdrawn_*`, packs
+//! 1.8.9). A reply is *substantive* unless it is a backchannel (only `backchannel_words`, or
 //! shorter than `backchannel_max_s` without any cue), a hold (`hold_*` without a vague
 //! cue), a clarifying question of the operator (with `skip_questions`: a `?` the question
 //! rules accept, or, in unpunctuated text, a question cue opening the reply; see
@@ -73,6 +74,8 @@ const QUESTION_KEYS: &[&str] = &[
     "blank_patterns",
     "exclude_phrases",
     "exclude_patterns",
+    "withdrawn_phrases",
+    "withdrawn_patterns",
     "learned",
     "learned_threshold",
 ];
@@ -122,6 +125,9 @@ pub struct QuestionRules {
     /// Blanked before the word cues, but no veto on a `?` (indefinite pronouns).
     blank_only: Vec<Regex>,
     exclude: Vec<Cue>,
+    /// A question the customer takes back in the same utterance ("… or is there a fee?
+    /// actually, don't worry, I'll check"): counted, and left unanswered.
+    withdrawn: Vec<Cue>,
     learned: Option<Learned>,
 }
 
@@ -343,6 +349,7 @@ impl QuestionRules {
             ignore: regexes(N, t, "ignore_patterns")?,
             blank_only: regexes(N, t, "blank_patterns")?,
             exclude: compile_cues(N, t, "exclude_", stemmer, fuzzy_min)?,
+            withdrawn: compile_cues(N, t, "withdrawn_", stemmer, fuzzy_min)?,
             learned: learned(t, language)?,
         })
     }
@@ -361,6 +368,15 @@ impl QuestionRules {
     /// detector.
     pub(crate) fn excluded(&self, p: &Prepared<'_>) -> bool {
         self.exclude
+            .iter()
+            .any(|c| c.find(&p.toks, &p.norm).is_some())
+    }
+
+    /// Whether the customer takes the question of `p` back in the same utterance
+    /// (`withdrawn_*`: "actually never mind, I'll ask at the consultation", "хотя ладно,
+    /// бухгалтер сама разберётся"): it counts, and no reply answers it (packs 1.8.9).
+    pub(crate) fn withdrawn(&self, p: &Prepared<'_>) -> bool {
+        self.withdrawn
             .iter()
             .any(|c| c.find(&p.toks, &p.norm).is_some())
     }
