@@ -207,7 +207,10 @@ impl Redactor {
         if self.redacts(RedactionKind::Email) {
             spans.extend(email_spans(text).map(|(a, b)| (a, b, RedactionKind::Email)));
         }
-        let before = words_before(before, CONTEXT_WORDS);
+        // Up to [`DOCUMENT_CONTEXT_WORDS`]: a run grouped as a document reads them all
+        // ("назовите серию и номер и телефон для связи" — "4611 298374 …", set 28); any
+        // other run only the last [`CONTEXT_WORDS`] with its own (`context`).
+        let before = words_before(before, DOCUMENT_CONTEXT_WORDS);
         for (a, b, k) in number_spans(text, &before) {
             let free = spans.iter().all(|&(s, e, _)| b <= s || a >= e);
             if self.redacts(k) && free {
@@ -801,7 +804,10 @@ enum Announced {
 fn announced(ctx: &[String]) -> Option<Announced> {
     let keep = |w: &String| is_keep_word(w) || starts_with_any(w, KEEP_HEAD_WORDS);
     let kind = |w: &String| {
-        if keep(w) {
+        // "номер карты 9643 1020 77", "loyalty card number 55208731": a card number too
+        // short for a payment card (13–19 digits are classified before) is a transport
+        // or loyalty card's and stays (set 26).
+        if keep(w) || starts_with_any(w, CARD_WORDS) {
             Some(Announced::Keep)
         } else if starts_with_any(w, PHONE_WORDS) && !starts_with_any(w, NUMBER_WORDS) {
             Some(Announced::Phone)
@@ -1458,6 +1464,23 @@ mod tests {
         assert_eq!(
             red("а инн в анкету тоже вписывать вот он 500100732250"),
             "а инн в анкету тоже вписывать вот он 500100732250"
+        );
+        // The passport asked for before the phone in one breath (set 28).
+        assert_eq!(
+            after(
+                "хорошо назовите серию и номер и телефон для связи",
+                "4508 918273 телефон 8 916 123 45 67"
+            ),
+            "[PASSPORT] телефон [PHONE]"
+        );
+        // A transport or loyalty card's number stays (set 26).
+        assert_eq!(
+            red("Номер карты 9643 1020 77, СНИЛС 112-233-445 95."),
+            "Номер карты 9643 1020 77, СНИЛС [SNILS]."
+        );
+        assert_eq!(
+            red("my loyalty card number is 55208731"),
+            "my loyalty card number is 55208731"
         );
         // A member's own number stays (set 21: "Can I take your student number?").
         assert_eq!(
