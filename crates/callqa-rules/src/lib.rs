@@ -1933,393 +1933,282 @@ mod tests {
             .customer_questions
     }
 
-    /// Packs 1.8.5, tuned on the nineteenth set and the misses left on sets 13, 14, 16 and
-    /// 18 (probe sentences in other words): goodbyes with wishes or a survey link, holds
-    /// naming what is looked up, presence checks, "by and by" hedges ("кто как", "от погоды
-    /// зависит", "по-разному", "no idea", "that's down to the manager", "can't see
-    /// exactly"); questions "I've been wondering whether", "am I right in thinking", an
-    /// inverted "has she even left" closing the turn, "одного я не пойму", "ума не
-    /// приложу"; no question in small talk, a reason given, a call-back promise or the
-    /// rhetorical "за идиота держите".
-    #[test]
-    fn questions_and_replies_of_the_nineteenth_set_kinds() {
-        const V: (u32, u32, u32) = (0, 1, 0);
-        const U: (u32, u32, u32) = (0, 0, 1);
-        for (q, a, want) in [
-            (
-                "А в выходные вы работаете?",
-                "Хорошего вам отдыха! Вечером пришлём смс со ссылкой, будем рады вашей оценке.",
-                U,
-            ),
-            (
-                "Сколько сохнет краска?",
-                "Тут кто как, от погоды зависит.",
-                V,
-            ),
-            (
-                "А мастер долго работает?",
-                "По-разному: бывает час, бывает до обеда.",
-                V,
-            ),
-            ("Когда заберут старую плиту?", "Так, март, сейчас гляну.", U),
-            (
-                "А когда подключат интернет?",
-                "Как монтажник освободится, так и подключим.",
-                V,
-            ),
-            ("А скидка на второй заказ будет?", "Да-да, я на линии.", U),
-        ] {
-            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
-        }
-        for (q, a, want) in [
-            (
-                "Do you open on bank holidays?",
-                "Thanks ever so much for ringing, and enjoy the wedding. Bye!",
-                U,
-            ),
-            ("What will the refund be?", "Let me grab the invoice.", U),
-            (
-                "Will the fee be waived?",
-                "No idea, honestly, that's down to the area manager.",
-                V,
-            ),
-            (
-                "When does the deposit come back?",
-                "Sometime next week, I can't see exactly which day.",
-                V,
-            ),
-            (
-                "Is the spare key with you?",
-                "Right, let's have a look. What's the name on the lease?",
-                U,
-            ),
-        ] {
-            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
-        }
-        for (lang, text, want) in [
-            (
-                "en",
-                "I've been wondering whether the pool reopens in March.",
-                1,
-            ),
-            (
-                "en",
-                "we left the car at the depot am i right in thinking its covered",
-                1,
-            ),
-            (
-                "en",
-                "the courier said noon and its half two now has she even left the warehouse",
-                1,
-            ),
-            ("en", "sorry are evening slots an option", 1),
-            ("en", "because the form never arrived", 0),
-            ("en", "fine ill ring back when ive found the receipt", 0),
-            ("ru", "Одного я не пойму: кто меня записал на вторник.", 1),
-            ("ru", "ума не приложу откуда в счёте лишняя тысяча", 1),
-            (
-                "ru",
-                "Добрый день, как вы там, много работы перед праздниками?",
-                0,
-            ),
-            ("ru", "Вы меня за идиота держите?", 0),
-        ] {
-            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
-        }
-    }
+    /// (packs, language, question, reply, (concrete, vague, unanswered)).
+    type RoundReply = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        (u32, u32, u32),
+    );
 
-    /// Packs 1.8.6, tuned on the twentieth and twenty-first sets (probe sentences in other
-    /// words): hedged times ("может, и дольше"), outcomes not known ("а какое будет решение,
-    /// я не знаю", "haven't given us a date yet", "aren't confirmed yet", "for the insurer to
-    /// decide"), a referral "лучше спросить у педиатра", a goodbye naming the day; questions
-    /// "what if … fails too", "oh and is …", "I've been worried about whether", "и сразу
-    /// вопрос: … или …", "хочу разобраться, откуда …"; no question in praise passed on, a
-    /// call-back wish, weather talk or "я почему про сроки спрашиваю".
-    #[test]
-    fn questions_and_replies_of_the_twentieth_set_kinds() {
-        const V: (u32, u32, u32) = (0, 1, 0);
-        const U: (u32, u32, u32) = (0, 0, 1);
-        for (q, a, want) in [
-            (
-                "А сколько ждать мастера?",
-                "Минут через двадцать, может, и дольше: на дорогах заторы.",
-                V,
-            ),
-            (
-                "Водителя накажут?",
-                "Этим займётся начальник смены, а какое будет решение, я не знаю.",
-                V,
-            ),
-            (
-                "А ребёнку эти капли можно?",
-                "Я вам как оператор не подскажу, лучше спросить у педиатра.",
-                V,
-            ),
-            (
-                "А парковка рядом есть?",
-                "Спасибо, что выбрали нас, до встречи в субботу!",
-                U,
-            ),
-        ] {
-            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
-        }
-        for (q, a, want) in [
-            (
-                "When will the line be repaired?",
-                "The contractor sets that and they haven't given us a date yet.",
-                V,
-            ),
-            (
-                "Will the insurer pay for the hotel?",
-                "That's really for the insurer to decide, I wouldn't want to guess.",
-                V,
-            ),
-            (
-                "When's the next delivery?",
-                "Some time next week, but the slots aren't confirmed yet.",
-                V,
-            ),
-        ] {
-            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
-        }
-        for (lang, text, want) in [
-            ("en", "and what if the replacement fails too", 1),
-            ("en", "oh and is the car park free after six", 1),
-            (
-                "en",
-                "I've been worried about whether the deposit covers it.",
-                1,
-            ),
-            ("en", "Could your manager hear how helpful she was?", 0),
-            ("en", "I'd like a call once the part arrives.", 0),
-            ("en", "Grim out there today, isn't it?", 0),
-            ("en", "Good afternoon! How are you today?", 0),
-            (
-                "ru",
-                "и сразу вопрос ключи вам оставить или сами заберёте",
-                1,
-            ),
-            ("ru", "хочу разобраться, откуда в квитанции пени", 1),
-            ("ru", "хотелось бы внятного объяснения, в чём дело", 1),
-            (
-                "ru",
-                "я почему про сроки спрашиваю: у нас свадьба в субботу",
-                0,
-            ),
-            ("ru", "Погода сегодня ужасная, конечно.", 0),
-        ] {
-            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
-        }
-    }
+    /// Probe sentences, in other words than the sets' own, of the kinds each tuning round
+    /// of this stop was tuned on (packs 1.8.5 – 1.8.9; docs/QUALITY.md, "Sets 20 – 29"):
+    /// - 1.8.5: tuned on the nineteenth set and the misses left on sets 13, 14, 16 and 18:
+    ///   goodbyes with wishes or a survey link, holds naming what is looked up, presence
+    ///   checks, "by and by" hedges ("кто как", "от погоды зависит", "по-разному", "no idea",
+    ///   "that's down to the manager", "can't see exactly"); questions "I've been wondering
+    ///   whether", "am I right in thinking", an inverted "has she even left" closing the turn,
+    ///   "одного я не пойму", "ума не приложу"; no question in small talk, a reason given, a
+    ///   call-back promise or the rhetorical "за идиота держите".
+    /// - 1.8.6: tuned on the twentieth and twenty-first sets: hedged times ("может, и дольше"),
+    ///   outcomes not known ("а какое будет решение, я не знаю", "haven't given us a date yet",
+    ///   "aren't confirmed yet", "for the insurer to decide"), a referral "лучше спросить у
+    ///   педиатра", a goodbye naming the day; questions "what if … fails too", "oh and is …",
+    ///   "I've been worried about whether", "и сразу вопрос: … или …", "хочу разобраться,
+    ///   откуда …"; no question in praise passed on, a call-back wish, weather talk or "я
+    ///   почему про сроки спрашиваю".
+    /// - 1.8.7: tuned on the twenty-second and twenty-third sets: a punctuated sentence without
+    ///   `?` asks nothing back, "посмотрю" no longer matches "осмотр" with one edit, holds
+    ///   naming what is opened or requested, "I couldn't give you a figure", "you'd have to
+    ///   check your own policy", "точную сумму назовёт оценщик", "иногда … иногда нет";
+    ///   questions "the thing I'm after is whether", "can it go to … instead", "не могу взять в
+    ///   толк", "голову ломаю"; no question in a request to send or hold, a statement "of
+    ///   what", "как был, так и есть".
+    /// - 1.8.8: tuned on the twenty-fourth and twenty-fifth sets: "как сделают, так и
+    ///   позвоним", "не всегда", "гарантировать ничего нельзя", "I'd have to ask the manager",
+    ///   "roughly" only as a word; a goodbye after another call coming in, an SMS link to rate,
+    ///   "выздоравливайте"; no question in a request to be rung back, a threat "если …, я пишу
+    ///   жалобу", "ну и погодка".
+    /// - 1.8.9: tuned on the twenty-sixth and twenty-seventh sets: "не обещаю" only as a word
+    ///   (its stem matched "осадков не обещают"), "точнее скажет цех", "как лаборатория
+    ///   успеет", "may well", "can't absolutely guarantee"; questions "can my neighbour …", "к
+    ///   пятнице успеете"; no question in a request to be called or sent something, a threat to
+    ///   stop ordering, "как рыбка".
+    ///
+    /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
+    const ROUND_REPLIES: &[RoundReply] = &[
+        ("1.8.5", "ru", "А в выходные вы работаете?", "Хорошего вам отдыха! Вечером пришлём смс со ссылкой, будем рады вашей оценке.", (0, 0, 1)),
+        ("1.8.5", "ru", "Сколько сохнет краска?", "Тут кто как, от погоды зависит.", (0, 1, 0)),
+        ("1.8.5", "ru", "А мастер долго работает?", "По-разному: бывает час, бывает до обеда.", (0, 1, 0)),
+        ("1.8.5", "ru", "Когда заберут старую плиту?", "Так, март, сейчас гляну.", (0, 0, 1)),
+        ("1.8.5", "ru", "А когда подключат интернет?", "Как монтажник освободится, так и подключим.", (0, 1, 0)),
+        ("1.8.5", "ru", "А скидка на второй заказ будет?", "Да-да, я на линии.", (0, 0, 1)),
+        ("1.8.5", "en", "Do you open on bank holidays?", "Thanks ever so much for ringing, and enjoy the wedding. Bye!", (0, 0, 1)),
+        ("1.8.5", "en", "What will the refund be?", "Let me grab the invoice.", (0, 0, 1)),
+        ("1.8.5", "en", "Will the fee be waived?", "No idea, honestly, that's down to the area manager.", (0, 1, 0)),
+        ("1.8.5", "en", "When does the deposit come back?", "Sometime next week, I can't see exactly which day.", (0, 1, 0)),
+        ("1.8.5", "en", "Is the spare key with you?", "Right, let's have a look. What's the name on the lease?", (0, 0, 1)),
+        ("1.8.6", "ru", "А сколько ждать мастера?", "Минут через двадцать, может, и дольше: на дорогах заторы.", (0, 1, 0)),
+        ("1.8.6", "ru", "Водителя накажут?", "Этим займётся начальник смены, а какое будет решение, я не знаю.", (0, 1, 0)),
+        ("1.8.6", "ru", "А ребёнку эти капли можно?", "Я вам как оператор не подскажу, лучше спросить у педиатра.", (0, 1, 0)),
+        ("1.8.6", "ru", "А парковка рядом есть?", "Спасибо, что выбрали нас, до встречи в субботу!", (0, 0, 1)),
+        ("1.8.6", "en", "When will the line be repaired?", "The contractor sets that and they haven't given us a date yet.", (0, 1, 0)),
+        ("1.8.6", "en", "Will the insurer pay for the hotel?", "That's really for the insurer to decide, I wouldn't want to guess.", (0, 1, 0)),
+        ("1.8.6", "en", "When's the next delivery?", "Some time next week, but the slots aren't confirmed yet.", (0, 1, 0)),
+        ("1.8.7", "ru", "Что мне нужно для замены паспорта?", "Нужно заявление и две фотографии, потом приходите в отделение.", (1, 0, 0)),
+        ("1.8.7", "ru", "А коробку мне выкинуть?", "Сохраните её, она нужна для осмотра.", (1, 0, 0)),
+        ("1.8.7", "ru", "Сколько мне вернут?", "Точную сумму назовёт оценщик после осмотра.", (0, 1, 0)),
+        ("1.8.7", "ru", "А за ремонт у дилера заплатите?", "Иногда соглашаемся, иногда нет, как решит комиссия.", (0, 1, 0)),
+        ("1.8.7", "ru", "А номер на завтра свободен?", "Минуту, открываю бронирование на завтра.", (0, 0, 1)),
+        ("1.8.7", "en", "How much will the repair come to?", "It depends on the parts, so I couldn't give you a figure yet.", (0, 1, 0)),
+        ("1.8.7", "en", "Does the warranty cover water damage?", "Most policies do, but you'd have to check your own policy wording.", (0, 1, 0)),
+        ("1.8.7", "en", "What do I owe to clear it?", "Thanks. Let me request the settlement figure.", (0, 0, 1)),
+        ("1.8.8", "ru", "Когда заменят счётчик?", "Как привезут прибор, так и заменим.", (0, 1, 0)),
+        ("1.8.8", "ru", "Суд срок восстановит?", "Восстанавливает не всегда, гарантировать тут ничего нельзя.", (0, 1, 0)),
+        ("1.8.8", "ru", "А скидка для мужа будет?", "Конечно, спасибо за звонок! В смс придёт ссылка, где можно оценить работу. Поправляйтесь!", (0, 0, 1)),
+        ("1.8.8", "en", "Can I get the deposit back?", "I'd have to ask the manager, it's not something I can decide.", (0, 1, 0)),
+        ("1.8.8", "en", "What do we need to bring?", "Just photo ID and a rough list of the rooms.", (1, 0, 0)),
+        ("1.8.8", "en", "Are the results back yet?", "Sorry, I've got an urgent call coming in. You'll get a short feedback survey by email. Goodbye!", (0, 0, 1)),
+        ("1.8.9", "ru", "Когда придёт бригада?", "Бригада будет в среду с 9 до 12, дождя в этот день не обещают.", (1, 0, 0)),
+        ("1.8.9", "ru", "А сроки изготовления какие?", "Примерно месяц, но точнее скажет цех после замера.", (0, 1, 0)),
+        ("1.8.9", "ru", "Результаты когда будут?", "Обычно назавтра, а там как лаборатория успеет.", (0, 1, 0)),
+        ("1.8.9", "en", "Is the hall still free on the 9th?", "I'd have to ask them; it may well be taken already.", (0, 1, 0)),
+        ("1.8.9", "en", "Will it be here by Saturday?", "It should be, but I can't absolutely guarantee it.", (0, 1, 0)),
+    ];
 
-    /// Packs 1.8.7, tuned on the twenty-second and twenty-third sets (probe sentences in
-    /// other words): a punctuated sentence without `?` asks nothing back, "посмотрю" no
-    /// longer matches "осмотр" with one edit, holds naming what is opened or requested,
-    /// "I couldn't give you a figure", "you'd have to check your own policy", "точную сумму
-    /// назовёт оценщик", "иногда … иногда нет"; questions "the thing I'm after is whether",
-    /// "can it go to … instead", "не могу взять в толк", "голову ломаю"; no question in a
-    /// request to send or hold, a statement "of what", "как был, так и есть".
-    #[test]
-    fn questions_and_replies_of_the_twenty_second_set_kinds() {
-        const C: (u32, u32, u32) = (1, 0, 0);
-        const V: (u32, u32, u32) = (0, 1, 0);
-        const U: (u32, u32, u32) = (0, 0, 1);
-        for (q, a, want) in [
-            (
-                "Что мне нужно для замены паспорта?",
-                "Нужно заявление и две фотографии, потом приходите в отделение.",
-                C,
-            ),
-            (
-                "А коробку мне выкинуть?",
-                "Сохраните её, она нужна для осмотра.",
-                C,
-            ),
-            (
-                "Сколько мне вернут?",
-                "Точную сумму назовёт оценщик после осмотра.",
-                V,
-            ),
-            (
-                "А за ремонт у дилера заплатите?",
-                "Иногда соглашаемся, иногда нет, как решит комиссия.",
-                V,
-            ),
-            (
-                "А номер на завтра свободен?",
-                "Минуту, открываю бронирование на завтра.",
-                U,
-            ),
-        ] {
-            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
-        }
-        for (q, a, want) in [
-            (
-                "How much will the repair come to?",
-                "It depends on the parts, so I couldn't give you a figure yet.",
-                V,
-            ),
-            (
-                "Does the warranty cover water damage?",
-                "Most policies do, but you'd have to check your own policy wording.",
-                V,
-            ),
-            (
-                "What do I owe to clear it?",
-                "Thanks. Let me request the settlement figure.",
-                U,
-            ),
-        ] {
-            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
-        }
-        for (lang, text, want) in [
-            (
-                "en",
-                "What I'm after really is whether the pool is open on Sunday.",
-                1,
-            ),
-            (
-                "en",
-                "that card's expired can it go to my other card instead",
-                1,
-            ),
-            ("en", "Could you send mine in blue rather than grey?", 0),
-            (
-                "en",
-                "can you email me a list of what I've ordered this year",
-                0,
-            ),
-            ("ru", "Не могу взять в толк, откуда такая сумма в счёте.", 1),
-            ("ru", "вот голову ломаю брать мне страховку или нет", 1),
-            ("ru", "скрип как был так и есть", 0),
-        ] {
-            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
-        }
-    }
+    /// Customer utterances alone: (packs, language, text, questions counted).
+    const ROUND_QUESTIONS: &[(&str, &str, &str, u32)] = &[
+        (
+            "1.8.5",
+            "en",
+            "I've been wondering whether the pool reopens in March.",
+            1,
+        ),
+        (
+            "1.8.5",
+            "en",
+            "we left the car at the depot am i right in thinking its covered",
+            1,
+        ),
+        (
+            "1.8.5",
+            "en",
+            "the courier said noon and its half two now has she even left the warehouse",
+            1,
+        ),
+        ("1.8.5", "en", "sorry are evening slots an option", 1),
+        ("1.8.5", "en", "because the form never arrived", 0),
+        (
+            "1.8.5",
+            "en",
+            "fine ill ring back when ive found the receipt",
+            0,
+        ),
+        (
+            "1.8.5",
+            "ru",
+            "Одного я не пойму: кто меня записал на вторник.",
+            1,
+        ),
+        (
+            "1.8.5",
+            "ru",
+            "ума не приложу откуда в счёте лишняя тысяча",
+            1,
+        ),
+        (
+            "1.8.5",
+            "ru",
+            "Добрый день, как вы там, много работы перед праздниками?",
+            0,
+        ),
+        ("1.8.5", "ru", "Вы меня за идиота держите?", 0),
+        ("1.8.6", "en", "and what if the replacement fails too", 1),
+        ("1.8.6", "en", "oh and is the car park free after six", 1),
+        (
+            "1.8.6",
+            "en",
+            "I've been worried about whether the deposit covers it.",
+            1,
+        ),
+        (
+            "1.8.6",
+            "en",
+            "Could your manager hear how helpful she was?",
+            0,
+        ),
+        ("1.8.6", "en", "I'd like a call once the part arrives.", 0),
+        ("1.8.6", "en", "Grim out there today, isn't it?", 0),
+        ("1.8.6", "en", "Good afternoon! How are you today?", 0),
+        (
+            "1.8.6",
+            "ru",
+            "и сразу вопрос ключи вам оставить или сами заберёте",
+            1,
+        ),
+        (
+            "1.8.6",
+            "ru",
+            "хочу разобраться, откуда в квитанции пени",
+            1,
+        ),
+        (
+            "1.8.6",
+            "ru",
+            "хотелось бы внятного объяснения, в чём дело",
+            1,
+        ),
+        (
+            "1.8.6",
+            "ru",
+            "я почему про сроки спрашиваю: у нас свадьба в субботу",
+            0,
+        ),
+        ("1.8.6", "ru", "Погода сегодня ужасная, конечно.", 0),
+        (
+            "1.8.7",
+            "en",
+            "What I'm after really is whether the pool is open on Sunday.",
+            1,
+        ),
+        (
+            "1.8.7",
+            "en",
+            "that card's expired can it go to my other card instead",
+            1,
+        ),
+        (
+            "1.8.7",
+            "en",
+            "Could you send mine in blue rather than grey?",
+            0,
+        ),
+        (
+            "1.8.7",
+            "en",
+            "can you email me a list of what I've ordered this year",
+            0,
+        ),
+        (
+            "1.8.7",
+            "ru",
+            "Не могу взять в толк, откуда такая сумма в счёте.",
+            1,
+        ),
+        (
+            "1.8.7",
+            "ru",
+            "вот голову ломаю брать мне страховку или нет",
+            1,
+        ),
+        ("1.8.7", "ru", "скрип как был так и есть", 0),
+        (
+            "1.8.8",
+            "en",
+            "great can the fitter give me a ring when he's on his way",
+            0,
+        ),
+        (
+            "1.8.8",
+            "en",
+            "I'd like the manager to call me about the way I was spoken to.",
+            0,
+        ),
+        (
+            "1.8.8",
+            "en",
+            "Morning! Gorgeous sunny day out there, isn't it?",
+            0,
+        ),
+        (
+            "1.8.8",
+            "ru",
+            "и если завтра опять никто не приедет я пишу жалобу в прокуратуру",
+            0,
+        ),
+        ("1.8.8", "ru", "Ну и погодка у нас, третий день льёт.", 0),
+        (
+            "1.8.8",
+            "ru",
+            "я требую чтобы со мной связался ваш директор",
+            0,
+        ),
+        (
+            "1.8.9",
+            "en",
+            "tuesday is fine but im at work can my neighbour let him in",
+            1,
+        ),
+        (
+            "1.8.9",
+            "en",
+            "Could your driver ring my husband before he comes?",
+            0,
+        ),
+        (
+            "1.8.9",
+            "en",
+            "if it isn't fixed by friday we won't be using you again",
+            0,
+        ),
+        ("1.8.9", "ru", "нам нужно сто листовок к пятнице успеете", 1),
+        ("1.8.9", "ru", "Можете отправить мне договор на почту?", 0),
+        (
+            "1.8.9",
+            "ru",
+            "Передайте, пожалуйста, тренеру, что сын плавает как рыба.",
+            0,
+        ),
+    ];
 
-    /// Packs 1.8.8, tuned on the twenty-fourth and twenty-fifth sets (probe sentences in
-    /// other words): "как сделают, так и позвоним", "не всегда", "гарантировать ничего
-    /// нельзя", "I'd have to ask the manager", "roughly" only as a word; a goodbye after
-    /// another call coming in, an SMS link to rate, "выздоравливайте"; no question in a
-    /// request to be rung back, a threat "если …, я пишу жалобу", "ну и погодка".
     #[test]
-    fn questions_and_replies_of_the_twenty_fourth_set_kinds() {
-        const C: (u32, u32, u32) = (1, 0, 0);
-        const V: (u32, u32, u32) = (0, 1, 0);
-        const U: (u32, u32, u32) = (0, 0, 1);
-        for (q, a, want) in [
-            ("Когда заменят счётчик?", "Как привезут прибор, так и заменим.", V),
-            ("Суд срок восстановит?", "Восстанавливает не всегда, гарантировать тут ничего нельзя.", V),
-            (
-                "А скидка для мужа будет?",
-                "Конечно, спасибо за звонок! В смс придёт ссылка, где можно оценить работу. Поправляйтесь!",
-                U,
-            ),
-        ] {
-            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
+    fn questions_and_replies_of_the_tuning_rounds() {
+        for (packs, lang, q, a, want) in ROUND_REPLIES {
+            assert_eq!(exchange(lang, q, a), *want, "{packs} {lang}: {q} → {a}");
         }
-        for (q, a, want) in [
-            ("Can I get the deposit back?", "I'd have to ask the manager, it's not something I can decide.", V),
-            ("What do we need to bring?", "Just photo ID and a rough list of the rooms.", C),
-            (
-                "Are the results back yet?",
-                "Sorry, I've got an urgent call coming in. You'll get a short feedback survey by email. Goodbye!",
-                U,
-            ),
-        ] {
-            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
-        }
-        for (lang, text, want) in [
-            (
-                "en",
-                "great can the fitter give me a ring when he's on his way",
-                0,
-            ),
-            (
-                "en",
-                "I'd like the manager to call me about the way I was spoken to.",
-                0,
-            ),
-            ("en", "Morning! Gorgeous sunny day out there, isn't it?", 0),
-            (
-                "ru",
-                "и если завтра опять никто не приедет я пишу жалобу в прокуратуру",
-                0,
-            ),
-            ("ru", "Ну и погодка у нас, третий день льёт.", 0),
-            ("ru", "я требую чтобы со мной связался ваш директор", 0),
-        ] {
-            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
-        }
-    }
-
-    /// Packs 1.8.9, tuned on the twenty-sixth and twenty-seventh sets (probe sentences in
-    /// other words): "не обещаю" only as a word (its stem matched "осадков не обещают"),
-    /// "точнее скажет цех", "как лаборатория успеет", "may well", "can't absolutely
-    /// guarantee"; questions "can my neighbour …", "к пятнице успеете"; no question in a
-    /// request to be called or sent something, a threat to stop ordering, "как рыбка".
-    #[test]
-    fn questions_and_replies_of_the_twenty_sixth_set_kinds() {
-        const C: (u32, u32, u32) = (1, 0, 0);
-        const V: (u32, u32, u32) = (0, 1, 0);
-        for (q, a, want) in [
-            (
-                "Когда придёт бригада?",
-                "Бригада будет в среду с 9 до 12, дождя в этот день не обещают.",
-                C,
-            ),
-            (
-                "А сроки изготовления какие?",
-                "Примерно месяц, но точнее скажет цех после замера.",
-                V,
-            ),
-            (
-                "Результаты когда будут?",
-                "Обычно назавтра, а там как лаборатория успеет.",
-                V,
-            ),
-        ] {
-            assert_eq!(exchange("ru", q, a), want, "{q} → {a}");
-        }
-        for (q, a, want) in [
-            (
-                "Is the hall still free on the 9th?",
-                "I'd have to ask them; it may well be taken already.",
-                V,
-            ),
-            (
-                "Will it be here by Saturday?",
-                "It should be, but I can't absolutely guarantee it.",
-                V,
-            ),
-        ] {
-            assert_eq!(exchange("en", q, a), want, "{q} → {a}");
-        }
-        for (lang, text, want) in [
-            (
-                "en",
-                "tuesday is fine but im at work can my neighbour let him in",
-                1,
-            ),
-            (
-                "en",
-                "Could your driver ring my husband before he comes?",
-                0,
-            ),
-            (
-                "en",
-                "if it isn't fixed by friday we won't be using you again",
-                0,
-            ),
-            ("ru", "нам нужно сто листовок к пятнице успеете", 1),
-            ("ru", "Можете отправить мне договор на почту?", 0),
-            (
-                "ru",
-                "Передайте, пожалуйста, тренеру, что сын плавает как рыба.",
-                0,
-            ),
-        ] {
-            assert_eq!(questions(lang, text), Some(want), "{lang}: {text}");
+        for (packs, lang, text, want) in ROUND_QUESTIONS {
+            assert_eq!(questions(lang, text), Some(*want), "{packs} {lang}: {text}");
         }
     }
 
