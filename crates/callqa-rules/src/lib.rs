@@ -1553,19 +1553,7 @@ mod tests {
                 ],
             ),
         ] {
-            let utts: Vec<Utterance> = call
-                .iter()
-                .enumerate()
-                .map(|(k, (s, text))| {
-                    let sp = if *s == "c" {
-                        Speaker::Customer
-                    } else {
-                        Speaker::Operator
-                    };
-                    u(sp, k as f64 * 3.0, k as f64 * 3.0 + 2.5, text)
-                })
-                .collect();
-            let r = shipped(lang).evaluate(&utts, 12.0);
+            let r = shipped(lang).evaluate(&turns(&call), 12.0);
             assert_eq!(qa(&r), (2, 0, 0, 2), "{lang}: {:?}", r.tags);
             assert!(r.thanks && r.farewell, "{lang}");
         }

@@ -544,12 +544,12 @@ impl AnswerRules {
         questions: Option<&QuestionRules>,
         stemmer: Option<&Stemmer>,
     ) -> AnswerVerdict {
-        if self.only_closing(p, stemmer) {
+        let covered = self.closing_covered(p);
+        if self.only_closing(p, &covered, stemmer) {
             return AnswerVerdict::Skip("closing");
         }
         // The closing words name nothing the question asked: "thank you for your patience
         // today", "до встречи в воскресенье" (packs 1.8.6). The cues read the rest.
-        let covered = self.closing_covered(p);
         let open = if covered.contains(&true) {
             p.toks
                 .iter()
@@ -646,11 +646,8 @@ impl AnswerRules {
     /// other words, provided they carry no cue of an answer (concrete, definite, vague or
     /// hedge): "спасибо за звонок анна после разговора придёт опрос всего доброго" answers
     /// nothing, "спасибо, заказ готов, до свидания" does.
-    fn only_closing(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> bool {
-        if self.closing.is_empty() || p.toks.is_empty() {
-            return false;
-        }
-        let covered = self.closing_covered(p);
+    /// `covered` is [`Self::closing_covered`] of `p`.
+    fn only_closing(&self, p: &Prepared<'_>, covered: &[bool], stemmer: Option<&Stemmer>) -> bool {
         let loose: Vec<usize> = (0..p.toks.len())
             .filter(|&k| !covered[k] && !self.backchannel_words.contains(&p.toks[k].norm))
             .collect();
