@@ -1,6 +1,7 @@
 //! `callqa eval`: compare the predicted `calls/` Parquet of an output folder with a
 //! labelled truth CSV and print per-element quality; with `--pii-truth`, also score the
-//! personal-data redaction of `utterances/` against labelled spans. The CLI only prints;
+//! personal-data redaction of `utterances/` against labelled spans; with
+//! `--questions-truth`, the customer questions one by one against a per-question ledger. The CLI only prints;
 //! reading lives in `callqa_pipeline::eval`, the metrics in
 //! `callqa_features::eval` (pure, unit-tested).
 
@@ -38,6 +39,14 @@ pub struct EvalArgs {
     /// With --pii-truth: fail (exit 4) when the share of KEEP numbers kept is below this.
     #[arg(long, default_value_t = 0.0)]
     pub min_kept: f64,
+    /// Per-question ledger: CSV call_id, question_idx, reply_idx, outcome (concrete, vague
+    /// or unanswered; reply_idx empty when unanswered); scores the questions of the
+    /// predicted utterances/ tags one by one (the truth's calls that are in the ledger).
+    #[arg(long)]
+    pub questions_truth: Option<PathBuf>,
+    /// With --questions-truth: fail (exit 4) when the F1 of question detection is below this.
+    #[arg(long, default_value_t = 0.0)]
+    pub min_question_f1: f64,
 }
 
 /// Entry point: `Ok(true)` when every element meets its threshold.
@@ -106,6 +115,9 @@ pub fn eval(args: EvalArgs) -> Result<bool> {
     let mut failures = report.failures(args.min_f1, args.min_exact);
     if let Some(path) = &args.pii_truth {
         failures.extend(redaction(&args, path, &truth)?);
+    }
+    if let Some(path) = &args.questions_truth {
+        failures.extend(questions(&args, path, &truth)?);
     }
     println!();
     if failures.is_empty() {
@@ -192,6 +204,69 @@ fn redaction(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>>
             "redaction: kept {:.3} < {}",
             r.kept_rate(),
             args.min_kept
+        ));
+    }
+    Ok(failures)
+}
+
+/// Score the questions one by one against the ledger; returns the failed thresholds.
+fn questions(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>> {
+    let mut note = |m: &str| println!("{m}");
+    let ledger = eval::read_questions_truth(path, &mut note)?;
+    let pred = eval::questions_from_tags(&eval::read_utterance_tags(&args.pred)?);
+    let calls = truth.keys().cloned().collect();
+    let r = eval::evaluate_questions(&ledger, &pred, &calls);
+    let d = &r.detection;
+    println!();
+    println!(
+        "{:<24} {:>5} {:>4} {:>4} {:>4} {:>9} {:>7} {:>6}",
+        "questions (per question)", "calls", "TP", "FP", "FN", "precision", "recall", "F1"
+    );
+    println!(
+        "  {:<22} {:>5} {:>4} {:>4} {:>4} {:>9.3} {:>7.3} {:>6.3}",
+        "detection",
+        r.calls,
+        d.tp,
+        d.fp,
+        d.fn_,
+        d.precision(),
+        d.recall(),
+        d.f1()
+    );
+    println!(
+        "  {:<22} {} of {} found ({:.3}); {} of {} labelled ({:.3}); same outcome, other reply: {}",
+        "outcome and reply right",
+        r.outcome_right,
+        d.tp,
+        r.outcome_accuracy(),
+        r.outcome_right,
+        d.tp + d.fn_,
+        r.end_to_end(),
+        r.other_reply
+    );
+    print!("  {:<22}", "truth \\ predicted");
+    for o in eval::Outcome::ALL {
+        print!(" {:>10}", o.name());
+    }
+    println!();
+    for (t, row) in eval::Outcome::ALL.iter().zip(r.confusion) {
+        print!("  {:<22}", t.name());
+        for n in row {
+            print!(" {n:>10}");
+        }
+        println!();
+    }
+    let mut failures = Vec::new();
+    if r.calls == 0 {
+        failures.push(format!(
+            "questions: no call of {} is in the truth",
+            path.display()
+        ));
+    } else if d.f1() + 1e-12 < args.min_question_f1 {
+        failures.push(format!(
+            "questions: detection F1 {:.3} < {}",
+            d.f1(),
+            args.min_question_f1
         ));
     }
     Ok(failures)

@@ -4,7 +4,8 @@
 //! the positive class; counts (`long_pauses`, `concrete_answers`, …) get the exact-match
 //! rate and the mean absolute error; `complaint_types` (a set per call) gets precision,
 //! recall and F1 per type. Personal-data redaction is scored on labelled spans
-//! ([`evaluate_redaction`]). The CLI reads the files; this module only counts, so the
+//! ([`evaluate_redaction`]), questions one by one against a per-question ledger
+//! ([`questions`]). The CLI reads the files; this module only counts, so the
 //! numbers are testable without I/O.
 //!
 //! Conventions:
@@ -18,6 +19,11 @@
 //!   1.0 (nothing to find, nothing wrongly found).
 
 use std::collections::BTreeMap;
+
+pub mod questions;
+pub use questions::{
+    evaluate_questions, questions_from_tags, Ledger, Outcome, Question, QuestionReport,
+};
 
 /// Boolean columns scored by precision / recall / F1, in report order.
 pub const BOOL_COLUMNS: &[&str] = &[

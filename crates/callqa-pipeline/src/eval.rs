@@ -219,3 +219,80 @@ pub fn read_utterance_texts(pred: &Path) -> Result<BTreeMap<(String, u32), Strin
         })
         .collect())
 }
+
+/// Read the per-question ledger: CSV `call_id, question_idx, reply_idx, outcome` (outcome
+/// `concrete`, `vague` or `unanswered`; `reply_idx` empty when unanswered). A row with an
+/// empty `question_idx` labels a call with no question. A broken row is reported with its
+/// line number and skipped.
+pub fn read_questions_truth(path: &Path, note: &mut dyn FnMut(&str)) -> Result<Ledger> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut ledger = Ledger::new();
+    for rec in rdr.records() {
+        let rec = rec.with_context(|| format!("{}: unreadable row", path.display()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        let field = |k: usize| rec.get(k).unwrap_or("").trim();
+        let call = field(0);
+        if call.is_empty() {
+            report_bad(note, path, line, "empty call_id");
+            continue;
+        }
+        if field(1).is_empty() {
+            ledger.entry(call.to_string()).or_default();
+            continue;
+        }
+        let idx = field(1).parse::<u32>().ok();
+        let reply = match field(2) {
+            "" => Some(None),
+            r => r.parse::<u32>().ok().map(Some),
+        };
+        let outcome = Outcome::parse(field(3));
+        match (idx, reply, outcome) {
+            (Some(idx), Some(reply), Some(outcome))
+                if (outcome == Outcome::Unanswered) == reply.is_none() =>
+            {
+                ledger.entry(call.to_string()).or_default().push(Question {
+                    idx,
+                    reply,
+                    outcome,
+                })
+            }
+            _ => report_bad(note, path, line, "expected call_id, question_idx (>= 0), reply_idx (empty exactly when unanswered), outcome (concrete, vague or unanswered)"),
+        }
+    }
+    anyhow::ensure!(
+        !ledger.is_empty(),
+        "{}: no labelled questions",
+        path.display()
+    );
+    Ok(ledger)
+}
+
+/// The tags of every utterance of an output folder: call_id → idx → tags.
+pub fn read_utterance_tags(pred: &Path) -> Result<BTreeMap<String, BTreeMap<u32, Vec<String>>>> {
+    let mut out: BTreeMap<String, BTreeMap<u32, Vec<String>>> = BTreeMap::new();
+    let rows = callqa_parquet::read_table(pred, "utterances")
+        .with_context(|| format!("cannot read utterances in {}", pred.display()))?;
+    for r in rows {
+        let (Some(Cell::Str(id)), Some(Cell::Int(idx))) = (r.get("call_id"), r.get("idx")) else {
+            continue;
+        };
+        let Ok(idx) = u32::try_from(*idx) else {
+            continue;
+        };
+        // The table reader renders a list as "[a, b]"; tags hold no ", ".
+        let tags = match r.get("tags") {
+            Some(Cell::Str(s)) => s
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .split(", ")
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.entry(id.clone()).or_default().insert(idx, tags);
+    }
+    Ok(out)
+}

@@ -108,6 +108,13 @@ once (HELDOUT28-NOTES.md, HELDOUT29-NOTES.md; car dealers, hotels, pharmacies, p
 lockers, bike rental, tickets and home appliances for set 28, utilities billing, pension
 funds, private clinics, online courses, insurance claims, airline baggage and coworking
 for set 29) while packs 1.8.9 were tuned on sets 26 and 27: held out.
+Calls of calls_*_heldout30.py and calls_*_heldout31.py (the thirtieth and thirty-first
+held-out sets, 16 + 16 calls each) were written blind in the same way by two writers at
+once (HELDOUT30-NOTES.md, HELDOUT31-NOTES.md; driving schools, funeral services, solar
+and heating installers, children's camps, bookshops, notaries and water delivery for set
+30, mobile operators, pawnshops and microloans, beauty salons, waste collection,
+translation agencies, florists and window installers for set 31) while packs 1.8.9 stood
+unchanged: held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -182,6 +189,10 @@ from calls_ru_heldout28 import CALLS as RU_HELD28
 from calls_en_heldout28 import CALLS as EN_HELD28
 from calls_ru_heldout29 import CALLS as RU_HELD29
 from calls_en_heldout29 import CALLS as EN_HELD29
+from calls_ru_heldout30 import CALLS as RU_HELD30
+from calls_en_heldout30 import CALLS as EN_HELD30
+from calls_ru_heldout31 import CALLS as RU_HELD31
+from calls_en_heldout31 import CALLS as EN_HELD31
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -312,7 +323,9 @@ def main():
                ("ru", RU_HELD26, False), ("en", EN_HELD26, False),
                ("ru", RU_HELD27, False), ("en", EN_HELD27, False),
                ("ru", RU_HELD28, True), ("en", EN_HELD28, True),
-               ("ru", RU_HELD29, True), ("en", EN_HELD29, True)]
+               ("ru", RU_HELD29, True), ("en", EN_HELD29, True),
+               ("ru", RU_HELD30, True), ("en", EN_HELD30, True),
+               ("ru", RU_HELD31, True), ("en", EN_HELD31, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
