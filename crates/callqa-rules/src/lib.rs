@@ -1963,7 +1963,8 @@ mod tests {
     );
 
     /// Probe sentences, in other words than the sets' own, of the kinds each tuning round
-    /// of this stop was tuned on (packs 1.8.5 – 1.8.9; docs/QUALITY.md, "Sets 20 – 29"):
+    /// of the last stops was tuned on (packs 1.8.5 – 1.9.0; docs/QUALITY.md, "Sets 20 – 29"
+    /// and "Sets 28 – 33"):
     /// - 1.8.5: tuned on the nineteenth set and the misses left on sets 13, 14, 16 and 18:
     ///   goodbyes with wishes or a survey link, holds naming what is looked up, presence
     ///   checks, "by and by" hedges ("кто как", "от погоды зависит", "по-разному", "no idea",
@@ -1995,6 +1996,12 @@ mod tests {
     ///   успеет", "may well", "can't absolutely guarantee"; questions "can my neighbour …", "к
     ///   пятнице успеете"; no question in a request to be called or sent something, a threat to
     ///   stop ordering, "как рыбка".
+    /// - 1.9.0: tuned on the twenty-eighth to thirty-first sets: a whole turn asking for the
+    ///   customer's details answers nothing (whatever its words), "I'll have to check with",
+    ///   "can't see which", "would decide", "на усмотрение", "решить не могу", "точно скажет
+    ///   мастер"; a status with its reason is concrete; "normally" and "продиктуйте" only as
+    ///   words (their stems matched "normal" and "продукты"); no question in a request to
+    ///   book, bring or text someone, or in weather talk.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2035,6 +2042,16 @@ mod tests {
         ("1.8.9", "ru", "Результаты когда будут?", "Обычно назавтра, а там как лаборатория успеет.", (0, 1, 0)),
         ("1.8.9", "en", "Is the hall still free on the 9th?", "I'd have to ask them; it may well be taken already.", (0, 1, 0)),
         ("1.8.9", "en", "Will it be here by Saturday?", "It should be, but I can't absolutely guarantee it.", (0, 1, 0)),
+        ("1.9.0", "en", "is there a fee for that", "can you give me the reference number on your letter", (0, 0, 1)),
+        ("1.9.0", "en", "will the parts be covered", "probably, but ill need to check with the warranty desk first", (0, 1, 0)),
+        ("1.9.0", "en", "who will be doing the survey", "one of the local surveyors but i cant see who yet", (0, 1, 0)),
+        ("1.9.0", "en", "Do I get a refund for the missed class?", "That's something the studio manager would decide.", (0, 1, 0)),
+        ("1.9.0", "en", "Has my claim gone through?", "Not yet. It's held up because the invoice has no VAT number.", (1, 0, 0)),
+        ("1.9.0", "en", "is the colour meant to look lighter", "yes thats quite normal the fabric fades a shade after the first wash", (1, 0, 0)),
+        ("1.9.0", "ru", "А за испорченные продукты вы компенсируете?", "Нет, за продукты компенсации не будет.", (1, 0, 0)),
+        ("1.9.0", "ru", "а стирка по гарантии бесплатная", "думаю что да но точно скажет мастер на приемке", (0, 1, 0)),
+        ("1.9.0", "ru", "А неустойку заплатите?", "Это я решить не могу, всё на усмотрение директора.", (0, 1, 0)),
+        ("1.9.0", "ru", "я хотела бы узнать отправили ли мне посылку", "уточните фамилию и куда отправляли", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2218,6 +2235,30 @@ mod tests {
             "1.8.9",
             "ru",
             "Передайте, пожалуйста, тренеру, что сын плавает как рыба.",
+            0,
+        ),
+        (
+            "1.9.0",
+            "en",
+            "Good to know. Could you book us the same table for Friday?",
+            0,
+        ),
+        (
+            "1.9.0",
+            "en",
+            "great and can she bring two spare keys when she comes",
+            0,
+        ),
+        (
+            "1.9.0",
+            "en",
+            "please text them on my number when they set off",
+            0,
+        ),
+        (
+            "1.9.0",
+            "ru",
+            "добрый день как у вас там погода у нас метель",
             0,
         ),
     ];
