@@ -72,7 +72,8 @@ enum Command {
         after_help = "Example:\n  callqa analyze --transcripts tests/data/devset/ru --out /tmp/dev --pipeline pipelines/ru-contact-center.toml\n  \
         callqa analyze --transcripts tests/data/devset/en --out /tmp/dev --pipeline pipelines/en-contact-center.toml\n  \
         callqa eval --pred /tmp/dev --truth tests/data/devset/truth.csv --min-f1 0.95 --min-exact 0.90 \\\n    \
-        --pii-truth tests/data/devset/pii.csv --min-redaction-recall 1 --min-kept 0.95\n\n\
+        --pii-truth tests/data/devset/pii.csv --min-redaction-recall 1 --min-kept 0.95 \\\n    \
+        --questions-truth tests/data/devset/questions.csv --min-question-f1 0.97\n\n\
         Truth CSV: call_id, then any of greeting,self_introduction,thanks,survey_offer,farewell,complaint\n\
         (true/false), long_pauses,operator_interruptions,customer_interruptions,customer_questions,\n\
         concrete_answers,vague_answers,unanswered_questions,pii_redactions (integers) and complaint_types\n\
@@ -80,6 +81,9 @@ enum Command {
         broken rows are reported with their line number and skipped.\n\
         PII truth CSV: call_id,idx,kind,value (kind PHONE, CARD, EMAIL, PASSPORT, SNILS, INN, or KEEP for a\n\
         number that must stay); scored against the predicted utterances/ texts.\n\
+        Questions truth CSV: call_id,question_idx,reply_idx,outcome (concrete, vague or unanswered);\n\
+        reply_idx empty when unanswered; a row with only call_id labels a call without questions.\n\
+        Scored one question at a time against the predicted utterances/ tags.\n\
         Truth calls missing from the predictions count as errors; extra predicted calls are ignored.\n\
         Exit codes: 0 every element meets the thresholds, 4 some element is below, 1 unreadable input."
     )]

@@ -33,7 +33,8 @@
 //! complaints from `[rules.complaints]` (module `complaints`): with them, the counts and
 //! flags of [`ScriptResult`] are `Some(_)`; a pack without them reports `None`. The one
 //! learned part, a customer-question detector ([`question_model`], embedded model data),
-//! can add the questions the rules miss (`learned = true`).
+//! can add the questions the rules miss (`learned = true`), except on an utterance that
+//! complains (complaints are found first).
 //!
 //! Personal data (phone and card numbers, e-mails, passport, SNILS, INN) is taken out of
 //! utterances by [`Redactor`] (module [`redact`]) before any rule sees them, so neither
