@@ -780,6 +780,10 @@ const KEEP_HEAD_WORDS: &[&str] = &[
     "студенческ",
     "читательск",
     "табельн",
+    // "пришло постановление 0355-4418276 на 5 000 рублей": a fine's number, 11 digits
+    // like a phone's (set 32)
+    "постановлени",
+    "penalty",
 ];
 
 /// Words that say which number is meant next to "номер" / "number": "номер телефона",
@@ -1481,6 +1485,15 @@ mod tests {
         assert_eq!(
             red("my loyalty card number is 55208731"),
             "my loyalty card number is 55208731"
+        );
+        // A fine's number stays, though it is as long as a phone's (set 32).
+        assert_eq!(
+            red("по постановлению 0412-5567123 я уже заплатила"),
+            "по постановлению 0412-5567123 я уже заплатила"
+        );
+        assert_eq!(
+            red("the penalty 80512274916 was issued on Monday"),
+            "the penalty 80512274916 was issued on Monday"
         );
         // A member's own number stays (set 21: "Can I take your student number?").
         assert_eq!(
