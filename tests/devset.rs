@@ -205,6 +205,7 @@ fn eval_reports_missing_calls_and_broken_rows() {
             &ledger.display().to_string(),
             "--min-question-f1",
             "0.5",
+            "--list-question-errors",
         ],
     );
     assert_eq!(o.status.code(), Some(4), "{o:?}");
@@ -215,6 +216,13 @@ fn eval_reports_missing_calls_and_broken_rows() {
     );
     assert!(
         stdout.contains("questions: detection F1 0.000 < 0.5"),
+        "{stdout}"
+    );
+    // --list-question-errors names each one: here the labelled question never found.
+    assert!(
+        stdout.contains(
+            "en_dev_01_power_outage_concrete #999: question missed (unanswered labelled)"
+        ),
         "{stdout}"
     );
 

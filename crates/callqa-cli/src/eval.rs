@@ -47,6 +47,10 @@ pub struct EvalArgs {
     /// With --questions-truth: fail (exit 4) when the F1 of question detection is below this.
     #[arg(long, default_value_t = 0.0)]
     pub min_question_f1: f64,
+    /// With --questions-truth: list every question found where none was asked, missed, or
+    /// given the wrong outcome or reply, with the texts (to find the words a pack lacks).
+    #[arg(long)]
+    pub list_question_errors: bool,
 }
 
 /// Entry point: `Ok(true)` when every element meets its threshold.
@@ -213,7 +217,8 @@ fn redaction(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>>
 fn questions(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>> {
     let mut note = |m: &str| println!("{m}");
     let ledger = eval::read_questions_truth(path, &mut note)?;
-    let pred = eval::questions_from_tags(&eval::read_utterance_tags(&args.pred)?);
+    let tags = eval::read_utterance_tags(&args.pred)?;
+    let pred = eval::questions_from_tags(&tags);
     let calls = truth.keys().cloned().collect();
     let r = eval::evaluate_questions(&ledger, &pred, &calls);
     let d = &r.detection;
@@ -256,6 +261,9 @@ fn questions(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>>
         }
         println!();
     }
+    if args.list_question_errors {
+        list_question_errors(&args.pred, &r.errors, &tags)?;
+    }
     let mut failures = Vec::new();
     if r.calls == 0 {
         failures.push(format!(
@@ -270,4 +278,71 @@ fn questions(args: &EvalArgs, path: &Path, truth: &Table) -> Result<Vec<String>>
         ));
     }
     Ok(failures)
+}
+
+/// One line per question error: what was labelled, what was predicted, and the texts.
+fn list_question_errors(
+    pred: &Path,
+    errors: &[eval::QuestionError],
+    tags: &std::collections::BTreeMap<String, std::collections::BTreeMap<u32, Vec<String>>>,
+) -> Result<()> {
+    const SHOWN_CHARS: usize = 120;
+    let texts = eval::read_utterance_texts(pred)?;
+    let text = |call: &str, idx: Option<u32>| -> String {
+        idx.and_then(|i| texts.get(&(call.to_string(), i)))
+            .map(|t| {
+                let short: String = t.chars().take(SHOWN_CHARS).collect();
+                if short.len() < t.len() {
+                    format!("\"{short}…\"")
+                } else {
+                    format!("\"{short}\"")
+                }
+            })
+            .unwrap_or_default()
+    };
+    let tag = |call: &str, idx: Option<u32>, prefix: &str| -> String {
+        idx.and_then(|i| tags.get(call).and_then(|u| u.get(&i)))
+            .map(|ts| {
+                ts.iter()
+                    .filter(|t| t.starts_with(prefix))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    let outcome = |q: &eval::Question| match q.reply {
+        Some(r) => format!("{} by #{r}", q.outcome.name()),
+        None => q.outcome.name().to_string(),
+    };
+    println!();
+    println!("question errors ({}):", errors.len());
+    for e in errors {
+        let call = e.call_id.as_str();
+        match (&e.truth, &e.pred) {
+            (None, Some(p)) => println!(
+                "  {call} #{}: no question labelled, [{}] predicted: {}",
+                p.idx,
+                tag(call, Some(p.idx), "question:"),
+                text(call, Some(p.idx))
+            ),
+            (Some(t), None) => println!(
+                "  {call} #{}: question missed ({} labelled): {}",
+                t.idx,
+                outcome(t),
+                text(call, Some(t.idx))
+            ),
+            (Some(t), Some(p)) => println!(
+                "  {call} #{}: {} labelled, {} predicted [{}]: {} -> {}",
+                t.idx,
+                outcome(t),
+                outcome(p),
+                tag(call, p.reply, "answer:"),
+                text(call, Some(t.idx)),
+                text(call, p.reply.or(t.reply))
+            ),
+            (None, None) => {}
+        }
+    }
+    Ok(())
 }

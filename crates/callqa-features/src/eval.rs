@@ -22,7 +22,8 @@ use std::collections::BTreeMap;
 
 pub mod questions;
 pub use questions::{
-    evaluate_questions, questions_from_tags, Ledger, Outcome, Question, QuestionReport,
+    evaluate_questions, questions_from_tags, Ledger, Outcome, Question, QuestionError,
+    QuestionReport,
 };
 
 /// Boolean columns scored by precision / recall / F1, in report order.

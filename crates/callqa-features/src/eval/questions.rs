@@ -128,6 +128,19 @@ pub struct QuestionReport {
     pub confusion: [[u32; 3]; 3],
     /// Found, same outcome (concrete or vague), but another utterance taken for the reply.
     pub other_reply: u32,
+    /// Every question not right, in call and utterance order.
+    pub errors: Vec<QuestionError>,
+}
+
+/// One question the prediction got wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionError {
+    /// Call key.
+    pub call_id: String,
+    /// The labelled question, when there is one (`None`: a question where none was asked).
+    pub truth: Option<Question>,
+    /// The predicted question on the same utterance (`None`: missed).
+    pub pred: Option<Question>,
 }
 
 impl QuestionReport {
@@ -159,23 +172,40 @@ pub fn evaluate_questions(
             .iter()
             .map(|q| (q.idx, q))
             .collect();
-        let asked: BTreeSet<u32> = gold.iter().map(|q| q.idx).collect();
-        r.detection.fp += found.keys().filter(|i| !asked.contains(i)).count() as u32;
+        let asked: BTreeMap<u32, &Question> = gold.iter().map(|q| (q.idx, q)).collect();
+        let mut errors: Vec<QuestionError> = Vec::new();
+        let mut error = |truth: Option<&Question>, pred: Option<&Question>| {
+            errors.push(QuestionError {
+                call_id: call.clone(),
+                truth: truth.cloned(),
+                pred: pred.cloned(),
+            })
+        };
+        for p in found.values().filter(|p| !asked.contains_key(&p.idx)) {
+            r.detection.fp += 1;
+            error(None, Some(p));
+        }
         for g in gold {
             let Some(p) = found.get(&g.idx) else {
                 r.detection.fn_ += 1;
+                error(Some(g), None);
                 continue;
             };
             r.detection.tp += 1;
             r.confusion[g.outcome.index()][p.outcome.index()] += 1;
-            if g.outcome == p.outcome {
-                if g.outcome == Outcome::Unanswered || g.reply == p.reply {
-                    r.outcome_right += 1;
-                } else {
+            let right =
+                g.outcome == p.outcome && (g.outcome == Outcome::Unanswered || g.reply == p.reply);
+            if right {
+                r.outcome_right += 1;
+            } else {
+                if g.outcome == p.outcome {
                     r.other_reply += 1;
                 }
+                error(Some(g), Some(p));
             }
         }
+        errors.sort_by_key(|e| e.truth.as_ref().or(e.pred.as_ref()).map(|q| q.idx));
+        r.errors.extend(errors);
     }
     r
 }
@@ -269,6 +299,28 @@ mod tests {
         assert_eq!(r.confusion[2][0], 1);
         assert!((r.outcome_accuracy() - 1.0 / 3.0).abs() < 1e-9);
         assert!((r.end_to_end() - 0.25).abs() < 1e-9);
+        // The errors, in call and utterance order: other reply, U -> C, missed, extra.
+        let kinds: Vec<(&str, Option<u32>, Option<u32>)> = r
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.call_id.as_str(),
+                    e.truth.as_ref().map(|q| q.idx),
+                    e.pred.as_ref().map(|q| q.idx),
+                )
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("a", Some(3), Some(3)),
+                ("a", Some(6), Some(6)),
+                ("a", Some(8), None),
+                ("a", None, Some(10)),
+                ("b", None, Some(1)),
+            ]
+        );
         // Only the calls of the truth table count.
         let only_b: BTreeSet<String> = ["b".to_string()].into();
         let r = evaluate_questions(&truth, &pred, &only_b);
