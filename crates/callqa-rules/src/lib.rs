@@ -1964,7 +1964,7 @@ mod tests {
     );
 
     /// Probe sentences, in other words than the sets' own, of the kinds each tuning round
-    /// of the last stops was tuned on (packs 1.8.5 – 1.9.0; docs/QUALITY.md, "Sets 20 – 29"
+    /// of the last stops was tuned on (packs 1.8.5 – 1.9.1; docs/QUALITY.md, "Sets 20 – 29"
     /// and "Sets 28 – 33"):
     /// - 1.8.5: tuned on the nineteenth set and the misses left on sets 13, 14, 16 and 18:
     ///   goodbyes with wishes or a survey link, holds naming what is looked up, presence
@@ -2003,6 +2003,12 @@ mod tests {
     ///   мастер"; a status with its reason is concrete; "normally" and "продиктуйте" only as
     ///   words (their stems matched "normal" and "продукты"); no question in a request to
     ///   book, bring or text someone, or in weather talk.
+    /// - 1.9.1: tuned on the thirty-second and thirty-third sets: a reply that holds the line
+    ///   first and then answers in its last sentence answers; "what's the first line of your
+    ///   address" answers nothing; "сроки он назовёт сам", "смотря как"; questions "any
+    ///   chance", "I'm a bit lost on how", "I'm after your price", "and the price for …",
+    ///   "хочу выяснить", "не знаю, во что обойдётся", "и долго ждать"; no question in "ну
+    ///   как вы там", "вы даже не знаете", "пусть позвонит, когда будет подъезжать".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2053,6 +2059,11 @@ mod tests {
         ("1.9.0", "ru", "а стирка по гарантии бесплатная", "думаю что да но точно скажет мастер на приемке", (0, 1, 0)),
         ("1.9.0", "ru", "А неустойку заплатите?", "Это я решить не могу, всё на усмотрение директора.", (0, 1, 0)),
         ("1.9.0", "ru", "я хотела бы узнать отправили ли мне посылку", "уточните фамилию и куда отправляли", (0, 0, 1)),
+        ("1.9.1", "ru", "А собаку с собой можно взять?", "Секунду, я на линии. Можно, только в наморднике и на поводке.", (1, 0, 0)),
+        ("1.9.1", "en", "Is the pool open on Sundays?", "Good question. Let me check the timetable.", (0, 0, 1)),
+        ("1.9.1", "en", "when will my new card arrive", "whats the first line of your address", (0, 0, 1)),
+        ("1.9.1", "ru", "Когда вернут деньги?", "Возврат одобрит бухгалтерия, а дату она назовёт сама.", (0, 1, 0)),
+        ("1.9.1", "ru", "а проценты кто будет платить", "это смотря что в договоре написано", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2261,6 +2272,58 @@ mod tests {
             "ru",
             "добрый день как у вас там погода у нас метель",
             0,
+        ),
+        (
+            "1.9.1",
+            "en",
+            "the blue one in the catalogue any chance you have it in a large",
+            1,
+        ),
+        (
+            "1.9.1",
+            "en",
+            "im a bit confused about how the refund gets back to my card",
+            1,
+        ),
+        (
+            "1.9.1",
+            "en",
+            "We're a group of twelve and I'm after a quote for the Saturday tour.",
+            1,
+        ),
+        ("1.9.1", "en", "ok and the price for the longer sessions", 1),
+        (
+            "1.9.1",
+            "en",
+            "and nobody rang me back which for what i pay is a joke",
+            0,
+        ),
+        (
+            "1.9.1",
+            "ru",
+            "хочу выяснить почему с меня дважды сняли за доставку",
+            1,
+        ),
+        (
+            "1.9.1",
+            "ru",
+            "я пока не знаю сколько это будет стоить под ключ",
+            1,
+        ),
+        ("1.9.1", "ru", "[CARD] и долго ждать", 1),
+        ("1.9.1", "ru", "ну как вы там держитесь в декабре", 0),
+        ("1.9.1", "ru", "То есть вы даже не знаете где мой заказ.", 0),
+        (
+            "1.9.1",
+            "ru",
+            "Пусть курьер наберёт, когда будет подъезжать.",
+            0,
+        ),
+        (
+            "1.9.1",
+            "ru",
+            "Пусть перезвонит. Когда он будет на месте?",
+            1,
         ),
     ];
 

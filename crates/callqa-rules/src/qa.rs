@@ -581,7 +581,7 @@ impl AnswerRules {
             if duration_s < self.backchannel_max_s {
                 return AnswerVerdict::Skip("backchannel");
             }
-            if self.hold.iter().any(|c| c.find(&p.toks, &p.norm).is_some()) {
+            if self.holds(p, stemmer) {
                 return AnswerVerdict::Skip("hold");
             }
             if self.skip_questions
@@ -598,6 +598,43 @@ impl AnswerRules {
             }
         }
         AnswerVerdict::Vague(vague.unwrap_or_else(|| NO_CUE.to_string()))
+    }
+}
+
+/// At least this many words (backchannel words aside) in the last sentence of a reply that
+/// holds the line first make it an answer: "Да-да, я здесь. Капитан разрешает, только без
+/// стеклянных бокалов."
+const ANSWER_AFTER_HOLD_WORDS: usize = 3;
+
+impl AnswerRules {
+    /// Whether `p` holds the line (`hold_*`: "одну минуту", "назовите номер заказа"): a hold
+    /// cue anywhere, unless the reply is punctuated and its last sentence, free of hold
+    /// cues, goes on to say something ([`ANSWER_AFTER_HOLD_WORDS`] words or more). "I'm
+    /// sorry to hear that. Let me check the job card." still holds.
+    fn holds(&self, p: &Prepared<'_>, stemmer: Option<&Stemmer>) -> bool {
+        let held = |q: &Prepared<'_>| self.hold.iter().any(|c| c.find(&q.toks, &q.norm).is_some());
+        if !held(p) {
+            return false;
+        }
+        let sentences: Vec<&str> = p
+            .raw
+            .split_inclusive(['.', '!', '?', '…'])
+            .map(str::trim)
+            .filter(|x| x.chars().any(char::is_alphanumeric))
+            .collect();
+        let Some((last, _)) = sentences.split_last() else {
+            return true;
+        };
+        if sentences.len() < 2 {
+            return true;
+        }
+        let last = Prepared::new(last, stemmer);
+        let says = last
+            .toks
+            .iter()
+            .filter(|t| !self.backchannel_words.contains(&t.norm))
+            .count();
+        held(&last) || says < ANSWER_AFTER_HOLD_WORDS
     }
 }
 
