@@ -961,6 +961,12 @@ mod tests {
         "Я третий раз в жизни пользуюсь доставкой, подскажите, как отслеживать?",
         "Мне очень понравилось, как меня обслужили.",
         "Я не в претензии, всё нормально.",
+        // packs 1.9.0 - 1.9.1 (probe sentences in other words than sets 28 - 33)
+        "Соседи пока не жалуются, ко мне никто претензий не имеет.",
+        "Справки мне пришлось собирать, бегала по инстанциям две недели.",
+        "Я классный руководитель пятого Б, хотим к вам на экскурсию.",
+        "Передайте, пожалуйста, руководителю, что ваш мастер просто золото.",
+        "а справку для налоговой вы потом пришлете",
     ];
     const EN_TYPED: &[(&str, &[&str])] = &[
         ("hi honestly your support has been terrible ive been cut off twice today", &["service"]),
@@ -1324,5 +1330,10 @@ mod tests {
         "It's my third time using your app, how do I track my order?",
         "I was really impressed with your service.",
         "I'm not upset, I just want to understand.",
+        // packs 1.9.0 - 1.9.1 (probe sentences in other words than sets 28 - 33)
+        "Lovely, thanks a lot, that's all I needed.",
+        "I'm not having a go at anyone, the old fitters just left a bit of dust.",
+        "Two of the mugs arrived chipped, which is a shame, but I'm not cross about it.",
+        "Ah, that must be from when I switched banks in March.",
     ];
 }
