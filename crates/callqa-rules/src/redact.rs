@@ -240,15 +240,16 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// "jane dot miller at gmail dot com", "иван точка петров собака мейл точка ру". A part
 /// of the name before "at" / "собака" may end in digits said as words or written apart
 /// ("осипова восемьдесят пять собака …", "jane miller 84 at …"): people dictate the
-/// digits of an address the way they say any number. A domain of two words is a
-/// hyphenated or run-together name said in two ("касса собака театр литейный точка ру").
+/// digits of an address the way they say any number. A domain of two or three words is a
+/// hyphenated or run-together name said in parts ("касса собака театр литейный точка ру",
+/// "orders at kiln and clay dot co dot uk", set 35).
 static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     let dot = r"(?:\s*\.\s*|\s+(?:dot|точка)\s+)";
     let tld = r"(?:com|ru|net|org|uk|co|io|de|info|biz|edu|gov|ua|by|kz|рф|ру|ком|нет|орг)";
     let num = r"(?:\d+|ноль|нуль|один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|\p{L}+надцать|двадцать|тридцать|сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|double|triple)";
     let part = format!(r"[\p{{L}}\d_+-]+(?:\s+{num}\b)*");
     Regex::new(&format!(
-        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+)?(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
+        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+){{0,2}}(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
     ))
     .expect("spoken email regex")
 });
@@ -709,6 +710,10 @@ const PHONE_WORDS: &[&str] = &[
     "reach",
     "text",
 ];
+/// Words of the noun phrase a bare "номер" / "number" closes that [`classify`] reads for a
+/// keep word ("заявку на ремонт ванной номер 4418027").
+const BARE_NUMBER_PHRASE_WORDS: usize = 5;
+
 /// Words after which a number is an order / contract / ticket number and stays.
 const KEEP_WORDS: &[&str] = &[
     "заказ",
@@ -901,6 +906,15 @@ fn classify(digits: &str, plus: bool, dash_7: bool, ctx: &[String]) -> Option<Re
         return Some(RedactionKind::Phone);
     }
     if near.iter().any(|w| is_keep_word(w)) {
+        return None;
+    }
+    // "заявку на ремонт ванной номер 4418027": a bare "номер" right before the number
+    // names the keep word a few words back (set 34). A phone shape was redacted above.
+    let bare_number = ctx
+        .last()
+        .is_some_and(|w| NUMBER_WORDS.contains(&w.as_str()));
+    let phrase = &ctx[ctx.len().saturating_sub(BARE_NUMBER_PHRASE_WORDS)..];
+    if bare_number && phrase.iter().any(|w| is_keep_word(w)) {
         return None;
     }
     let first = digits.as_bytes().first().copied().unwrap_or(b'x');
@@ -1485,6 +1499,20 @@ mod tests {
         assert_eq!(
             red("my loyalty card number is 55208731"),
             "my loyalty card number is 55208731"
+        );
+        // A request's number after a bare "номер" stays (set 34); a mobile there does not.
+        assert_eq!(
+            red("я оставляла заявку на замену окон номер 5530291 вчера"),
+            "я оставляла заявку на замену окон номер 5530291 вчера"
+        );
+        assert_eq!(
+            red("заявку примите на номер 89161234567"),
+            "заявку примите на номер [PHONE]"
+        );
+        // A spoken e-mail whose domain is said in three words (set 35).
+        assert_eq!(
+            red("mail it to sales at red fox books dot co dot uk please"),
+            "mail it to [EMAIL] please"
         );
         // A fine's number stays, though it is as long as a phone's (set 32).
         assert_eq!(
