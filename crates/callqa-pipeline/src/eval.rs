@@ -10,15 +10,24 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tracing::warn;
 
-/// Read the labelled personal data (call_id, idx, kind, value).
-pub fn read_pii_truth(path: &Path, note: &mut dyn FnMut(&str)) -> Result<Vec<PiiSpan>> {
+/// The rows of a labelled CSV after its header, each with its line number. An unreadable
+/// file or row is an error naming the file.
+fn rows(path: &Path) -> Result<Vec<(u64, csv::StringRecord)>> {
     let mut rdr = csv::ReaderBuilder::new()
         .from_path(path)
         .with_context(|| format!("cannot read {}", path.display()))?;
+    rdr.records()
+        .map(|rec| {
+            let rec = rec.with_context(|| format!("{}: unreadable row", path.display()))?;
+            Ok((rec.position().map_or(0, |p| p.line()), rec))
+        })
+        .collect()
+}
+
+/// Read the labelled personal data (call_id, idx, kind, value).
+pub fn read_pii_truth(path: &Path, note: &mut dyn FnMut(&str)) -> Result<Vec<PiiSpan>> {
     let mut spans = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.with_context(|| format!("{}: unreadable row", path.display()))?;
-        let line = rec.position().map_or(0, |p| p.line());
+    for (line, rec) in rows(path)? {
         let field = |k: usize| rec.get(k).unwrap_or("").to_string();
         let kind = field(2).trim().to_ascii_uppercase();
         let idx = field(1).trim().parse::<u32>();
@@ -225,13 +234,8 @@ pub fn read_utterance_texts(pred: &Path) -> Result<BTreeMap<(String, u32), Strin
 /// empty `question_idx` labels a call with no question. A broken row is reported with its
 /// line number and skipped.
 pub fn read_questions_truth(path: &Path, note: &mut dyn FnMut(&str)) -> Result<Ledger> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .from_path(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut ledger = Ledger::new();
-    for rec in rdr.records() {
-        let rec = rec.with_context(|| format!("{}: unreadable row", path.display()))?;
-        let line = rec.position().map_or(0, |p| p.line());
+    for (line, rec) in rows(path)? {
         let field = |k: usize| rec.get(k).unwrap_or("").trim();
         let call = field(0);
         if call.is_empty() {
