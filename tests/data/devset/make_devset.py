@@ -135,7 +135,8 @@ pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
 negatives; they were written with those rules (tuning calls).
 Style "asr": text lowercased and punctuation removed, as Whisper-less ASR exports look.
-Run: python3 tests/data/devset/make_devset.py
+Run: python3 tests/data/devset/make_devset.py, then python3 tests/data/devset/ledger.py (the
+per-question ledger questions.csv, from the notes of the blind sets).
 """
 import json, random, re, os, sys
 sys.dont_write_bytecode = True
