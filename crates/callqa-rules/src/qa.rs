@@ -622,12 +622,9 @@ impl AnswerRules {
             .map(str::trim)
             .filter(|x| x.chars().any(char::is_alphanumeric))
             .collect();
-        let Some((last, _)) = sentences.split_last() else {
+        let [_, .., last] = sentences.as_slice() else {
             return true;
         };
-        if sentences.len() < 2 {
-            return true;
-        }
         let last = Prepared::new(last, stemmer);
         let says = last
             .toks
