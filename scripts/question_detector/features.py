@@ -85,3 +85,15 @@ def utterance_feats(utts, i, lang, fset):
 
 def hashed(feats):
     return sorted({fnv1a32(x) & (DIM - 1) for x in feats})
+
+
+def rule_feats(cue, complaint):
+    """The rules' verdict on the utterance, read by the stacked model (feature set
+    'ctx_rules', stacked.py): cue = the question rules' deciding cue ('?' for the question
+    mark) or None; complaint = the utterance carries a complaint tag."""
+    f = ["rule:q" if cue is not None else "rule:no"]
+    if cue is not None:
+        f.append("rulecue:?" if cue == "?" else "rulecue:word")
+    if complaint:
+        f += ["comp", "comp_rule:" + ("q" if cue is not None else "no")]
+    return f

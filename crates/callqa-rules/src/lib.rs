@@ -76,6 +76,11 @@ pub const TAG_UNANSWERED: &str = "unanswered_question";
 /// detector does (`learned = true` in `[rules.questions]`, P >= `learned_threshold`).
 pub const TAG_LEARNED_QUESTION: &str = "question:learned";
 
+/// Prefix of the tag on a customer utterance the question rules take for a question
+/// (`not_question:<cue>`) but the stacked learned detector turns down
+/// (`learned_decides = true`, P < `learned_threshold`): it counts as no question.
+pub const TAG_NOT_QUESTION: &str = "not_question";
+
 /// The outcome of one element on one call.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ElementHit {
@@ -322,7 +327,28 @@ impl RulePack {
             return;
         };
         let (mut n_questions, mut concrete, mut vague, mut unanswered) = (0u32, 0u32, 0u32, 0u32);
-        let learned = self.learned_questions(utterances, order, q);
+        // On stereo calls an operator utterance is never a customer question.
+        let may_ask: Vec<bool> = utterances
+            .iter()
+            .map(|u| {
+                q.speaker.accepts(u.speaker)
+                    && !(u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer)
+            })
+            .collect();
+        let rule_cues: Vec<Option<String>> = (0..utterances.len())
+            .map(|i| {
+                may_ask[i]
+                    .then(|| q.detect(&prepared[i], stemmer))
+                    .flatten()
+            })
+            .collect();
+        let complains: Vec<bool> = result
+            .tags
+            .iter()
+            .map(|t| t.iter().any(|t| t.starts_with("complaint:")))
+            .collect();
+        let learned = self.learned_questions(utterances, order, q, &rule_cues, &complains);
+        let decides = q.learned_model().is_some_and(|l| l.decides);
         let mut open: Option<usize> = None;
         let mut leave_open = |i: usize, tags: &mut Vec<Vec<String>>| {
             unanswered += 1;
@@ -330,23 +356,30 @@ impl RulePack {
         };
         for &i in order {
             let u = &utterances[i];
-            // On stereo calls an operator utterance is never a customer question.
-            let may_ask = q.speaker.accepts(u.speaker)
-                && !(u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer);
-            let tag = may_ask
-                .then(|| q.detect(&prepared[i], stemmer))
-                .flatten()
-                .map(|cue| format!("question:{cue}"))
-                .or_else(|| {
-                    // A complaint the question rules do not read as a question is none for
-                    // the learned detector either: it takes long grievances and demands
-                    // ("this is my third call about exactly this", "соедините меня с
-                    // управляющим") for questions (on the blind writers' ledgers of sets
-                    // 7 - 31, 21 of its 27 questions on complaint utterances were wrong).
-                    let complains = result.tags[i].iter().any(|t| t.starts_with("complaint:"));
-                    (may_ask && learned[i] && !complains && !q.excluded(&prepared[i]))
+            let rule_tag = rule_cues[i].as_ref().map(|cue| format!("question:{cue}"));
+            let tag = match learned[i] {
+                // The stacked model decides on the utterances it scores (the customer's of
+                // a stereo or diarized call); `exclude_*` still vetoes.
+                Some(yes) if decides && may_ask[i] => {
+                    if yes && !q.excluded(&prepared[i]) {
+                        rule_tag.or_else(|| Some(TAG_LEARNED_QUESTION.to_string()))
+                    } else {
+                        if let Some(cue) = &rule_cues[i] {
+                            result.tags[i].push(format!("{TAG_NOT_QUESTION}:{cue}"));
+                        }
+                        None
+                    }
+                }
+                // "Rules OR model". A complaint the question rules do not read as a question
+                // is none for the first model: it takes long grievances and demands ("this
+                // is my third call about exactly this", "соедините меня с управляющим") for
+                // questions (on the blind writers' ledgers of sets 7 - 31, 21 of its 27
+                // questions on complaint utterances were wrong).
+                yes => rule_tag.or_else(|| {
+                    (may_ask[i] && yes == Some(true) && !complains[i] && !q.excluded(&prepared[i]))
                         .then(|| TAG_LEARNED_QUESTION.to_string())
-                });
+                }),
+            };
             if let Some(tag) = tag {
                 n_questions += 1;
                 result.tags[i].push(tag);
@@ -411,16 +444,20 @@ impl RulePack {
 }
 
 impl RulePack {
-    /// Per utterance: the learned detector (when on) takes it for a question. Only the
-    /// customer's utterances of a stereo or diarized call are scored (the model never saw
-    /// a mono call's mixed channel); the context features come from the call in `order`.
+    /// Per utterance: whether the learned detector (when on) takes it for a question;
+    /// `None` where it does not score. Only the customer's utterances of a stereo or
+    /// diarized call are scored (the model never saw a mono call's mixed channel); the
+    /// context features come from the call in `order`, and the stacked model reads the
+    /// rules' cue and whether the utterance carries a complaint tag.
     fn learned_questions(
         &self,
         utterances: &[Utterance],
         order: &[usize],
         q: &QuestionRules,
-    ) -> Vec<bool> {
-        let mut out = vec![false; utterances.len()];
+        rule_cues: &[Option<String>],
+        complains: &[bool],
+    ) -> Vec<Option<bool>> {
+        let mut out = vec![None; utterances.len()];
         let Some(l) = q.learned_model() else {
             return out;
         };
@@ -437,10 +474,15 @@ impl RulePack {
                     prev: operator_text(k.checked_sub(1)),
                     next: operator_text(Some(k + 1)),
                 };
-                out[i] = l
-                    .model
-                    .probability(&utterances[i].text, l.language, c, &turns)
-                    >= l.threshold;
+                let rules = question_model::RuleVerdict {
+                    cue: rule_cues[i].as_deref(),
+                    complaint: complains[i],
+                };
+                out[i] = Some(
+                    l.model
+                        .probability(&utterances[i].text, l.language, c, &turns, &rules)
+                        >= l.threshold,
+                );
             }
         }
         out
@@ -1441,6 +1483,66 @@ mod tests {
         for lang in ["ru", "en"] {
             assert!(shipped(lang).questions().unwrap().learned(), "{lang}");
         }
+    }
+
+    const STACKED_PACK: &str = "[questions]\nquestion_mark = true\nlearned = true\n\
+        learned_decides = true\n[answers]\nconcrete_phrases = ['zero']\n";
+
+    /// `learned_decides = true`: the stacked model reads the rules' verdict and decides
+    /// alone. Three customer turns end in `?`, so the rules of this pack take all three;
+    /// the model keeps the real question and turns down the small talk and the request for
+    /// an action (tag `not_question:?`). The answer pairing runs on what it keeps.
+    #[test]
+    fn stacked_detector_decides_with_the_rules_verdict() {
+        let call = turns(&[
+            ("o", "Good evening, Ben speaking, how can I help?"),
+            ("c", "Hi Ben, how's your evening going?"),
+            ("o", "Not bad, thanks. What can I do for you?"),
+            ("c", "Is there anything left to pay on my contract?"),
+            ("o", "No, the balance is zero."),
+            ("c", "Fair enough. Can you send the final bill to [EMAIL]?"),
+            ("o", "Done, it's on its way."),
+        ]);
+        let rules_or_model = pack(&STACKED_PACK.replace("learned_decides = true\n", ""), "en");
+        let r = rules_or_model.unwrap().evaluate(&call, 30.0);
+        assert_eq!(r.customer_questions, Some(3));
+        let p = pack(STACKED_PACK, "en").unwrap();
+        let r = p.evaluate(&call, 30.0);
+        assert_eq!(r.customer_questions, Some(1), "{:?}", r.tags);
+        assert_eq!(r.tags[1], vec![format!("{TAG_NOT_QUESTION}:?")]);
+        assert_eq!(r.tags[3], vec!["question:?"]);
+        assert_eq!(r.tags[5], vec![format!("{TAG_NOT_QUESTION}:?")]);
+        assert_eq!(
+            (r.concrete_answers, r.vague_answers, r.unanswered_questions),
+            (Some(1), Some(0), Some(0))
+        );
+        assert_eq!(r.tags[4], vec!["answer:concrete:zero"]);
+        // The pack's threshold moves the line: at 0 every customer turn is a question.
+        let src = STACKED_PACK.replace("learned = true", "learned = true\nlearned_threshold = 0.0");
+        let r = pack(&src, "en").unwrap().evaluate(&call, 30.0);
+        assert_eq!(r.customer_questions, Some(3));
+        // A mono call's mixed channel is not scored: the rules alone (every turn with a
+        // `?`, the operator's two included, as `speaker = 'any'` asks).
+        let mut mono = call.clone();
+        for u in &mut mono {
+            u.speaker = Speaker::Mixed;
+        }
+        let src = STACKED_PACK.replace(
+            "question_mark = true",
+            "question_mark = true\nspeaker = 'any'",
+        );
+        let r = pack(&src, "en").unwrap().evaluate(&mono, 30.0);
+        assert_eq!(r.customer_questions, Some(5), "{:?}", r.tags);
+        assert!(r
+            .tags
+            .iter()
+            .flatten()
+            .all(|t| !t.starts_with(TAG_NOT_QUESTION)));
+        // It needs learned = true.
+        let e = pack("[questions]\nlearned_decides = true", "en")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("learned_decides"), "{e}");
     }
 
     /// A two-channel call from (speaker "c" / "o", text) turns, 3 s apart.

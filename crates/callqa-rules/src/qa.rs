@@ -10,9 +10,13 @@
 //! but only hide a question word: "Он что-нибудь находил в салоне?" is still a question by
 //! its `?`. `exclude_*` vetoes the utterance (for the learned detector too, packs 1.8.0).
 //! One utterance is at most one question.
-//! With `learned = true` (ru / en packs), a customer utterance the rules do not take for a
-//! question still counts as one when the learned detector (module `question_model`)
-//! gives it P >= `learned_threshold`: "rules OR model", as it was measured.
+//! With `learned = true`, a customer utterance the rules do not take for a question still
+//! counts as one when the learned detector (module `question_model`) gives it P >=
+//! `learned_threshold`: "rules OR model", as it was measured (packs 1.6.0 - 1.9.1). With
+//! `learned_decides = true` as well (ru / en packs from 1.9.2) the stacked model, which
+//! reads the rules' verdict and whether the utterance is a complaint, decides alone: a
+//! rule question it gives P < `learned_threshold` is none (tag `not_question:<cue>`).
+//! `exclude_*` vetoes either way. Mono calls (no customer channel) keep the rules alone.
 //!
 //! Walking the call in time order, a question stays **open** until an operator reply
 //! answers it. A reply answers at most one question, the latest open one: when the
@@ -78,6 +82,7 @@ const QUESTION_KEYS: &[&str] = &[
     "withdrawn_patterns",
     "learned",
     "learned_threshold",
+    "learned_decides",
 ];
 
 /// An operator's sentence asks back when a question cue begins among its first this many
@@ -136,9 +141,13 @@ pub struct QuestionRules {
 pub(crate) struct Learned {
     /// The `lang:` feature: the pack language, one the model knows.
     pub language: &'static str,
-    /// An utterance the rules miss is a question when P >= this.
+    /// An utterance the rules miss is a question when P >= this (with `decides`: any
+    /// utterance is a question exactly when P >= this).
     pub threshold: f64,
     pub model: &'static QuestionModel,
+    /// `learned_decides = true` (packs 1.9.2): the stacked model, which reads the rules'
+    /// verdict, decides alone: it adds questions and turns rule questions down.
+    pub decides: bool,
 }
 
 /// The compiled `[rules.answers]` table: how an operator reply is classified.
@@ -285,19 +294,38 @@ pub(crate) fn learned_settings(
     Ok(Some((*language, threshold)))
 }
 
-/// `learned` / `learned_threshold` of `[rules.questions]`.
+/// `learned` / `learned_threshold` / `learned_decides` of `[rules.questions]`. Without
+/// `learned_decides` the first model adds to the rules (threshold default 0.45); with it
+/// the stacked model decides (threshold default: the one it was selected with, 0.35).
 fn learned(t: &toml::Table, language: &str) -> Result<Option<Learned>, RulesError> {
     const N: &str = "questions";
-    let Some((language, threshold)) = learned_settings(N, t, language, DEFAULT_LEARNED_THRESHOLD)?
-    else {
+    let decides = get_bool(N, t, "learned_decides")?.unwrap_or(false);
+    if decides && !get_bool(N, t, "learned")?.unwrap_or(false) {
+        return Err(invalid(
+            N,
+            "learned_decides",
+            "needs learned = true (it chooses which learned detector runs)",
+        ));
+    }
+    let broken = |e: &str| invalid(N, "learned", format!("the embedded model is broken: {e}"));
+    let model = if decides {
+        question_model::stacked_model().map_err(broken)?
+    } else {
+        question_model::model().map_err(broken)?
+    };
+    let default_threshold = if decides {
+        model.threshold()
+    } else {
+        DEFAULT_LEARNED_THRESHOLD
+    };
+    let Some((language, threshold)) = learned_settings(N, t, language, default_threshold)? else {
         return Ok(None);
     };
-    let model = question_model::model()
-        .map_err(|e| invalid(N, "learned", format!("the embedded model is broken: {e}")))?;
     Ok(Some(Learned {
         language,
         threshold,
         model,
+        decides,
     }))
 }
 

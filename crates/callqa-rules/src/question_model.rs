@@ -2,10 +2,14 @@
 //! regression over hashed word and character n-grams of one customer utterance plus a few
 //! facts about its place in the call, giving P(the utterance holds a question).
 //!
-//! It is used only beside the phrase rules (`learned = true` in `[rules.questions]`): an
-//! utterance the rules do not take for a question counts as one when P reaches the
-//! threshold ("rules OR model", the combination fixed before the blind measurement in
-//! `models/question-detector.md`). On its own the model is no better than the rules.
+//! The first model (`model.json`) is used only beside the phrase rules (`learned = true`
+//! in `[rules.questions]`): an utterance the rules do not take for a question counts as one
+//! when P reaches the threshold ("rules OR model", the combination fixed before the blind
+//! measurement in `models/question-detector.md`). On its own it is no better than the
+//! rules. The second (`stacked.json`, `learned_decides = true`, packs 1.9.2) reads the
+//! rules' verdict on the utterance as features ([`RuleVerdict`]) and decides alone: it
+//! also turns down rule questions (a "how" in a subordinate clause, a rhetorical question
+//! in a grievance, small talk).
 //!
 //! The model is data, compiled into the binary (`include_str!`) so a deployment needs no
 //! extra file, and parsed once on first use. Feature strings, hashing and normalisation
@@ -23,6 +27,9 @@ use std::sync::OnceLock;
 /// The model file, byte-identical to the one measured blind (sha256 in the model card).
 pub const MODEL_JSON: &str = include_str!("../../../models/question-detector/model.json");
 
+/// The second model file (rules as features; sha256 in the model card).
+pub const STACKED_JSON: &str = include_str!("../../../models/question-detector/stacked.json");
+
 /// Languages the model was trained on (`lang:` feature).
 pub const LANGUAGES: &[&str] = &["ru", "en"];
 
@@ -38,6 +45,19 @@ pub struct QuestionModel {
     weights: Vec<f64>,
     /// `feature_set = "ctx"`: the text features plus the neighbouring operator turns.
     operator_turns: bool,
+    /// `feature_set = "ctx_rules"`: the `ctx` features plus the rules' verdict.
+    rule_verdict: bool,
+}
+
+/// What the phrase rules say about a customer utterance: the features the stacked model
+/// (`feature_set = "ctx_rules"`) adds to `ctx` ([`rule_features`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RuleVerdict<'a> {
+    /// The question rules' deciding cue (`?` for the question mark), `None` when they do
+    /// not take the utterance for a question.
+    pub cue: Option<&'a str>,
+    /// The utterance carries a complaint tag (rules or the complaint model).
+    pub complaint: bool,
 }
 
 /// The operator's turns right before and after a customer utterance in the call's
@@ -133,6 +153,7 @@ impl Context {
 }
 
 static MODEL: OnceLock<Result<QuestionModel, String>> = OnceLock::new();
+static STACKED: OnceLock<Result<QuestionModel, String>> = OnceLock::new();
 
 /// The embedded model, parsed on first use. An error means the file in the repository is
 /// broken (a build defect, not user input); it is reported, not panicked on.
@@ -143,17 +164,26 @@ pub fn model() -> Result<&'static QuestionModel, &'static str> {
         .map_err(String::as_str)
 }
 
+/// The embedded stacked model (`stacked.json`), parsed on first use.
+pub fn stacked_model() -> Result<&'static QuestionModel, &'static str> {
+    STACKED
+        .get_or_init(|| QuestionModel::from_json(STACKED_JSON))
+        .as_ref()
+        .map_err(String::as_str)
+}
+
 impl QuestionModel {
     /// Parse a model file in the format of `models/question-detector/model.json`.
     pub fn from_json(json: &str) -> Result<QuestionModel, String> {
         let f: ModelFile =
             serde_json::from_str(json).map_err(|e| format!("question model: {e}"))?;
-        let operator_turns = match (f.feature_set.as_str(), f.aggregation.as_str()) {
-            ("text", "utt") => false,
-            ("ctx", "utt") => true,
+        let (operator_turns, rule_verdict) = match (f.feature_set.as_str(), f.aggregation.as_str()) {
+            ("text", "utt") => (false, false),
+            ("ctx", "utt") => (true, false),
+            ("ctx_rules", "utt") => (true, true),
             _ => {
                 return Err(format!(
-                "question model: feature_set {:?} / aggregation {:?} not supported (text or ctx / utt)",
+                "question model: feature_set {:?} / aggregation {:?} not supported (text, ctx or ctx_rules / utt)",
                 f.feature_set, f.aggregation
             ))
             }
@@ -176,12 +206,20 @@ impl QuestionModel {
             bits: f.hashing.bits,
             weights,
             operator_turns,
+            rule_verdict,
         })
     }
 
-    /// The threshold the model was selected with (0.45 for the model of packs 1.8.3).
+    /// The threshold the model was selected with (0.45 for the model of packs 1.8.3, 0.35
+    /// for the stacked model of packs 1.9.2).
     pub fn threshold(&self) -> f64 {
         self.threshold
+    }
+
+    /// Whether the model reads the rules' verdict (`feature_set = "ctx_rules"`): it then
+    /// decides alone instead of adding to the rules.
+    pub fn reads_rules(&self) -> bool {
+        self.rule_verdict
     }
 
     /// The intercept (the complaint model's parity test scores raw indices).
@@ -218,29 +256,35 @@ impl QuestionModel {
     }
 
     /// P(question) of a customer utterance: its (redacted) text, the pack language, its
-    /// place in the call and the operator's turns around it (read by a `ctx` model only).
+    /// place in the call, the operator's turns around it (read by a `ctx` or `ctx_rules`
+    /// model only) and the rules' verdict (read by a `ctx_rules` model only).
     pub fn probability(
         &self,
         text: &str,
         language: &str,
         ctx: &Context,
         turns: &OperatorTurns<'_>,
+        rules: &RuleVerdict<'_>,
     ) -> f64 {
-        self.probability_of(&self.features(text, language, ctx, turns))
+        self.probability_of(&self.features(text, language, ctx, turns, rules))
     }
 
-    /// The feature strings this model reads: [`features`], and with `feature_set = "ctx"`
-    /// [`operator_turn_features`] after them.
+    /// The feature strings this model reads: [`features`], with `feature_set = "ctx"`
+    /// [`operator_turn_features`] after them, with `ctx_rules` then [`rule_features`].
     pub fn features(
         &self,
         text: &str,
         language: &str,
         ctx: &Context,
         turns: &OperatorTurns<'_>,
+        rules: &RuleVerdict<'_>,
     ) -> Vec<String> {
         let mut f = features(text, language, ctx);
         if self.operator_turns {
             f.extend(operator_turn_features(turns));
+        }
+        if self.rule_verdict {
+            f.extend(rule_features(rules));
         }
         f
     }
@@ -369,6 +413,29 @@ pub fn operator_turn_features(turns: &OperatorTurns<'_>) -> Vec<String> {
     f
 }
 
+/// The `ctx_rules` feature set's additions (reference: `rule_feats` in features.py):
+/// `rule:q` or `rule:no`; with `rule:q`, `rulecue:?` when the deciding cue is the question
+/// mark, else `rulecue:word`; on a complaint, `comp` and `comp_rule:q` / `comp_rule:no`.
+pub fn rule_features(rules: &RuleVerdict<'_>) -> Vec<String> {
+    let q = rules.cue.is_some();
+    let mut f = vec![if q { "rule:q" } else { "rule:no" }.to_string()];
+    if let Some(cue) = rules.cue {
+        f.push(
+            if cue == "?" {
+                "rulecue:?"
+            } else {
+                "rulecue:word"
+            }
+            .to_string(),
+        );
+    }
+    if rules.complaint {
+        f.push("comp".to_string());
+        f.push(format!("comp_rule:{}", if q { "q" } else { "no" }));
+    }
+    f
+}
+
 /// Word features of normalised text with a prefix: unigrams, bigrams, first, first two,
 /// last.
 fn word_features(f: &mut Vec<String>, prefix: &str, norm: &str) {
@@ -407,6 +474,11 @@ mod tests {
         prev_operator: Option<String>,
         #[serde(default)]
         next_operator: Option<String>,
+        /// The rules' verdict (`ctx_rules` models; absent in older files).
+        #[serde(default)]
+        rule_cue: Option<String>,
+        #[serde(default)]
+        complaint: bool,
     }
 
     #[derive(Deserialize)]
@@ -414,10 +486,8 @@ mod tests {
         test_vectors: Vec<Vector>,
     }
 
-    fn vectors() -> Vec<Vector> {
-        serde_json::from_str::<Vectors>(MODEL_JSON)
-            .unwrap()
-            .test_vectors
+    fn vectors(json: &str) -> Vec<Vector> {
+        serde_json::from_str::<Vectors>(json).unwrap().test_vectors
     }
 
     /// The reference's 12 test vectors (every customer utterance of two held-out calls,
@@ -427,9 +497,21 @@ mod tests {
     /// changing any feature breaks the feature-list comparison.
     #[test]
     fn reproduces_the_reference_test_vectors() {
-        let m = model().unwrap();
-        let vs = vectors();
-        assert_eq!(vs.len(), 12);
+        reproduces(model().unwrap(), MODEL_JSON, 12);
+    }
+
+    /// The stacked model's 14 test vectors (every customer utterance of two tuning calls:
+    /// rule questions it keeps and turns down, complaints, small talk).
+    #[test]
+    fn reproduces_the_stacked_reference_test_vectors() {
+        let m = stacked_model().unwrap();
+        assert!(m.reads_rules() && !model().unwrap().reads_rules());
+        reproduces(m, STACKED_JSON, 14);
+    }
+
+    fn reproduces(m: &QuestionModel, json: &str, n: usize) {
+        let vs = vectors(json);
+        assert_eq!(vs.len(), n);
         let mut calls: BTreeMap<&str, (usize, Vec<usize>)> = BTreeMap::new();
         for v in &vs {
             let e = calls.entry(&v.call_id).or_insert((v.n_utterances, vec![]));
@@ -446,10 +528,14 @@ mod tests {
                     prev: v.prev_operator.as_deref(),
                     next: v.next_operator.as_deref(),
                 };
-                let f = m.features(&v.text, &call[..2], &c, &turns);
+                let rules = RuleVerdict {
+                    cue: v.rule_cue.as_deref(),
+                    complaint: v.complaint,
+                };
+                let f = m.features(&v.text, &call[..2], &c, &turns, &rules);
                 assert_eq!(f, v.features, "{call} #{}", v.position);
                 assert_eq!(m.indices(&f), v.indices, "{call} #{}", v.position);
-                let p = m.probability(&v.text, &call[..2], &c, &turns);
+                let p = m.probability(&v.text, &call[..2], &c, &turns, &rules);
                 assert!(
                     (p - v.probability).abs() < 1e-6,
                     "{call} #{}: {p} vs {}",
@@ -459,20 +545,29 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 12);
+        assert_eq!(checked, n);
     }
 
     /// Every feature matters to P: dropping any one kind moves some test vector's P by
     /// more than 1e-6.
     #[test]
     fn every_feature_kind_moves_the_probability() {
-        let m = model().unwrap();
-        let vs = vectors();
         let kinds = [
             "bias", "lang:", "w:", "b:", "f:", "f2:", "l:", "c:", "style:", "has_q", "len:",
             "pos:", "rpos:", "prev:", "next:", "pw:", "pf:", "pl:", "nw:", "nf:", "nl:",
         ];
-        for kind in kinds {
+        moves(model().unwrap(), MODEL_JSON, &kinds);
+        let rule_kinds = ["rule:", "rulecue:", "comp", "comp_rule:"];
+        moves(
+            stacked_model().unwrap(),
+            STACKED_JSON,
+            &[&kinds[..], &rule_kinds].concat(),
+        );
+    }
+
+    fn moves(m: &QuestionModel, json: &str, kinds: &[&str]) {
+        let vs = vectors(json);
+        for &kind in kinds {
             let moved = vs.iter().any(|v| {
                 let kept: Vec<&String> = v
                     .features
@@ -486,7 +581,7 @@ mod tests {
         }
     }
 
-    /// The embedded file is the one measured blind (models/question-detector.md).
+    /// The embedded files are the ones measured (models/question-detector.md).
     #[test]
     fn embedded_model_is_the_measured_one() {
         use sha2::{Digest, Sha256};
@@ -495,6 +590,23 @@ mod tests {
             format!("{sum:x}"),
             "c818d78756ac4490a07828d0993c53195f4a37c56d5fcbf133980c7183e864b7"
         );
+        let sum = Sha256::digest(STACKED_JSON.as_bytes());
+        assert_eq!(format!("{sum:x}"), STACKED_SHA256);
+    }
+
+    const STACKED_SHA256: &str = "2e93ab5ff18b6a267daede536a7c8a6c7bee50e51ae4edc988714e943ea5601a";
+
+    /// The rule features as the reference writes them (features.py `rule_feats`).
+    #[test]
+    fn rule_features_match_the_reference() {
+        let v = |cue, complaint| rule_features(&RuleVerdict { cue, complaint });
+        assert_eq!(v(None, false), ["rule:no"]);
+        assert_eq!(v(Some("?"), false), ["rule:q", "rulecue:?"]);
+        assert_eq!(
+            v(Some("как"), true),
+            ["rule:q", "rulecue:word", "comp", "comp_rule:q"]
+        );
+        assert_eq!(v(None, true), ["rule:no", "comp", "comp_rule:no"]);
     }
 
     #[test]
