@@ -326,12 +326,21 @@ fn list_question_errors(
                 tag(call, Some(p.idx), "question:"),
                 text(call, Some(p.idx))
             ),
-            (Some(t), None) => println!(
-                "  {call} #{}: question missed ({} labelled): {}",
-                t.idx,
-                outcome(t),
-                text(call, Some(t.idx))
-            ),
+            (Some(t), None) => {
+                // A rule question the stacked detector turned down says so.
+                let vetoed = tag(call, Some(t.idx), "not_question:");
+                let vetoed = if vetoed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{vetoed}]")
+                };
+                println!(
+                    "  {call} #{}: question missed ({} labelled){vetoed}: {}",
+                    t.idx,
+                    outcome(t),
+                    text(call, Some(t.idx))
+                )
+            }
             (Some(t), Some(p)) => println!(
                 "  {call} #{}: {} labelled, {} predicted [{}]: {} -> {}",
                 t.idx,
