@@ -171,13 +171,13 @@ impl Redactor {
                 .then(x.end_s.total_cmp(&y.end_s))
         });
         let mut n = 0u32;
-        let mut before = String::new();
+        let (mut earlier, mut before) = (String::new(), String::new());
         for i in order {
             let original = std::mem::take(&mut utterances[i].text);
-            let r = self.redact_after(&original, &before);
+            let r = self.redact_in_call(&original, &before, &earlier);
             n = n.saturating_add(u32::try_from(r.found.len()).unwrap_or(u32::MAX));
             utterances[i].text = r.text;
-            before = original;
+            earlier = std::mem::replace(&mut before, original);
         }
         n
     }
@@ -197,6 +197,14 @@ impl Redactor {
     /// 4611 730529" are `[PASSPORT]`. Only the context borrows from `before`;
     /// nothing in `before` is redacted here.
     pub fn redact_after(&self, text: &str, before: &str) -> Redacted {
+        self.redact_in_call(text, before, "")
+    }
+
+    /// [`Redactor::redact_after`] with the utterance before `before` too (`earlier`), read
+    /// for one thing only: an INN by its check digits dictated alone after the customer
+    /// named it and the operator said "продиктуйте" ("для справки нужен мой инн" — "да,
+    /// продиктуйте" — "502716483973", set 41).
+    fn redact_in_call(&self, text: &str, before: &str, earlier: &str) -> Redacted {
         if self.kinds == 0 {
             return Redacted {
                 text: text.to_string(),
@@ -211,7 +219,10 @@ impl Redactor {
         // ("назовите серию и номер и телефон для связи" — "4611 298374 …", set 28); any
         // other run only the last [`CONTEXT_WORDS`] with its own (`context`).
         let before = words_before(before, DOCUMENT_CONTEXT_WORDS);
-        for (a, b, k) in number_spans(text, &before) {
+        let inn_earlier = words_before(earlier, DOCUMENT_CONTEXT_WORDS)
+            .iter()
+            .any(|w| INN_WORDS.contains(&w.as_str()));
+        for (a, b, k) in number_spans(text, &before, inn_earlier) {
             let free = spans.iter().all(|&(s, e, _)| b <= s || a >= e);
             if self.redacts(k) && free {
                 spans.push((a, b, k));
@@ -240,16 +251,17 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// "jane dot miller at gmail dot com", "иван точка петров собака мейл точка ру". A part
 /// of the name before "at" / "собака" may end in digits said as words or written apart
 /// ("осипова восемьдесят пять собака …", "jane miller 84 at …"): people dictate the
-/// digits of an address the way they say any number. A domain of two or three words is a
+/// digits of an address the way they say any number. A domain of two to four words is a
 /// hyphenated or run-together name said in parts ("касса собака театр литейный точка ру",
-/// "orders at kiln and clay dot co dot uk", set 35).
+/// "orders at kiln and clay dot co dot uk", set 35; "claims at sparkle on the go dot co dot
+/// uk", set 40).
 static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     let dot = r"(?:\s*\.\s*|\s+(?:dot|точка)\s+)";
     let tld = r"(?:com|ru|net|org|uk|co|io|de|info|biz|edu|gov|ua|by|kz|рф|ру|ком|нет|орг)";
     let num = r"(?:\d+|ноль|нуль|один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|\p{L}+надцать|двадцать|тридцать|сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|double|triple)";
     let part = format!(r"[\p{{L}}\d_+-]+(?:\s+{num}\b)*");
     Regex::new(&format!(
-        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+){{0,2}}(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
+        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+){{0,3}}(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
     ))
     .expect("spoken email regex")
 });
@@ -647,6 +659,16 @@ fn inn_named_before(text: &str, at: usize, before: &[String]) -> bool {
         .any(|w| INN_WORDS.contains(&w.as_str()))
 }
 
+/// Whether a number run starting at byte `at` of `text` is dictated (nearly) alone: at
+/// most two words before it ("вот", "это он"), none of them a number or a phone word.
+fn dictated_alone(text: &str, at: usize) -> bool {
+    let w = words_before(&text[..at], 3);
+    w.len() <= 2
+        && !w
+            .iter()
+            .any(|x| starts_with_any(x, PHONE_WORDS) || starts_with_any(x, NUMBER_WORDS))
+}
+
 /// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
 fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
     let lens = group_lengths(parts);
@@ -838,10 +860,25 @@ fn announced(ctx: &[String]) -> Option<Announced> {
     }
     // "my number just in case 0163 …": "in case" is not a case number.
     let idiom = ctx.len() >= 2 && ctx[ctx.len() - 2] == "in" && ctx[ctx.len() - 1] == "case";
+    // "what's the mobile on your account?" — "07944 …": the account is where the number
+    // is kept, not what it is (set 43). A keep word after a preposition (and a
+    // possessive) names no number.
+    let n = ctx.len();
+    let is_prep = |k: usize| PLACE_PREPOSITIONS.contains(&ctx[k].as_str());
+    let placed = (n >= 2 && is_prep(n - 2))
+        || (n >= 3 && is_prep(n - 3) && POSSESSIVES.contains(&ctx[n - 2].as_str()));
     ctx.last()
-        .filter(|w| keep(w) && !idiom)
+        .filter(|w| keep(w) && !idiom && !placed)
         .map(|_| Announced::Keep)
 }
+
+/// English prepositions that put a keep word in a place ("on your account", "under the
+/// booking"). Not Russian: "по постановлению 0412-5567123", "по заказу 731205" name the
+/// number.
+const PLACE_PREPOSITIONS: &[&str] = &["on", "in", "under", "for", "from"];
+
+/// Possessives and articles between such a preposition and its noun.
+const POSSESSIVES: &[&str] = &["your", "my", "the", "his", "her", "our", "their"];
 
 /// A digit string shaped like a phone number whatever the words around it: a Russian
 /// mobile (7 / 8 + 9XX…, 11 digits, or 10 digits from 9), a UK number (0 + 1/2/3/7, 11
@@ -962,7 +999,11 @@ fn letter_code_before(text: &str, start: usize) -> bool {
 
 /// Spans of personal numbers in `text`: each run whole, else its parts between soft
 /// boundaries (", " / ". "), else a passport series + number split by "номер".
-fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKind)> {
+fn number_spans(
+    text: &str,
+    before: &[String],
+    inn_earlier: bool,
+) -> Vec<(usize, usize, RedactionKind)> {
     let runs = runs(text);
     let mut out = Vec::new();
     let mut k = 0;
@@ -1006,7 +1047,10 @@ fn number_spans(text: &str, before: &[String]) -> Vec<(usize, usize, RedactionKi
             // "Сверим: 212-326-667 28": SNILS by its grouping and check digits, whatever
             // the words before it.
             Some(RedactionKind::Snils)
-        } else if inn_valid(&all) && inn_named_before(text, r.start, before) {
+        } else if inn_valid(&all)
+            && (inn_named_before(text, r.start, before)
+                || (inn_earlier && dictated_alone(text, r.start) && !phone_shape(&all)))
+        {
             // "а инн в визовую форму тоже писать вот он 502921032282" (set 25): an INN by
             // its check digits when "ИНН" is said anywhere before it in the utterance or at
             // the end of the previous one.
@@ -1119,6 +1163,28 @@ mod tests {
             Some("926")
         );
         assert_eq!(words_to_digits(&[Num::Repeat(2)]), None);
+    }
+
+    /// A phone asked for as "the mobile on your account" and dictated alone (set 43):
+    /// the account is where it is kept, so the phone shape decides. A number the words
+    /// name as the account's, or a booking's, stays.
+    #[test]
+    fn a_keep_word_after_a_preposition_names_no_number() {
+        let r = Redactor::default();
+        let asked = "whats the mobile on your account";
+        let said = "zero seven nine double four one two three eight six five";
+        assert_eq!(r.redact_after(said, asked).text, "[PHONE]");
+        assert_eq!(r.redact_after("07944 123865", asked).text, "[PHONE]");
+        assert_eq!(
+            r.redact_after("55208731", "can i have your account number please")
+                .text,
+            "55208731"
+        );
+        assert_eq!(red("booking 5520871 please"), "booking 5520871 please");
+        assert_eq!(
+            red("it's the account 55208731"),
+            "it's the account 55208731"
+        );
     }
 
     #[test]
@@ -1500,6 +1566,11 @@ mod tests {
             red("my loyalty card number is 55208731"),
             "my loyalty card number is 55208731"
         );
+        // A spoken e-mail whose domain is said in four words (set 40).
+        assert_eq!(
+            red("email them to claims at sparkle on the go dot co dot uk with the booking"),
+            "email them to [EMAIL] with the booking"
+        );
         // A request's number after a bare "номер" stays (set 34); a mobile there does not.
         assert_eq!(
             red("я оставляла заявку на замену окон номер 5530291 вчера"),
@@ -1561,6 +1632,47 @@ mod tests {
         assert_eq!(call[0].text, "[PASSPORT]");
         assert_eq!(call[2].text, "[PHONE]");
         assert_eq!(call[1].text, "назовите серию и номер паспорта для проверки");
+
+        // An INN the customer named two utterances back, dictated alone after the
+        // operator's "продиктуйте" (set 41): its check digits decide. Without the name, a
+        // 12-digit number stays.
+        let inn = "502716483973";
+        let mut call = vec![
+            u(
+                Customer,
+                0.0,
+                "ладно для справки о выкупе вам нужен мой инн",
+            ),
+            u(Operator, 3.0, "да нужен продиктуйте"),
+            u(Customer, 6.0, inn),
+        ];
+        assert_eq!(r.redact_utterances(&mut call), 1);
+        assert_eq!(call[2].text, "[INN]");
+        let mut call = vec![
+            u(
+                Customer,
+                0.0,
+                "ладно для справки о выкупе вам нужен мой номер",
+            ),
+            u(Operator, 3.0, "да нужен продиктуйте"),
+            u(Customer, 6.0, inn),
+        ];
+        assert_eq!(r.redact_utterances(&mut call), 0);
+        assert_eq!(call[2].text, inn);
+        // A phone said after the INN was dictated stays a phone, even when its digits pass
+        // an INN's check (set 16: a mobile shape, and "мой номер" before it).
+        let mut call = vec![
+            u(Customer, 0.0, "мой инн 7886147050"),
+            u(Operator, 3.0, "записала"),
+            u(Customer, 6.0, "запишите еще мой номер на всякий случай девять два один шесть ноль четыре семь семь три восемь"),
+            u(Customer, 9.0, "9216047738"),
+        ];
+        assert_eq!(r.redact_utterances(&mut call), 3);
+        assert_eq!(
+            call[2].text,
+            "запишите еще мой номер на всякий случай [PHONE]"
+        );
+        assert_eq!(call[3].text, "[PHONE]");
     }
 
     /// A verb that starts like an order word names no number ("с какого телефона вы

@@ -229,6 +229,18 @@ from calls_ru_heldout36 import CALLS as RU_HELD36
 from calls_en_heldout36 import CALLS as EN_HELD36
 from calls_ru_heldout37 import CALLS as RU_HELD37
 from calls_en_heldout37 import CALLS as EN_HELD37
+from calls_ru_heldout38 import CALLS as RU_HELD38
+from calls_en_heldout38 import CALLS as EN_HELD38
+from calls_ru_heldout39 import CALLS as RU_HELD39
+from calls_en_heldout39 import CALLS as EN_HELD39
+from calls_ru_heldout40 import CALLS as RU_HELD40
+from calls_en_heldout40 import CALLS as EN_HELD40
+from calls_ru_heldout41 import CALLS as RU_HELD41
+from calls_en_heldout41 import CALLS as EN_HELD41
+from calls_ru_heldout42 import CALLS as RU_HELD42
+from calls_en_heldout42 import CALLS as EN_HELD42
+from calls_ru_heldout43 import CALLS as RU_HELD43
+from calls_en_heldout43 import CALLS as EN_HELD43
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -367,7 +379,13 @@ def main():
                ("ru", RU_HELD34, True), ("en", EN_HELD34, True),
                ("ru", RU_HELD35, True), ("en", EN_HELD35, True),
                ("ru", RU_HELD36, True), ("en", EN_HELD36, True),
-               ("ru", RU_HELD37, True), ("en", EN_HELD37, True)]
+               ("ru", RU_HELD37, True), ("en", EN_HELD37, True),
+               ("ru", RU_HELD38, True), ("en", EN_HELD38, True),
+               ("ru", RU_HELD39, True), ("en", EN_HELD39, True),
+               ("ru", RU_HELD40, False), ("en", EN_HELD40, False),
+               ("ru", RU_HELD41, False), ("en", EN_HELD41, False),
+               ("ru", RU_HELD42, False), ("en", EN_HELD42, False),
+               ("ru", RU_HELD43, False), ("en", EN_HELD43, False)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
