@@ -3,7 +3,7 @@
 *decides* with the rules' verdict as an input (models/question-detector/stacked.json,
 `[rules.questions] learned_decides = true`, packs 1.9.2).
 
-    stacked.py forward   three forward splits of the tuning sets (trained on sets <= k,
+    stacked.py forward   four forward splits of the tuning sets (trained on sets <= k,
                          tested on the next sets): call-level customer_questions exact and
                          per-utterance P / R of the rules, "rules OR model" (the shipped
                          first model's tags) and the stacked model over a grid of C and
@@ -55,12 +55,14 @@ from features import DIM, NBITS, fnv1a32, hashed, rule_feats, utterance_feats
 from train import BLIND
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-# Tuning sets with ledgers go up to 33 (34 and 35 are BLIND); later sets are not trained on.
+# The shipped model is trained on the tuning sets up to 33 (retrained with sets 40 - 43 it
+# measured worse on the held-out calls: README); later sets are not trained on.
 LAST_TRAINING_SET = 33
-SPLITS = [(23, 24, 27), (27, 28, 33), (31, 32, 33)]
+SPLITS = [(23, 24, 27), (27, 28, 33), (31, 32, 33), (33, 40, 43)]
 CS = [0.3, 1.0, 3.0]
 THRS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
-# The configuration `forward` chose (mean call exact over the three splits; README).
+# The configuration `forward` chose (mean call exact over the first three splits, before
+# sets 40 - 43 were written; over all four it is still the best; README).
 CHOSEN = (3.0, 0.35)
 # Calls whose customer utterances become the test vectors (tuning calls: one with rule
 # questions the model turns down in a grievance, one with small talk).
@@ -154,8 +156,8 @@ def fmt(name, s):
         s["tp"] / max(1, s["tp"] + s["fp"]), s["tp"] / max(1, s["tp"] + s["fn"]))
 
 
-def export(D, C, thr, out):
-    m = D.fit(C, D.training(LAST_TRAINING_SET))
+def export(D, C, thr, out, last=LAST_TRAINING_SET):
+    m = D.fit(C, D.training(last))
     # Weights rounded to 6 decimals (the file is half the size; every probability below,
     # and the Rust inference, use the rounded weights).
     w = np.round(m.coef_[0], 6)
@@ -176,7 +178,7 @@ def export(D, C, thr, out):
                           "rule_cue": rule_cue(u["tags"]),
                           "complaint": any(t.startswith("complaint:") for t in u["tags"]),
                           "features": fs, "indices": idx, "probability": float(1 / (1 + math.exp(-z)))})
-    n_train = int(D.training(LAST_TRAINING_SET).sum())
+    n_train = int(D.training(last).sum())
     model = {
         "name": "callqa customer-question detector, rules as features (packs 1.9.2)",
         "trained_on": "customer utterances of the devset calls with a per-question ledger "
@@ -219,13 +221,16 @@ def main():
                     help="`callqa analyze --out` folder of the devset with the shipped packs; repeat per "
                          "language (default: target/question-detector/stacked-pred/ru and .../en)")
     ap.add_argument("--out", default=os.path.join(ROOT, "target/question-detector/stacked.json"))
+    ap.add_argument("--last-set", type=int, default=LAST_TRAINING_SET,
+                    help="export: train on the tuning sets up to this one (default %(default)s, the "
+                         "shipped model; 43 adds sets 40 - 43, measured and not shipped)")
     a = ap.parse_args()
     pred = a.pred or [os.path.join(ROOT, "target/question-detector/stacked-pred", l) for l in ("ru", "en")]
     D = Data(a.devset, pred)
     print("%d customer utterances of %d calls (%d with a ledger)" % (
         len(D.rows), len(set(D.calls)), len(set(D.calls[D.ledger]))), flush=True)
     if a.mode == "export":
-        export(D, CHOSEN[0], CHOSEN[1], a.out)
+        export(D, CHOSEN[0], CHOSEN[1], a.out, a.last_set)
         return
     rule = np.array([r["rule"] for r in D.rows])
     orq = np.array([r["orq"] for r in D.rows])

@@ -1129,6 +1129,40 @@ mod tests {
         assert!(!opening("Good morning, how can I help?").self_introduction);
     }
 
+    /// Packs 1.9.3 (sets 40 - 43): the operator's name after "you're through to", "I'm …"
+    /// or "its …" ending the greeting, "администратор <имя>", a few more Russian company
+    /// types; a team after "you're through to" and a kind of shop alone are none.
+    #[test]
+    fn introductions_of_sets_40_to_43() {
+        let opening = |lang: &str, text: &str| {
+            shipped(lang)
+                .evaluate(&[u(Speaker::Operator, 0.5, 3.0, text)], 60.0)
+                .self_introduction
+        };
+        for yes in [
+            "Good afternoon, Meadowbank Bee Supplies, you're through to Owen.",
+            "Hi, you're through to Wanderbase Hostels, I'm Leo.",
+            "good evening zipride repair centre its priya",
+        ] {
+            assert!(opening("en", yes), "{yes}");
+        }
+        assert!(!opening(
+            "en",
+            "hello youre through to deliveries how can i help"
+        ));
+        for yes in [
+            "доброе утро паркинг на речной администратор олеся слушаю вас",
+            "Добрый вечер, кошачья гостиница «Мурлыка», администратор Виолетта.",
+            "костюмерная театральный сундук слушаю",
+        ] {
+            assert!(opening("ru", yes), "{yes}");
+        }
+        assert!(!opening(
+            "ru",
+            "добрый день ювелирная мастерская слушаю вас"
+        ));
+    }
+
     #[test]
     fn intonation_only_questions_in_asr_russian() {
         let p = shipped("ru");
