@@ -138,6 +138,13 @@ photographers and marinas for set 36, orthopaedic shoes, dog grooming, business 
 escape rooms, housing cooperatives, cooking classes and tyre recycling for set 37) while the
 stacked question detector was built; measured once (packs 1.9.1 and the stacked detector):
 held out.
+Calls of calls_*_heldout38.py … calls_*_heldout43.py (the thirty-eighth to forty-third
+held-out sets, 16 + 16 calls each) were written blind in the same way by six writers at once
+(HELDOUT38-NOTES.md … HELDOUT43-NOTES.md; hospice care, piano tuning, ferries, event venues,
+pet insurance, stoves and lab equipment for set 38; pet pharmacies, window tinting, sports
+centres, bridal alterations, solar water heaters, printing and private ambulances for set
+39; sets 40 - 43 in their notes) while packs 1.9.2 shipped; each measured once with packs
+1.9.2. Sets 38 and 39: held out. Sets 40 - 43: then tuned on (packs 1.9.3): tuning calls.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
