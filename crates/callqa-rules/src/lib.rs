@@ -2145,6 +2145,11 @@ mod tests {
     ///   chance", "I'm a bit lost on how", "I'm after your price", "and the price for …",
     ///   "хочу выяснить", "не знаю, во что обойдётся", "и долго ждать"; no question in "ну
     ///   как вы там", "вы даже не знаете", "пусть позвонит, когда будет подъезжать".
+    /// - 1.9.4: tuned on sets 40 - 43: deferrals "точное время скажет …", "размер считает
+    ///   менеджер", "по итогам осмотра решат", "когда-нибудь", "I really can't say";
+    ///   "минуту" only as a word; "thanks for booking with us", "see you on the …", "you'll
+    ///   get a text asking you to rate us" close the call; an answer opening "it does …"
+    ///   after a backchannel pronoun is no clarifying question.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2200,6 +2205,13 @@ mod tests {
         ("1.9.1", "en", "when will my new card arrive", "whats the first line of your address", (0, 0, 1)),
         ("1.9.1", "ru", "Когда вернут деньги?", "Возврат одобрит бухгалтерия, а дату она назовёт сама.", (0, 1, 0)),
         ("1.9.1", "ru", "а проценты кто будет платить", "это смотря что в договоре написано", (0, 1, 0)),
+        ("1.9.4", "ru", "Во сколько приедет курьер?", "После обеда, а точное время вам скажет сам курьер.", (0, 1, 0)),
+        ("1.9.4", "ru", "а сколько стоит доставка", "доставка платная но сумму посчитает логист", (0, 1, 0)),
+        ("1.9.4", "ru", "Замену сделаете бесплатно?", "По итогам диагностики решат, гарантия это или нет.", (0, 1, 0)),
+        ("1.9.4", "ru", "а пятна отмоются", "отмоются это налет он уходит за пару минут", (1, 0, 0)),
+        ("1.9.4", "en", "Will the parcel come today?", "It might, but honestly I can't say.", (0, 1, 0)),
+        ("1.9.4", "en", "do i need to bring a helmet", "thanks for booking with us see you on the track", (0, 0, 1)),
+        ("1.9.4", "en", "does the lid fit the older tanks", "it does the lid is the same size on every model", (1, 0, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).

@@ -89,6 +89,10 @@ const QUESTION_KEYS: &[&str] = &[
 /// words (after backchannel words): "а какой у вас адрес", not "we email when it's fixed".
 const ASK_BACK_WORDS: usize = 2;
 
+/// Subject pronouns that may stand among a pack's backchannel words ("got it", "i see"):
+/// one of them last before a question word opens a statement ("it does, the roof …").
+const SUBJECT_PRONOUNS: &[&str] = &["i", "it", "we", "they", "я", "мы", "они"];
+
 /// Default `learned_threshold` of `[rules.questions]`: the threshold the learned model was
 /// selected and measured with.
 pub const DEFAULT_LEARNED_THRESHOLD: f64 = 0.45;
@@ -472,11 +476,14 @@ impl QuestionRules {
         particles: &HashSet<String>,
     ) -> bool {
         let norm = blank(&blank(&normalize(sentence), &self.ignore), &self.blank_only);
-        let lead = norm
-            .split(' ')
-            .take_while(|w| particles.contains(*w))
-            .count();
-        let rest = norm.split(' ').skip(lead).collect::<Vec<_>>().join(" ");
+        let words: Vec<&str> = norm.split(' ').collect();
+        let lead = words.iter().take_while(|w| particles.contains(**w)).count();
+        // "it does, the roof is deep enough": a subject pronoun among the backchannel words
+        // ("got it") opens a statement, and "does" after it asks nothing (set 40).
+        if lead > 0 && SUBJECT_PRONOUNS.contains(&words[lead - 1]) {
+            return false;
+        }
+        let rest = words[lead..].join(" ");
         let toks = normalize::tokens(&rest, stemmer);
         self.start
             .iter()
