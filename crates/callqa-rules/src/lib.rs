@@ -2147,9 +2147,9 @@ mod tests {
     ///   как вы там", "вы даже не знаете", "пусть позвонит, когда будет подъезжать".
     /// - 1.9.4: tuned on sets 40 - 43: deferrals "точное время скажет …", "размер считает
     ///   менеджер", "по итогам осмотра решат", "когда-нибудь", "I really can't say";
-    ///   "минуту" only as a word; "thanks for booking with us", "see you on the …", "you'll
-    ///   get a text asking you to rate us" close the call; an answer opening "it does …"
-    ///   after a backchannel pronoun is no clarifying question.
+    ///   "минуту" only as a word, "сейчас подниму …" holds; "thanks for booking with us",
+    ///   "see you on the …", "you'll get a text asking you to rate us" close the call; an
+    ///   answer opening "it does …" after a backchannel pronoun is no clarifying question.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2212,6 +2212,7 @@ mod tests {
         ("1.9.4", "en", "Will the parcel come today?", "It might, but honestly I can't say.", (0, 1, 0)),
         ("1.9.4", "en", "do i need to bring a helmet", "thanks for booking with us see you on the track", (0, 0, 1)),
         ("1.9.4", "en", "does the lid fit the older tanks", "it does the lid is the same size on every model", (1, 0, 0)),
+        ("1.9.4", "ru", "Какие повреждения нашли?", "Сейчас подниму акт приёмки.", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
