@@ -40,7 +40,6 @@ Part of callqa (MIT OR Apache-2.0). Single-threaded: run with OMP_NUM_THREADS=1.
 import argparse
 import collections
 import csv
-import json
 import math
 import os
 import re
@@ -52,7 +51,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from features import DIM, NBITS, fnv1a32, hashed, rule_feats, utterance_feats
-from train import BLIND
+from train import BLIND, write_model
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 # The shipped model is trained on the tuning sets up to 33 (retrained with sets 40 - 43 it
@@ -200,14 +199,7 @@ def export(D, C, thr, out, last=LAST_TRAINING_SET):
         "weights": {str(int(k)): float(w[k]) for k in nz},
         "test_vectors": tests,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with open(out, "w") as f:
-        json.dump(model, f, ensure_ascii=False)
-    with open(out) as f:
-        M = json.load(f)
-    W = {int(k): v for k, v in M["weights"].items()}
-    worst = max(abs(1 / (1 + math.exp(-(M["intercept"] + sum(W.get(k, 0.0) for k in t["indices"]))))
-                    - t["probability"]) for t in M["test_vectors"])
+    worst = write_model(model, out)
     print("wrote %s | %d training utterances | weights nonzero %d | test vectors %d | max |p_json - p| = %.2e"
           % (out, n_train, len(nz), len(tests), worst))
 

@@ -220,6 +220,22 @@ class Data:
 
 # ---------------------------------------------------------------- export
 
+def write_model(model, out):
+    """Write a model file and check it: every test vector's P recomputed from the JSON alone
+    (intercept + the weights of its indices). Returns the largest difference."""
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(model, f, ensure_ascii=False)
+    with open(out) as f:
+        M = json.load(f)
+    W = {int(k): v for k, v in M["weights"].items()}
+    worst = 0.0
+    for t in M["test_vectors"]:
+        z = M["intercept"] + sum(W.get(k, 0.0) for k in t["indices"])
+        worst = max(worst, abs(1 / (1 + math.exp(-z)) - t["probability"]))
+    return worst
+
+
 def export(D, fset, agg, C, thr, m, out):
     if agg != "utt":
         raise SystemExit("aggregation %r: the Rust inference scores whole utterances only" % agg)
@@ -264,17 +280,7 @@ def export(D, fset, agg, C, thr, m, out):
         "weights": {str(int(k)): float(w[k]) for k in nz},
         "test_vectors": tests,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
-    with open(out, "w") as f:
-        json.dump(model, f, ensure_ascii=False)
-    # independent check: recompute every test vector from the JSON alone
-    with open(out) as f:
-        M = json.load(f)
-    W = {int(k): v for k, v in M["weights"].items()}
-    worst = 0
-    for t in M["test_vectors"]:
-        z = M["intercept"] + sum(W.get(k, 0.0) for k in t["indices"])
-        worst = max(worst, abs(1 / (1 + math.exp(-z)) - t["probability"]))
+    worst = write_model(model, out)
     print("wrote %s | weights nonzero %d of %d | test vectors %d | max |p_json - p_sklearn| = %.2e"
           % (out, len(nz), DIM, len(tests), worst))
 
