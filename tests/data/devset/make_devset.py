@@ -144,7 +144,15 @@ held-out sets, 16 + 16 calls each) were written blind in the same way by six wri
 pet insurance, stoves and lab equipment for set 38; pet pharmacies, window tinting, sports
 centres, bridal alterations, solar water heaters, printing and private ambulances for set
 39; sets 40 - 43 in their notes) while packs 1.9.2 shipped; each measured once with packs
-1.9.2. Sets 38 and 39: held out. Sets 40 - 43: then tuned on (packs 1.9.3): tuning calls.
+1.9.2. Sets 38 and 39: held out. Sets 40 - 43: then tuned on (packs 1.9.3, 1.9.4): tuning
+calls.
+Calls of calls_*_heldout44.py and calls_*_heldout45.py (the forty-fourth and forty-fifth
+held-out sets, 16 + 16 calls each) were written blind in the same way by two writers at once
+(HELDOUT44-NOTES.md, HELDOUT45-NOTES.md; school uniforms, one-way car rental, libraries,
+garden irrigation, party entertainers, funeral flowers and gutter cleaning for set 44;
+lens subscriptions, moving boxes, hair transplant clinics, yacht charters, wholesale
+coffee, game console repair and pilates for set 45) while packs 1.9.4 were tuned on sets
+40 - 43; measured once (packs 1.9.4): held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -248,6 +256,10 @@ from calls_ru_heldout42 import CALLS as RU_HELD42
 from calls_en_heldout42 import CALLS as EN_HELD42
 from calls_ru_heldout43 import CALLS as RU_HELD43
 from calls_en_heldout43 import CALLS as EN_HELD43
+from calls_ru_heldout44 import CALLS as RU_HELD44
+from calls_en_heldout44 import CALLS as EN_HELD44
+from calls_ru_heldout45 import CALLS as RU_HELD45
+from calls_en_heldout45 import CALLS as EN_HELD45
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -392,7 +404,9 @@ def main():
                ("ru", RU_HELD40, False), ("en", EN_HELD40, False),
                ("ru", RU_HELD41, False), ("en", EN_HELD41, False),
                ("ru", RU_HELD42, False), ("en", EN_HELD42, False),
-               ("ru", RU_HELD43, False), ("en", EN_HELD43, False)]
+               ("ru", RU_HELD43, False), ("en", EN_HELD43, False),
+               ("ru", RU_HELD44, True), ("en", EN_HELD44, True),
+               ("ru", RU_HELD45, True), ("en", EN_HELD45, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
