@@ -18,7 +18,9 @@
 //!   after `снилс`: 11 digits → `[SNILS]`; after `инн`: 10 or 12 digits → `[INN]`;
 //!   a run grouped like a document (4 + 6, 3 + 3 + 3 + 2) reads its whole utterance and
 //!   the end of the previous one for that word; SNILS by its grouping and check digits,
-//!   INN by its check digits when `инн` was said anywhere before it;
+//!   INN by its check digits when `инн` was said anywhere before it, or in the utterance
+//!   before the previous one for an INN dictated alone ("нужен мой инн" — "продиктуйте" —
+//!   "502716483973");
 //! * 13–19 digits, Luhn-valid or after `карт`/`card` → `[CARD]`;
 //! * a phone: `+` and 8–15 digits; 11 digits starting 7, 8, 0 or 1; any 10 digits;
 //!   7–12 digits after a phone word (`телефон`, `номер`, `phone`, `call`…); `NNN-NNNN`.
