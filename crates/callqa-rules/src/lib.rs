@@ -2149,7 +2149,8 @@ mod tests {
     ///   менеджер", "по итогам осмотра решат", "когда-нибудь", "I really can't say";
     ///   "минуту" only as a word, "сейчас подниму …" holds; "thanks for booking with us",
     ///   "see you on the …", "you'll get a text asking you to rate us" close the call; an
-    ///   answer opening "it does …" after a backchannel pronoun is no clarifying question.
+    ///   answer opening "it does …" after a backchannel pronoun is no clarifying question;
+    ///   no question in "how's your week going", "is this line ok".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2474,6 +2475,19 @@ mod tests {
             "Пусть перезвонит. Когда он будет на месте?",
             1,
         ),
+        (
+            "1.9.4",
+            "en",
+            "Hiya Jade, it's Tom. How's your week going?",
+            0,
+        ),
+        (
+            "1.9.4",
+            "en",
+            "hello sorry is this line ok im on the train",
+            0,
+        ),
+        ("1.9.4", "en", "how long is the week course", 1),
     ];
 
     #[test]
