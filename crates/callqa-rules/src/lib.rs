@@ -327,28 +327,7 @@ impl RulePack {
             return;
         };
         let (mut n_questions, mut concrete, mut vague, mut unanswered) = (0u32, 0u32, 0u32, 0u32);
-        // On stereo calls an operator utterance is never a customer question.
-        let may_ask: Vec<bool> = utterances
-            .iter()
-            .map(|u| {
-                q.speaker.accepts(u.speaker)
-                    && !(u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer)
-            })
-            .collect();
-        let rule_cues: Vec<Option<String>> = (0..utterances.len())
-            .map(|i| {
-                may_ask[i]
-                    .then(|| q.detect(&prepared[i], stemmer))
-                    .flatten()
-            })
-            .collect();
-        let complains: Vec<bool> = result
-            .tags
-            .iter()
-            .map(|t| t.iter().any(|t| t.starts_with("complaint:")))
-            .collect();
-        let learned = self.learned_questions(utterances, order, q, &rule_cues, &complains);
-        let decides = q.learned_model().is_some_and(|l| l.decides);
+        let mut questions = self.question_tags(utterances, order, prepared, stemmer, q, result);
         let mut open: Option<usize> = None;
         let mut leave_open = |i: usize, tags: &mut Vec<Vec<String>>| {
             unanswered += 1;
@@ -356,30 +335,7 @@ impl RulePack {
         };
         for &i in order {
             let u = &utterances[i];
-            let rule_tag = rule_cues[i].as_ref().map(|cue| format!("question:{cue}"));
-            let tag = match learned[i] {
-                // The stacked model decides on the utterances it scores (the customer's of
-                // a stereo or diarized call); `exclude_*` still vetoes.
-                Some(yes) if decides && may_ask[i] => {
-                    if yes && !q.excluded(&prepared[i]) {
-                        rule_tag.or_else(|| Some(TAG_LEARNED_QUESTION.to_string()))
-                    } else {
-                        if let Some(cue) = &rule_cues[i] {
-                            result.tags[i].push(format!("{TAG_NOT_QUESTION}:{cue}"));
-                        }
-                        None
-                    }
-                }
-                // "Rules OR model". A complaint the question rules do not read as a question
-                // is none for the first model: it takes long grievances and demands ("this
-                // is my third call about exactly this", "соедините меня с управляющим") for
-                // questions (on the blind writers' ledgers of sets 7 - 31, 21 of its 27
-                // questions on complaint utterances were wrong).
-                yes => rule_tag.or_else(|| {
-                    (may_ask[i] && yes == Some(true) && !complains[i] && !q.excluded(&prepared[i]))
-                        .then(|| TAG_LEARNED_QUESTION.to_string())
-                }),
-            };
+            let tag = questions[i].take();
             if let Some(tag) = tag {
                 n_questions += 1;
                 result.tags[i].push(tag);
@@ -444,6 +400,73 @@ impl RulePack {
 }
 
 impl RulePack {
+    /// Per utterance: its question tag (`question:<cue>`, `question:learned`) or `None`.
+    /// The rules' cue first; then the learned detector: with `learned_decides` the stacked
+    /// model decides on the utterances it scores (the customer's of a stereo or diarized
+    /// call; `exclude_*` still vetoes) and tags a rule question it turns down
+    /// `not_question:<cue>` in `result`; otherwise "rules OR model".
+    fn question_tags(
+        &self,
+        utterances: &[Utterance],
+        order: &[usize],
+        prepared: &[qa::Prepared<'_>],
+        stemmer: Option<&Stemmer>,
+        q: &QuestionRules,
+        result: &mut ScriptResult,
+    ) -> Vec<Option<String>> {
+        // On stereo calls an operator utterance is never a customer question.
+        let may_ask: Vec<bool> = utterances
+            .iter()
+            .map(|u| {
+                q.speaker.accepts(u.speaker)
+                    && !(u.speaker == Speaker::Operator && q.speaker == SpeakerFilter::Customer)
+            })
+            .collect();
+        let rule_cues: Vec<Option<String>> = (0..utterances.len())
+            .map(|i| {
+                may_ask[i]
+                    .then(|| q.detect(&prepared[i], stemmer))
+                    .flatten()
+            })
+            .collect();
+        let complains: Vec<bool> = result
+            .tags
+            .iter()
+            .map(|t| t.iter().any(|t| t.starts_with("complaint:")))
+            .collect();
+        let learned = self.learned_questions(utterances, order, q, &rule_cues, &complains);
+        let decides = q.learned_model().is_some_and(|l| l.decides);
+        (0..utterances.len())
+            .map(|i| {
+                let rule_tag = rule_cues[i].as_ref().map(|cue| format!("question:{cue}"));
+                match learned[i] {
+                    Some(yes) if decides && may_ask[i] => {
+                        if yes && !q.excluded(&prepared[i]) {
+                            rule_tag.or_else(|| Some(TAG_LEARNED_QUESTION.to_string()))
+                        } else {
+                            if let Some(cue) = &rule_cues[i] {
+                                result.tags[i].push(format!("{TAG_NOT_QUESTION}:{cue}"));
+                            }
+                            None
+                        }
+                    }
+                    // "Rules OR model". A complaint the question rules do not read as a
+                    // question is none for the first model: it takes long grievances and
+                    // demands ("this is my third call about exactly this", "соедините меня
+                    // с управляющим") for questions (on the blind writers' ledgers of sets
+                    // 7 - 31, 21 of its 27 questions on complaint utterances were wrong).
+                    yes => rule_tag.or_else(|| {
+                        (may_ask[i]
+                            && yes == Some(true)
+                            && !complains[i]
+                            && !q.excluded(&prepared[i]))
+                        .then(|| TAG_LEARNED_QUESTION.to_string())
+                    }),
+                }
+            })
+            .collect()
+    }
+
     /// Per utterance: whether the learned detector (when on) takes it for a question;
     /// `None` where it does not score. Only the customer's utterances of a stereo or
     /// diarized call are scored (the model never saw a mono call's mixed channel); the
