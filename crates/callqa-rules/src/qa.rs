@@ -312,18 +312,19 @@ fn learned(t: &toml::Table, language: &str) -> Result<Option<Learned>, RulesErro
         ));
     }
     let broken = |e: &str| invalid(N, "learned", format!("the embedded model is broken: {e}"));
-    let model = if decides {
-        question_model::stacked_model().map_err(broken)?
+    // A model is parsed only for a pack that runs it (`decides` implies `learned`).
+    let stacked = if decides {
+        Some(question_model::stacked_model().map_err(broken)?)
     } else {
-        question_model::model().map_err(broken)?
+        None
     };
-    let default_threshold = if decides {
-        model.threshold()
-    } else {
-        DEFAULT_LEARNED_THRESHOLD
-    };
+    let default_threshold = stacked.map_or(DEFAULT_LEARNED_THRESHOLD, |m| m.threshold());
     let Some((language, threshold)) = learned_settings(N, t, language, default_threshold)? else {
         return Ok(None);
+    };
+    let model = match stacked {
+        Some(m) => m,
+        None => question_model::model().map_err(broken)?,
     };
     Ok(Some(Learned {
         language,
