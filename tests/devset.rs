@@ -90,7 +90,7 @@ fn devset_meets_quality_thresholds() {
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
     // Every set not held out is tuning data, the eleventh blind set included (packs 1.6.2).
     assert!(n_truth >= 349, "{n_truth} truth rows");
-    // Per question on the tuning calls: detection F1 0.997 with packs 1.9.4 (the stacked
+    // Per question on the tuning calls: detection F1 0.996 with packs 1.9.5 (the stacked
     // detector was trained on the ledgers of sets up to 33), 0.981 with 1.9.1.
     let mut extra = pii_args(&without_heldout("pii.csv", dir.path()));
     extra.extend(question_args("0.97"));
@@ -235,15 +235,16 @@ fn eval_reports_missing_calls_and_broken_rows() {
 
 /// Floors of the held-out test: element F1, count exact, redaction recall by kind, and the
 /// F1 of question detection per question. The held-out calls are the ninth, tenth,
-/// fifteenth, seventeenth, thirty-fourth to thirty-ninth, forty-fourth and forty-fifth
-/// blind sets (384 calls, twelve writers), none tuned on (set 34's request number taken
-/// for a phone and set 35's spoken e-mail with a three-word domain were fixed after their
-/// measurement). Packs 1.9.4 were measured once on sets 44 + 45: questions / concrete /
-/// vague / unanswered exact 0.891 / 0.875 / 0.953 / 0.938 (packs 1.9.1 on the same calls
-/// 0.844 / 0.797 / 0.922 / 0.922), complaint F1 0.967; per question: detection precision
-/// 0.979, recall 0.974. Over the 384 calls with packs 1.9.4: lowest element F1 0.948
-/// (complaint), lowest count exact 0.844 (concrete_answers), redaction 404 of 404,
-/// question detection F1 0.974 (the 349 calls with a per-question ledger). The floors sit
+/// fifteenth, seventeenth, thirty-fourth to thirty-ninth, forty-fourth, forty-fifth,
+/// forty-eighth and forty-ninth blind sets (448 calls, fourteen writers), none tuned on
+/// (set 34's request number taken for a phone and set 35's spoken e-mail with a three-word
+/// domain were fixed after their measurement). Packs 1.9.4 were measured once on sets
+/// 48 + 49: questions / concrete / vague / unanswered exact 0.938 / 0.875 / 0.938 / 1.000
+/// (packs 1.9.1 on the same calls 0.766 / 0.734 / 0.922 / 0.938), complaint F1 0.984; per
+/// question: detection precision 0.979, recall 1.000. Over the 448 calls with packs 1.9.5:
+/// lowest element F1 0.960 (complaint), lowest count exact 0.853 (concrete_answers),
+/// redaction 475 of 475, question detection F1 0.978 (the 413 calls with a per-question
+/// ledger). The floors sit
 /// just under that, so a change that costs the blind calls a few calls shows.
 const HELDOUT_MIN_F1: &str = "0.90";
 const HELDOUT_MIN_EXACT: &str = "0.80";

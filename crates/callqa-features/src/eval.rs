@@ -321,7 +321,9 @@ fn placeholders(text: &str) -> Vec<&str> {
 /// after it ("на [EMAIL] перерасчет сделаем" keeps nothing of "перерасчет собака …").
 /// A word of the value said on its own elsewhere in the utterance is not a leak: an
 /// e-mail's first part is often the customer's name, and names are not personal data
-/// of the issue's kinds ("the name is samantha … confirmation to [EMAIL]").
+/// of the issue's kinds ("the name is samantha … confirmation to [EMAIL]"). For a written
+/// address (with its own "@") "at" and "собака" are ordinary words: "the owner lisa at
+/// [EMAIL]" keeps the name, not part of "lisa@…".
 fn leaked(value: &str, text: &str) -> bool {
     const FILLER: &[&str] = &[
         "номер",
@@ -349,6 +351,12 @@ fn leaked(value: &str, text: &str) -> bool {
     if lower.contains(&value.to_lowercase()) {
         return true;
     }
+    // A written address has its own "@": an "at" / "собака" beside its placeholder is the
+    // sentence's ("the owner lisa at [EMAIL]"), not the address's, so it joins nothing.
+    let written_address = value.contains('@');
+    let connector = |tok: &str| {
+        CONNECTORS.contains(&tok) && !(written_address && matches!(tok, "at" | "собака"))
+    };
     // Words of the text, each placeholder one token ("[email]"); connectors dropped.
     let mut tokens: Vec<&str> = Vec::new();
     let mut rest = lower.as_str();
@@ -362,7 +370,7 @@ fn leaked(value: &str, text: &str) -> bool {
             c.len_utf8()
         };
         let tok = &rest[..len];
-        if ((c == '[' && tok.ends_with(']')) || c.is_alphanumeric()) && !CONNECTORS.contains(&tok) {
+        if ((c == '[' && tok.ends_with(']')) || c.is_alphanumeric()) && !connector(tok) {
             tokens.push(tok);
         }
         rest = &rest[len..];
@@ -680,6 +688,16 @@ mod tests {
         // Digit groups leak wherever they are.
         assert!(leaked("8 926 305 71 48", "[PHONE] а старый 305 71"));
         assert!(leaked("s.kovaleva84@mail.ru", "kovaleva84 [EMAIL]"));
+        // A name before "at" and a written address (set 46): the "at" is the sentence's;
+        // the same name joined to the placeholder is the address's first part.
+        let v = "lisa@pamperedpooch.co.uk";
+        assert!(!leaked(v, "it goes to the salon owner lisa at [EMAIL]"));
+        assert!(leaked(v, "it goes to lisa@[EMAIL]"));
+        assert!(leaked(v, "it goes to lisa [EMAIL]"));
+        assert!(leaked(
+            "lisa at pampered pooch dot co dot uk",
+            "lisa at [EMAIL]"
+        ));
     }
 
     #[test]

@@ -700,6 +700,25 @@ mod tests {
         assert_eq!(r.elements["thanks"].utterances, vec![1]);
     }
 
+    /// A pack word the stemmer cuts to a fragment ("awful" → "aw", "это" → "эт") matches
+    /// only itself: not the letters of a booking code, not another word with the fragment.
+    #[test]
+    fn a_word_stemmed_to_a_fragment_matches_only_itself() {
+        let en = pack("[thanks]\nphrases = ['awful', 'thanks']\n", "en").unwrap();
+        let hit = |p: &RulePack, text: &str| {
+            p.evaluate(&[u(Speaker::Operator, 0.0, 3.0, text)], 5.0)
+                .elements["thanks"]
+                .found
+        };
+        assert!(!hit(&en, "booking AW-0913 for the sixth"));
+        assert!(hit(&en, "that was awful"));
+        // Stems of three letters and more still join word forms.
+        assert!(hit(&en, "thanked you already"));
+        let ru = pack("[thanks]\nphrases = ['на этой неделе']\n", "ru").unwrap();
+        assert!(hit(&ru, "привезём на этой неделе"));
+        assert!(!hit(&ru, "открою меню на эту неделю"));
+    }
+
     #[test]
     fn english_stemming_and_regex() {
         let p = pack(
@@ -2174,6 +2193,13 @@ mod tests {
     ///   "see you on the …", "you'll get a text asking you to rate us" close the call; an
     ///   answer opening "it does …" after a backchannel pronoun is no clarifying question;
     ///   no question in "how's your week going", "is this line ok".
+    /// - 1.9.5: tuned on sets 46 and 47: "will get to it", "something the panel decides",
+    ///   "we don't get told", "that's really up to you" are vague; no question in a simile
+    ///   after a verb of sound or look ("гудит как трактор"), a reproach "как можно так …",
+    ///   a demand for a third party "пусть объяснит, почему …", "жду, когда …", weather
+    ///   talk "у вас там тоже снег", "what's the point of … if …"; churn in everyday words
+    ///   ("ищите себе других клиентов", "we won't be back"); a pack word the stemmer cuts to
+    ///   one or two letters ("awful" → "aw") matches only itself.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2237,6 +2263,9 @@ mod tests {
         ("1.9.4", "en", "do i need to bring a helmet", "thanks for booking with us see you on the track", (0, 0, 1)),
         ("1.9.4", "en", "does the lid fit the older tanks", "it does the lid is the same size on every model", (1, 0, 0)),
         ("1.9.4", "ru", "Какие повреждения нашли?", "Сейчас подниму акт приёмки.", (0, 0, 1)),
+        ("1.9.5", "en", "has anyone even opened my claim", "yes it's logged and someone from claims will get to it", (0, 1, 0)),
+        ("1.9.5", "en", "why was my deposit kept", "that's something the panel decides, we don't get told why", (0, 1, 0)),
+        ("1.9.5", "en", "should I take the extra cover", "that's entirely up to you, plenty of people do", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2511,6 +2540,38 @@ mod tests {
             0,
         ),
         ("1.9.4", "en", "how long is the week course", 1),
+        (
+            "1.9.5",
+            "ru",
+            "стиральная машина ревёт как самолёт при отжиме уже неделю",
+            0,
+        ),
+        (
+            "1.9.5",
+            "ru",
+            "как можно так халатно относиться к чужим документам",
+            0,
+        ),
+        (
+            "1.9.5",
+            "ru",
+            "Соедините с директором, пусть объяснит, почему мне никто не перезвонил.",
+            0,
+        ),
+        (
+            "1.9.5",
+            "ru",
+            "я уже две недели жду когда мне вернут залог",
+            0,
+        ),
+        ("1.9.5", "ru", "ну а у вас там тоже дождь весь день", 0),
+        (
+            "1.9.5",
+            "en",
+            "whats the use of a warranty if nobody will come out",
+            0,
+        ),
+        ("1.9.5", "ru", "а как мне вернуть залог", 1),
     ];
 
     #[test]
@@ -3379,6 +3440,53 @@ phrases=['плохо']",
                 "en",
                 "I've been on to you three times about this leak",
                 &["repeat"],
+            ),
+        ] {
+            assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
+        }
+    }
+
+    /// Packs 1.9.5 (sets 46 and 47): threats to leave in everyday words; weather, a
+    /// calm remark about another firm and a lawyer's paperwork are no complaints.
+    #[test]
+    fn complaints_of_the_packs_1_9_5_round() {
+        for (lang, text, want) in [
+            (
+                "ru",
+                "если опять сломается, я вашу карту сдаю и перехожу в клуб у метро",
+                &["churn"][..],
+            ),
+            (
+                "ru",
+                "еще один такой маникюр и ищите себе новых клиентов",
+                &["churn"],
+            ),
+            (
+                "ru",
+                "в следующий раз пойду в химчистку через дорогу",
+                &["churn"],
+            ),
+            ("ru", "вашу технику я больше никогда не куплю", &["churn"]),
+            (
+                "en",
+                "if it happens again we're moving the whole account to another agency",
+                &["churn"],
+            ),
+            (
+                "en",
+                "we won't be back, she's going to the groomer round the corner",
+                &["churn"],
+            ),
+            ("ru", "Ну и погода сегодня, ужас просто.", &[]),
+            (
+                "en",
+                "Not having a go at you, the last plumber we used never turned up.",
+                &[],
+            ),
+            (
+                "en",
+                "My solicitor has sent me the lease to sign, can you witness it?",
+                &[],
             ),
         ] {
             assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");

@@ -117,6 +117,10 @@ pub(crate) enum Word {
     Stem { stem: String, fuzzy: bool },
     /// `word*` in the pack: matches a token whose normalised form starts with this.
     Prefix(String),
+    /// A word the stemmer cuts to a fragment of one or two letters ("awful" → "aw"):
+    /// matches only the same word, so the fragment does not match the letters of a
+    /// booking code ("AW-0913" → "aw").
+    Exact(String),
 }
 
 /// One cue: a phrase or a regex pattern.
@@ -218,6 +222,7 @@ impl Word {
     fn matches(&self, t: &Token) -> bool {
         match self {
             Word::Prefix(p) => t.norm.starts_with(p.as_str()),
+            Word::Exact(w) => t.norm == *w,
             Word::Stem { stem, fuzzy } => {
                 t.stem == *stem || (*fuzzy && normalize::within_edits(&t.stem, stem, 1))
             }
@@ -548,6 +553,9 @@ pub(crate) fn compile_regex(name: &str, key: &str, p: &str) -> Result<Regex, Rul
         })
 }
 
+/// A stem shorter than this, cut from a longer word, is a fragment ([`Word::Exact`]).
+const MIN_STEM_CHARS: usize = 3;
+
 fn compile_phrase(
     element: &str,
     key: &str,
@@ -572,8 +580,13 @@ fn compile_phrase(
             } else {
                 let stem = normalize::stem(&w, stemmer);
                 let fuzzy = stem.chars().count() >= fuzzy_min;
+                let fragment = stem.chars().count() < MIN_STEM_CHARS && stem != w;
+                words.push(if fragment {
+                    Word::Exact(w.clone())
+                } else {
+                    Word::Stem { stem, fuzzy }
+                });
                 text.push(w);
-                words.push(Word::Stem { stem, fuzzy });
             }
         }
     }

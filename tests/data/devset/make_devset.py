@@ -153,6 +153,16 @@ garden irrigation, party entertainers, funeral flowers and gutter cleaning for s
 lens subscriptions, moving boxes, hair transplant clinics, yacht charters, wholesale
 coffee, game console repair and pilates for set 45) while packs 1.9.4 were tuned on sets
 40 - 43; measured once (packs 1.9.4): held out.
+Calls of calls_*_heldout46.py … calls_*_heldout49.py (the forty-sixth to forty-ninth
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT46-NOTES.md … HELDOUT49-NOTES.md; funeral services, piano tuning, bicycle rental,
+translation bureaus, solar panels, dog grooming and notaries for set 46; ski passes, wedding
+photographers, laundries, parking fine appeals, gym equipment leasing, language exams and
+appliance warranties for set 47; tattoo studios, hearing aids, window cleaning, chess schools,
+pawnshops, aquariums and car-wash subscriptions for set 48; escape rooms, dental aligners,
+roofing, mobile roaming, university admissions, plant nurseries and cargo insurance for set
+49); each measured once with packs 1.9.4. Roles fixed before the measurement: sets 46 and 47
+then tuned on (tuning calls), sets 48 and 49 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -260,6 +270,14 @@ from calls_ru_heldout44 import CALLS as RU_HELD44
 from calls_en_heldout44 import CALLS as EN_HELD44
 from calls_ru_heldout45 import CALLS as RU_HELD45
 from calls_en_heldout45 import CALLS as EN_HELD45
+from calls_ru_heldout46 import CALLS as RU_HELD46
+from calls_en_heldout46 import CALLS as EN_HELD46
+from calls_ru_heldout47 import CALLS as RU_HELD47
+from calls_en_heldout47 import CALLS as EN_HELD47
+from calls_ru_heldout48 import CALLS as RU_HELD48
+from calls_en_heldout48 import CALLS as EN_HELD48
+from calls_ru_heldout49 import CALLS as RU_HELD49
+from calls_en_heldout49 import CALLS as EN_HELD49
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -406,7 +424,11 @@ def main():
                ("ru", RU_HELD42, False), ("en", EN_HELD42, False),
                ("ru", RU_HELD43, False), ("en", EN_HELD43, False),
                ("ru", RU_HELD44, True), ("en", EN_HELD44, True),
-               ("ru", RU_HELD45, True), ("en", EN_HELD45, True)]
+               ("ru", RU_HELD45, True), ("en", EN_HELD45, True),
+               ("ru", RU_HELD46, False), ("en", EN_HELD46, False),
+               ("ru", RU_HELD47, False), ("en", EN_HELD47, False),
+               ("ru", RU_HELD48, True), ("en", EN_HELD48, True),
+               ("ru", RU_HELD49, True), ("en", EN_HELD49, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
