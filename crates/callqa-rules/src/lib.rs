@@ -2200,6 +2200,12 @@ mod tests {
     ///   talk "у вас там тоже снег", "what's the point of … if …"; churn in everyday words
     ///   ("ищите себе других клиентов", "we won't be back"); a pack word the stemmer cuts to
     ///   one or two letters ("awful" → "aw") matches only itself.
+    /// - 1.9.6: tuned on sets 50 and 51: "точнее не скажу", "график плавающий", "ещё не
+    ///   составлен", "will need to inspect it before", "that's one for your GP", "don't
+    ///   have a day yet", "sometime next week" are vague; "минуту, открою журнал за вчера"
+    ///   holds; questions "are audiobooks part of it", "can my teenager have …"; no
+    ///   question in "гости спрашивали, где заказывали", "late or not turned up", "theirs
+    ///   have it too", "could someone confirm on [PHONE]".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2266,6 +2272,12 @@ mod tests {
         ("1.9.5", "en", "has anyone even opened my claim", "yes it's logged and someone from claims will get to it", (0, 1, 0)),
         ("1.9.5", "en", "why was my deposit kept", "that's something the panel decides, we don't get told why", (0, 1, 0)),
         ("1.9.5", "en", "should I take the extra cover", "that's entirely up to you, plenty of people do", (0, 1, 0)),
+        ("1.9.6", "ru", "Когда подойдёт мастер?", "Он будет после обеда, точнее не скажу, график у него плавающий.", (0, 1, 0)),
+        ("1.9.6", "ru", "а когда плановая проверка", "расписание на весну пока не утверждено", (0, 1, 0)),
+        ("1.9.6", "ru", "Что там было вчера?", "Секунду, подниму записи смены за вчера.", (0, 0, 1)),
+        ("1.9.6", "en", "will you pay for the scratch", "a supervisor will need to look at it first before we agree anything", (0, 1, 0)),
+        ("1.9.6", "en", "Can I eat before the test?", "That's one for your doctor, I'm afraid.", (0, 1, 0)),
+        ("1.9.6", "en", "when is the technician coming", "sometime next week but we dont have a date from them yet", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2572,6 +2584,27 @@ mod tests {
             0,
         ),
         ("1.9.5", "ru", "а как мне вернуть залог", 1),
+        ("1.9.6", "en", "are weekend slots available at all", 1),
+        ("1.9.6", "en", "ok and can my son use the same account", 1),
+        (
+            "1.9.6",
+            "en",
+            "our dog is fine but two other owners say theirs have it too",
+            0,
+        ),
+        (
+            "1.9.6",
+            "en",
+            "half the time theyve been late or not shown up at all",
+            0,
+        ),
+        ("1.9.6", "en", "And could someone confirm on [PHONE]?", 0),
+        (
+            "1.9.6",
+            "ru",
+            "платье всем понравилось, подруги спрашивали, где шили",
+            0,
+        ),
     ];
 
     #[test]

@@ -256,14 +256,16 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// digits of an address the way they say any number. A domain of two to four words is a
 /// hyphenated or run-together name said in parts ("касса собака театр литейный точка ру",
 /// "orders at kiln and clay dot co dot uk", set 35; "claims at sparkle on the go dot co dot
-/// uk", set 40).
+/// uk", set 40). The parts of the name may be joined by a spoken underscore or dash too
+/// ("ryan underscore cole at hotmail dot co dot uk", set 51).
 static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     let dot = r"(?:\s*\.\s*|\s+(?:dot|точка)\s+)";
+    let join = r"(?:\s*[._-]\s*|\s+(?:dot|точка|underscore|dash|hyphen|нижнее подч[её]ркивание|подч[её]ркивание|дефис|тире)\s+)";
     let tld = r"(?:com|ru|net|org|uk|co|io|de|info|biz|edu|gov|ua|by|kz|рф|ру|ком|нет|орг)";
     let num = r"(?:\d+|ноль|нуль|один|одна|два|две|три|четыре|пять|шесть|семь|восемь|девять|десять|\p{L}+надцать|двадцать|тридцать|сорок|пятьдесят|шестьдесят|семьдесят|восемьдесят|девяносто|сто|zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\p{L}+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|double|triple)";
     let part = format!(r"[\p{{L}}\d_+-]+(?:\s+{num}\b)*");
     Regex::new(&format!(
-        r"(?i)\b{part}(?:{dot}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+){{0,3}}(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
+        r"(?i)\b{part}(?:{join}{part})*\s+(?:at|собака)\s+[\p{{L}}\d-]+(?:\s+[\p{{L}}\d-]+){{0,3}}(?:{dot}[\p{{L}}\d-]+)*{dot}{tld}\b"
     ))
     .expect("spoken email regex")
 });
@@ -1255,6 +1257,15 @@ mod tests {
         assert_eq!(
             red("send it to sam dot lee at green grocer dot co dot uk"),
             "send it to [EMAIL]"
+        );
+        // Parts of the name joined by a spoken underscore or dash (set 51).
+        assert_eq!(
+            red("its ryan underscore cole at hotmail dot co dot uk"),
+            "its [EMAIL]"
+        );
+        assert_eq!(
+            red("почта мария нижнее подчеркивание ким собака мейл точка ру"),
+            "почта [EMAIL]"
         );
         assert_eq!(
             red("Паспорт: серия 4510 номер 123456, СНИЛС 123-456-789 64."),

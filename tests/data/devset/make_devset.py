@@ -163,6 +163,16 @@ pawnshops, aquariums and car-wash subscriptions for set 48; escape rooms, dental
 roofing, mobile roaming, university admissions, plant nurseries and cargo insurance for set
 49); each measured once with packs 1.9.4. Roles fixed before the measurement: sets 46 and 47
 then tuned on (tuning calls), sets 48 and 49 held out.
+Calls of calls_*_heldout50.py … calls_*_heldout53.py (the fiftieth to fifty-third held-out
+sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT50-NOTES.md … HELDOUT53-NOTES.md; dog daycare, kitchen fitting, ticket resale,
+tutoring agencies, car detailing, saunas and e-book subscriptions for set 50; blood test labs,
+meeting rooms, gas inspection, wedding cakes, karting, student visas and lawn mowing for set
+51; bike couriers, dental hygiene, boat storage, photo printing, cat sitters, heat pumps and
+museum memberships for set 52; campsites, mobile tyre fitting, art supplies, speech
+therapists, e-scooter repair, bridal shops and coach tours for set 53) while packs 1.9.5
+were tuned on sets 46 and 47; each measured once with packs 1.9.5. Roles fixed before the
+measurement: sets 50 and 51 then tuned on (tuning calls), sets 52 and 53 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -278,6 +288,14 @@ from calls_ru_heldout48 import CALLS as RU_HELD48
 from calls_en_heldout48 import CALLS as EN_HELD48
 from calls_ru_heldout49 import CALLS as RU_HELD49
 from calls_en_heldout49 import CALLS as EN_HELD49
+from calls_ru_heldout50 import CALLS as RU_HELD50
+from calls_en_heldout50 import CALLS as EN_HELD50
+from calls_ru_heldout51 import CALLS as RU_HELD51
+from calls_en_heldout51 import CALLS as EN_HELD51
+from calls_ru_heldout52 import CALLS as RU_HELD52
+from calls_en_heldout52 import CALLS as EN_HELD52
+from calls_ru_heldout53 import CALLS as RU_HELD53
+from calls_en_heldout53 import CALLS as EN_HELD53
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -428,7 +446,11 @@ def main():
                ("ru", RU_HELD46, False), ("en", EN_HELD46, False),
                ("ru", RU_HELD47, False), ("en", EN_HELD47, False),
                ("ru", RU_HELD48, True), ("en", EN_HELD48, True),
-               ("ru", RU_HELD49, True), ("en", EN_HELD49, True)]
+               ("ru", RU_HELD49, True), ("en", EN_HELD49, True),
+               ("ru", RU_HELD50, False), ("en", EN_HELD50, False),
+               ("ru", RU_HELD51, False), ("en", EN_HELD51, False),
+               ("ru", RU_HELD52, True), ("en", EN_HELD52, True),
+               ("ru", RU_HELD53, True), ("en", EN_HELD53, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
