@@ -1205,6 +1205,38 @@ mod tests {
         ));
     }
 
+    /// Packs 1.9.6 - 1.9.7 (sets 50 - 55): the operator's name after a desk ending the
+    /// line, after "сервисный центр" before the greeting, a role with the name and
+    /// patronymic; a kind of company alone is still none.
+    #[test]
+    fn introductions_of_sets_50_to_55() {
+        let opening = |lang: &str, text: &str| {
+            shipped(lang)
+                .evaluate(&[u(Speaker::Operator, 0.5, 3.0, text)], 60.0)
+                .self_introduction
+        };
+        for yes in [
+            "good morning harbourside hotels reservations desk tom",
+            "Brightline Books helpdesk, Amir.",
+        ] {
+            assert!(opening("en", yes), "{yes}");
+        }
+        for yes in [
+            "добрый день сервисный центр техноплюс слушаю вас",
+            "Здравствуйте, ломбард «Золотой ключ», эксперт Олег Викторович.",
+            "дачное товарищество родник слушаю",
+            "коворкинг «Улей», добрый день",
+        ] {
+            assert!(opening("ru", yes), "{yes}");
+        }
+        for no in [
+            "Здравствуйте, сервисный центр, слушаю вас.",
+            "здравствуйте салон красоты слушаю вас",
+        ] {
+            assert!(!opening("ru", no), "{no}");
+        }
+    }
+
     #[test]
     fn intonation_only_questions_in_asr_russian() {
         let p = shipped("ru");
@@ -2206,6 +2238,11 @@ mod tests {
     ///   holds; questions "are audiobooks part of it", "can my teenager have …"; no
     ///   question in "гости спрашивали, где заказывали", "late or not turned up", "theirs
     ///   have it too", "could someone confirm on [PHONE]".
+    /// - 1.9.7: tuned on sets 54 and 55: "это Андрей решит", "решать будет собрание", "пока
+    ///   ничего не известно", "ну возможно", "that varies", "he'll tell you on site", "see
+    ///   what they say", "it could take a while" are vague; "let me check the group prices
+    ///   for march" holds; a question "а … подскажут / дадут" closing the turn; no question
+    ///   in "никто ничего не знает", "right where …", "speak to the manager about why …".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2278,6 +2315,12 @@ mod tests {
         ("1.9.6", "en", "will you pay for the scratch", "a supervisor will need to look at it first before we agree anything", (0, 1, 0)),
         ("1.9.6", "en", "Can I eat before the test?", "That's one for your doctor, I'm afraid.", (0, 1, 0)),
         ("1.9.6", "en", "when is the technician coming", "sometime next week but we dont have a date from them yet", (0, 1, 0)),
+        ("1.9.7", "ru", "а ремонт за ваш счёт будет", "если подтвердится заводской брак то да, но это сервисный инженер решит", (0, 1, 0)),
+        ("1.9.7", "ru", "а тариф с нового года поднимут", "разговоры такие есть, решать будет правление в марте, пока ничего не известно", (0, 1, 0)),
+        ("1.9.7", "ru", "А компенсацию дадите?", "ну возможно начислим бонусы, это решает отдел претензий", (0, 1, 0)),
+        ("1.9.7", "en", "how much is a new hinge", "that varies with the door, the fitter will tell you on the day", (0, 1, 0)),
+        ("1.9.7", "en", "what happens to my parcel now", "we'll raise it with the carrier and see what they say, it could take a while", (0, 1, 0)),
+        ("1.9.7", "en", "Is parking free on Sundays?", "let me check the visitor parking rules for the weekend", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2599,6 +2642,25 @@ mod tests {
             0,
         ),
         ("1.9.6", "en", "And could someone confirm on [PHONE]?", 0),
+        ("1.9.7", "ru", "а справку мне там же выдадут", 1),
+        (
+            "1.9.7",
+            "ru",
+            "ну наконец-то, у вас вообще никто ничего не знает",
+            0,
+        ),
+        (
+            "1.9.7",
+            "en",
+            "the tile cracked right where your fitter drilled it",
+            0,
+        ),
+        (
+            "1.9.7",
+            "en",
+            "i want to speak to your manager about why this took four calls",
+            0,
+        ),
         (
             "1.9.6",
             "ru",

@@ -221,10 +221,16 @@ impl Redactor {
         // ("назовите серию и номер и телефон для связи" — "4611 298374 …", set 28); any
         // other run only the last [`CONTEXT_WORDS`] with its own (`context`).
         let before = words_before(before, DOCUMENT_CONTEXT_WORDS);
-        let inn_earlier = words_before(earlier, DOCUMENT_CONTEXT_WORDS)
-            .iter()
-            .any(|w| INN_WORDS.contains(&w.as_str()));
-        for (a, b, k) in number_spans(text, &before, inn_earlier) {
+        let earlier = words_before(earlier, DOCUMENT_CONTEXT_WORDS);
+        let inn_earlier = earlier.iter().any(|w| INN_WORDS.contains(&w.as_str()));
+        // The utterance before the previous one counts for a run grouped as a document
+        // only when it names a passport (see [`context`]).
+        let earlier: &[String] = if any_prefix(&earlier, PASSPORT_WORDS) {
+            &earlier
+        } else {
+            &[]
+        };
+        for (a, b, k) in number_spans(text, &before, earlier, inn_earlier) {
             let free = spans.iter().all(|&(s, e, _)| b <= s || a >= e);
             if self.redacts(k) && free {
                 spans.push((a, b, k));
@@ -282,6 +288,10 @@ fn email_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     }
     v.into_iter()
 }
+
+/// An area code in brackets inside a number run: "(812)", "(0161)".
+static AREA_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\(\s*\d{3,5}\s*\)").expect("area code regex"));
 
 /// A word or digit group of the text, or one other non-space character.
 static ATOM: LazyLock<Regex> =
@@ -684,19 +694,30 @@ fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
 /// run's own words name no kind and either are fewer than [`OWN_CONTEXT_WORDS`] or the run
 /// is grouped as a document number (`document_grouped`: "на меня лебедева 4611 730529",
 /// after "назовите серию и номер паспорта", is a passport, not a phone number).
-fn context(text: &str, at: usize, before: &[String], document_grouped: bool) -> Vec<String> {
+fn context(
+    text: &str,
+    at: usize,
+    before: &[String],
+    earlier: &[String],
+    document_grouped: bool,
+) -> Vec<String> {
     let own = words_before(&text[..at], CONTEXT_WORDS);
-    // "номер" alone names no kind here: "Но номер я помню: 4614 205739".
+    // "номер" alone names no kind here: "Но номер я помню: 4614 205739". Nor does a card
+    // word for a run grouped as a document: a payment card has 13 - 19 digits ("внесите
+    // мой паспорт в карточку … 4610 238745", set 56).
     let named = own
         .iter()
         .filter(|w| !starts_with_any(w, NUMBER_WORDS))
+        .filter(|w| !(document_grouped && starts_with_any(w, CARD_WORDS)))
         .cloned()
         .collect::<Vec<_>>();
     if document_grouped && !names_a_kind(&named) {
         // A run grouped as a document number reads the whole utterance before it and the
         // end of the previous one: "Паспорт как раз внутри остался... Но номер я помню:
-        // 4614 205739" (set 20).
-        let mut ctx: Vec<String> = before.to_vec();
+        // 4614 205739" (set 20); and the utterance before that when it names a passport
+        // ("А паспорт я могу продиктовать?" — "Да, можно." — "4512 306781", set 57).
+        let mut ctx: Vec<String> = earlier.to_vec();
+        ctx.extend_from_slice(before);
         ctx.extend(words_before(&text[..at], DOCUMENT_CONTEXT_WORDS));
         return ctx;
     }
@@ -1006,6 +1027,7 @@ fn letter_code_before(text: &str, start: usize) -> bool {
 fn number_spans(
     text: &str,
     before: &[String],
+    earlier: &[String],
     inn_earlier: bool,
 ) -> Vec<(usize, usize, RedactionKind)> {
     let runs = runs(text);
@@ -1013,7 +1035,7 @@ fn number_spans(
     let mut k = 0;
     while k < runs.len() {
         let r = &runs[k];
-        let ctx = context(text, r.start, before, document_grouped(&r.parts));
+        let ctx = context(text, r.start, before, earlier, document_grouped(&r.parts));
         // Passport: "серия 4510 номер 123456" is two runs joined by a word.
         if let Some(next) = runs.get(k + 1) {
             let digits = |r: &Run| {
@@ -1060,7 +1082,10 @@ fn number_spans(
             // the end of the previous one.
             Some(RedactionKind::Inn)
         } else {
-            classify(&all, r.plus, dash_7, &ctx)
+            // "8 (812) 407-55-19": an area code in brackets is written only in a phone
+            // number, whatever the words before it ("на номер из заявки", set 57).
+            let area_code = AREA_CODE.is_match(&text[r.start..r.end]);
+            classify(&all, r.plus || area_code, dash_7, &ctx)
         };
         // "the same one 4929 0976 5700 6504": a number word before written digit groups
         // ("one" the pronoun) is read on its own when the run as a whole is nothing.
@@ -1072,6 +1097,7 @@ fn number_spans(
                     text,
                     r.parts[i].start,
                     before,
+                    earlier,
                     document_grouped(&r.parts[i..]),
                 );
                 classify(&d, false, false, &ctx).map(|kind| (r.parts[i].start, kind))
@@ -1101,7 +1127,13 @@ fn number_spans(
                     continue;
                 }
                 let d: String = pc.iter().map(|p| p.digits.as_str()).collect();
-                let ctx = context(text, a.start, before, document_grouped(pc.iter().copied()));
+                let ctx = context(
+                    text,
+                    a.start,
+                    before,
+                    earlier,
+                    document_grouped(pc.iter().copied()),
+                );
                 let plus = j == 0 && r.plus;
                 let start = if plus { r.start } else { a.start };
                 if let Some(kind) = classify(&d, plus, false, &ctx) {
@@ -1272,6 +1304,21 @@ mod tests {
             "Паспорт: серия [PASSPORT], СНИЛС [SNILS]."
         );
         assert_eq!(red("паспорт 4612 345678 почта"), "паспорт [PASSPORT] почта");
+        // A client's record card ("карточка") names no payment card for a number grouped
+        // as a passport; the passport named earlier in the utterance does (set 56).
+        assert_eq!(
+            red("и внесите мой паспорт в карточку чтобы ответ пришел на меня 4610 238745"),
+            "и внесите мой паспорт в карточку чтобы ответ пришел на меня [PASSPORT]"
+        );
+        // An area code in brackets is a phone's, whatever names the number (set 57).
+        assert_eq!(
+            red("смс придёт на номер из заявки, 8 (812) 407-55-19."),
+            "смс придёт на номер из заявки, [PHONE]."
+        );
+        assert_eq!(
+            red("по заявке номер 407-55-19 всё готово"),
+            "по заявке номер 407-55-19 всё готово"
+        );
         assert_eq!(red("наш инн 7707083893 хотела"), "наш инн [INN] хотела");
         assert_eq!(red("ИНН 500100732259."), "ИНН [INN].");
     }
@@ -1672,6 +1719,26 @@ mod tests {
         ];
         assert_eq!(r.redact_utterances(&mut call), 0);
         assert_eq!(call[2].text, inn);
+        // A passport asked about two utterances back and dictated after the operator's yes
+        // (set 57); without the passport named, the same digits are a phone.
+        let mut call = vec![
+            u(
+                Customer,
+                0.0,
+                "А паспорт я могу продиктовать вам прямо сейчас?",
+            ),
+            u(Operator, 3.0, "Да, можно, я сразу внесу данные в базу."),
+            u(Customer, 6.0, "4512 306781, Смирнова Елена Викторовна."),
+        ];
+        assert_eq!(r.redact_utterances(&mut call), 1);
+        assert_eq!(call[2].text, "[PASSPORT], Смирнова Елена Викторовна.");
+        let mut call = vec![
+            u(Customer, 0.0, "А можно я вам продиктую?"),
+            u(Operator, 3.0, "Да, можно, я сразу внесу данные в базу."),
+            u(Customer, 6.0, "4512 306781, Смирнова Елена Викторовна."),
+        ];
+        assert_eq!(r.redact_utterances(&mut call), 1);
+        assert_eq!(call[2].text, "[PHONE], Смирнова Елена Викторовна.");
         // A phone said after the INN was dictated stays a phone, even when its digits pass
         // an INN's check (set 16: a mobile shape, and "мой номер" before it).
         let mut call = vec![

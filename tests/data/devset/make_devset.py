@@ -173,6 +173,16 @@ museum memberships for set 52; campsites, mobile tyre fitting, art supplies, spe
 therapists, e-scooter repair, bridal shops and coach tours for set 53) while packs 1.9.5
 were tuned on sets 46 and 47; each measured once with packs 1.9.5. Roles fixed before the
 measurement: sets 50 and 51 then tuned on (tuning calls), sets 52 and 53 held out.
+Calls of calls_*_heldout54.py … calls_*_heldout57.py (the fifty-fourth to fifty-seventh
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT54-NOTES.md … HELDOUT57-NOTES.md; locksmiths, school canteens, perfume shops, drone
+repair, hostels, furniture restoration and allotments for set 54; yoga retreats, car battery
+delivery, stamp and coin dealers, home nursing, glass workshops, bowling and online pharmacies
+for set 55; chimney sweeps, guitar lessons, solar leasing, paintball, eyebrow studios, cold
+storage and ferry cabins for set 56; textbook rental, carpet cleaning, pet microchipping,
+language camps, e-bike leasing, knife sharpening and ice rinks for set 57) while packs 1.9.6
+were tuned on sets 50 and 51; each measured once with packs 1.9.6. Roles fixed before the
+measurement: sets 54 and 55 then tuned on (tuning calls), sets 56 and 57 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -296,6 +306,14 @@ from calls_ru_heldout52 import CALLS as RU_HELD52
 from calls_en_heldout52 import CALLS as EN_HELD52
 from calls_ru_heldout53 import CALLS as RU_HELD53
 from calls_en_heldout53 import CALLS as EN_HELD53
+from calls_ru_heldout54 import CALLS as RU_HELD54
+from calls_en_heldout54 import CALLS as EN_HELD54
+from calls_ru_heldout55 import CALLS as RU_HELD55
+from calls_en_heldout55 import CALLS as EN_HELD55
+from calls_ru_heldout56 import CALLS as RU_HELD56
+from calls_en_heldout56 import CALLS as EN_HELD56
+from calls_ru_heldout57 import CALLS as RU_HELD57
+from calls_en_heldout57 import CALLS as EN_HELD57
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -450,7 +468,11 @@ def main():
                ("ru", RU_HELD50, False), ("en", EN_HELD50, False),
                ("ru", RU_HELD51, False), ("en", EN_HELD51, False),
                ("ru", RU_HELD52, True), ("en", EN_HELD52, True),
-               ("ru", RU_HELD53, True), ("en", EN_HELD53, True)]
+               ("ru", RU_HELD53, True), ("en", EN_HELD53, True),
+               ("ru", RU_HELD54, False), ("en", EN_HELD54, False),
+               ("ru", RU_HELD55, False), ("en", EN_HELD55, False),
+               ("ru", RU_HELD56, True), ("en", EN_HELD56, True),
+               ("ru", RU_HELD57, True), ("en", EN_HELD57, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
