@@ -203,9 +203,11 @@ impl Redactor {
     }
 
     /// [`Redactor::redact_after`] with the utterance before `before` too (`earlier`), read
-    /// for one thing only: an INN by its check digits dictated alone after the customer
+    /// for two things only: an INN by its check digits dictated alone after the customer
     /// named it and the operator said "продиктуйте" ("для справки нужен мой инн" — "да,
-    /// продиктуйте" — "502716483973", set 41).
+    /// продиктуйте" — "502716483973", set 41); and a passport named there, for a run
+    /// grouped as a document number ("А паспорт я могу продиктовать?" — "Да, можно." —
+    /// "4512 306781", set 57).
     fn redact_in_call(&self, text: &str, before: &str, earlier: &str) -> Redacted {
         if self.kinds == 0 {
             return Redacted {
