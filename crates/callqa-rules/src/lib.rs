@@ -2243,6 +2243,9 @@ mod tests {
     ///   what they say", "it could take a while" are vague; "let me check the group prices
     ///   for march" holds; a question "а … подскажут / дадут" closing the turn; no question
     ///   in "никто ничего не знает", "right where …", "speak to the manager about why …".
+    /// - 1.9.8: tuned on sets 58 and 59: "уточню у мастера и перезвоню" is vague; "they last
+    ///   a year" is concrete; questions "can he …", "did anyone …", "whereabouts …", a short
+    ///   "по гарантии переделаете".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2321,6 +2324,8 @@ mod tests {
         ("1.9.7", "en", "how much is a new hinge", "that varies with the door, the fitter will tell you on the day", (0, 1, 0)),
         ("1.9.7", "en", "what happens to my parcel now", "we'll raise it with the carrier and see what they say, it could take a while", (0, 1, 0)),
         ("1.9.7", "en", "Is parking free on Sundays?", "let me check the visitor parking rules for the weekend", (0, 0, 1)),
+        ("1.9.8", "ru", "а чехол надо привезти к вам", "давайте я уточню у мастера и перезвоню вам", (0, 1, 0)),
+        ("1.9.8", "en", "how long do the filters last", "with normal use they last a year, then you recycle them", (1, 0, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2643,6 +2648,9 @@ mod tests {
         ),
         ("1.9.6", "en", "And could someone confirm on [PHONE]?", 0),
         ("1.9.7", "ru", "а справку мне там же выдадут", 1),
+        ("1.9.8", "en", "great and can she use the pool too", 1),
+        ("1.9.8", "en", "did anyone check the lock", 1),
+        ("1.9.8", "ru", "по гарантии поменяете", 1),
         (
             "1.9.7",
             "ru",

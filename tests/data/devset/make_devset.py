@@ -183,6 +183,17 @@ storage and ferry cabins for set 56; textbook rental, carpet cleaning, pet micro
 language camps, e-bike leasing, knife sharpening and ice rinks for set 57) while packs 1.9.6
 were tuned on sets 50 and 51; each measured once with packs 1.9.6. Roles fixed before the
 measurement: sets 54 and 55 then tuned on (tuning calls), sets 56 and 57 held out.
+Calls of calls_*_heldout58.py … calls_*_heldout61.py (the fifty-eighth to sixty-first
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT58-NOTES.md … HELDOUT61-NOTES.md; tyre recycling, children's theatre, orthodontists,
+bike parking, honey, home lifts and film labs for set 58; court translation, taxidermy,
+rowing clubs, water softeners, wedding cars, pet cremation and garden sheds for set 59;
+climbing gyms, hearing loops, student lockers, seafood delivery, sewing machine repair, piano
+removals and shared kitchens for set 60; tile shops, air ambulance memberships, craft beer,
+violin workshops, residents' parking permits, stair carpets and coding clubs for set 61)
+while packs 1.9.7 were tuned on sets 54 and 55; each measured once with packs 1.9.7. Roles
+fixed before the measurement: sets 58 and 59 then tuned on (tuning calls), sets 60 and 61
+held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -314,6 +325,14 @@ from calls_ru_heldout56 import CALLS as RU_HELD56
 from calls_en_heldout56 import CALLS as EN_HELD56
 from calls_ru_heldout57 import CALLS as RU_HELD57
 from calls_en_heldout57 import CALLS as EN_HELD57
+from calls_ru_heldout58 import CALLS as RU_HELD58
+from calls_en_heldout58 import CALLS as EN_HELD58
+from calls_ru_heldout59 import CALLS as RU_HELD59
+from calls_en_heldout59 import CALLS as EN_HELD59
+from calls_ru_heldout60 import CALLS as RU_HELD60
+from calls_en_heldout60 import CALLS as EN_HELD60
+from calls_ru_heldout61 import CALLS as RU_HELD61
+from calls_en_heldout61 import CALLS as EN_HELD61
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -472,7 +491,11 @@ def main():
                ("ru", RU_HELD54, False), ("en", EN_HELD54, False),
                ("ru", RU_HELD55, False), ("en", EN_HELD55, False),
                ("ru", RU_HELD56, True), ("en", EN_HELD56, True),
-               ("ru", RU_HELD57, True), ("en", EN_HELD57, True)]
+               ("ru", RU_HELD57, True), ("en", EN_HELD57, True),
+               ("ru", RU_HELD58, False), ("en", EN_HELD58, False),
+               ("ru", RU_HELD59, False), ("en", EN_HELD59, False),
+               ("ru", RU_HELD60, True), ("en", EN_HELD60, True),
+               ("ru", RU_HELD61, True), ("en", EN_HELD61, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
