@@ -1024,6 +1024,19 @@ fn letter_code_before(text: &str, start: usize) -> bool {
             .all(|c| c.to_lowercase().all(|l| !VOWELS.contains(l)))
 }
 
+/// Passport: "серия 4510 номер 123456" is two runs (4 and 6 digits) joined by a word, after
+/// a passport word in `ctx`.
+fn series_and_number(text: &str, r: &Run, next: &Run, ctx: &[String]) -> bool {
+    let digits = |r: &Run| r.parts.iter().map(|p| p.digits.len()).sum::<usize>();
+    let between = text[r.end..next.start]
+        .trim_matches(|c: char| c.is_whitespace() || ",.:;№-".contains(c))
+        .to_lowercase();
+    any_prefix(ctx, PASSPORT_WORDS)
+        && digits(r) == 4
+        && digits(next) == 6
+        && matches!(between.as_str(), "" | "номер" | "number" | "no" | "№")
+}
+
 /// Spans of personal numbers in `text`: each run whole, else its parts between soft
 /// boundaries (", " / ". "), else a passport series + number split by "номер".
 fn number_spans(
@@ -1038,26 +1051,13 @@ fn number_spans(
     while k < runs.len() {
         let r = &runs[k];
         let ctx = context(text, r.start, before, earlier, document_grouped(&r.parts));
-        // Passport: "серия 4510 номер 123456" is two runs joined by a word.
-        if let Some(next) = runs.get(k + 1) {
-            let digits = |r: &Run| {
-                r.parts
-                    .iter()
-                    .map(|p| p.digits.as_str())
-                    .collect::<String>()
-            };
-            let between = text[r.end..next.start]
-                .trim_matches(|c: char| c.is_whitespace() || ",.:;№-".contains(c))
-                .to_lowercase();
-            if any_prefix(&ctx, PASSPORT_WORDS)
-                && digits(r).len() == 4
-                && digits(next).len() == 6
-                && matches!(between.as_str(), "" | "номер" | "number" | "no" | "№")
-            {
-                out.push((r.start, next.end, RedactionKind::Passport));
-                k += 2;
-                continue;
-            }
+        if let Some(next) = runs
+            .get(k + 1)
+            .filter(|n| series_and_number(text, r, n, &ctx))
+        {
+            out.push((r.start, next.end, RedactionKind::Passport));
+            k += 2;
+            continue;
         }
         // A run glued to letters is (the digits of) a reference code and stays; its pieces
         // after a soft boundary are still read on their own.
