@@ -1235,6 +1235,19 @@ mod tests {
         ] {
             assert!(!opening("ru", no), "{no}");
         }
+        // Packs 1.9.9: more first names, and the operator's name before the desk or the line.
+        for (lang, yes) in [
+            ("ru", "Студия «Память в цифре», Георгий, добрый день."),
+            ("ru", "добрый вечер аквамир консультант степан"),
+            (
+                "en",
+                "good morning oakfield garden centre its tom on the deliveries desk",
+            ),
+            ("en", "gearshift employee leasing support amir on the line"),
+            ("en", "good evening stagedoor tickets youre talking to liam"),
+        ] {
+            assert!(opening(lang, yes), "{yes}");
+        }
     }
 
     #[test]
@@ -2246,6 +2259,13 @@ mod tests {
     /// - 1.9.8: tuned on sets 58 and 59: "уточню у мастера и перезвоню" is vague; "they last
     ///   a year" is concrete; questions "can he …", "did anyone …", "whereabouts …", a short
     ///   "по гарантии переделаете".
+    /// - 1.9.9: tuned on sets 62 and 63: "там видно будет", "когда придёт, склад не говорит",
+    ///   "ответа пока нет", "видимо", "I'd rather not say", "best to ask Dan on Thursday",
+    ///   "I'll check with the team lead and come back to you" are vague; "let me work that
+    ///   out" holds; "you'll get a short feedback text after the order" closes; "as soon as
+    ///   a paw grips them" is no "soon"; questions "do you deliver …" inside the turn, "I
+    ///   wondered if …"; no question in "точно так же, как", "ни в какие ворота", "вот так вы
+    ///   работаете?", "вы там вообще … умеете?".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2326,6 +2346,15 @@ mod tests {
         ("1.9.7", "en", "Is parking free on Sundays?", "let me check the visitor parking rules for the weekend", (0, 0, 1)),
         ("1.9.8", "ru", "а чехол надо привезти к вам", "давайте я уточню у мастера и перезвоню вам", (0, 1, 0)),
         ("1.9.8", "en", "how long do the filters last", "with normal use they last a year, then you recycle them", (1, 0, 0)),
+        ("1.9.9", "ru", "а если дерево больное вы скажете", "ну это агроном на месте посмотрит там видно будет", (0, 1, 0)),
+        ("1.9.9", "ru", "а сто сороковой рост бывает в синем", "синего на 140 сейчас нет ждем партию но когда она придет склад не говорит", (0, 1, 0)),
+        ("1.9.9", "ru", "Будете менять шнек по гарантии?", "замену согласовывает производитель мы отправили им фото ответа пока нет", (0, 1, 0)),
+        ("1.9.9", "ru", "А почему мне никто не сообщил?", "Уведомления рассылает федерация, у нас, видимо, где-то что-то не сработало.", (0, 1, 0)),
+        ("1.9.9", "en", "Can I keep running it on manual?", "I'd rather not say without the engineer seeing it; best to ask Dan on Thursday.", (0, 1, 0)),
+        ("1.9.9", "en", "and do you take the cuttings away", "ill check that with the team lead and come back to you", (0, 1, 0)),
+        ("1.9.9", "en", "and what would 6 more metres cost", "let me work that out", (0, 0, 1)),
+        ("1.9.9", "en", "Oh, and can I collect it myself?", "Thanks so much for calling; you'll get a short feedback text after the order.", (0, 0, 1)),
+        ("1.9.9", "en", "would a young cat still climb over them", "no the rollers spin as soon as a paw grips them so the cat cant get any purchase", (1, 0, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2651,6 +2680,42 @@ mod tests {
         ("1.9.8", "en", "great and can she use the pool too", 1),
         ("1.9.8", "en", "did anyone check the lock", 1),
         ("1.9.8", "ru", "по гарантии поменяете", 1),
+        (
+            "1.9.9",
+            "en",
+            "great well confirm do you deliver to the chapel or only to the house",
+            1,
+        ),
+        (
+            "1.9.9",
+            "en",
+            "we want to extend it and i wondered if the same mesh is still available",
+            1,
+        ),
+        (
+            "1.9.9",
+            "ru",
+            "забрал вчера а он свистит точно так же как до ремонта",
+            0,
+        ),
+        (
+            "1.9.9",
+            "ru",
+            "Понимаете, это уже ни в какие ворота, так с людьми не обращаются.",
+            0,
+        ),
+        (
+            "1.9.9",
+            "ru",
+            "Это вот так вы работаете с людьми в горе?",
+            0,
+        ),
+        (
+            "1.9.9",
+            "ru",
+            "Вы там вообще с архивами работать умеете?",
+            0,
+        ),
         (
             "1.9.7",
             "ru",
@@ -3590,6 +3655,49 @@ phrases=['плохо']",
                 "en",
                 "My solicitor has sent me the lease to sign, can you witness it?",
                 &[],
+            ),
+        ] {
+            assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
+        }
+    }
+
+    /// Packs 1.9.9 (sets 62, 63): churn in everyday words, "someone above the crew", "amateur
+    /// hour", "третий раз набираю"; a story about another firm is no complaint about this one
+    /// (while "закажу у другой фирмы" still is churn). "группа переезжает на другую базу"
+    /// stays none: the churn type's exclusion of moving ("переезжаем") wins.
+    #[test]
+    fn complaints_of_the_packs_1_9_9_round() {
+        for (lang, text, want) in [
+            (
+                "en",
+                "after this we won't be hiring from you again",
+                &["churn"][..],
+            ),
+            (
+                "en",
+                "If June gets moved too, I'm done with you and I'll train somewhere else.",
+                &["churn"],
+            ),
+            (
+                "en",
+                "Then I'd like someone above the crew to deal with this.",
+                &["supervisor"],
+            ),
+            ("en", "Frankly, it's amateur hour.", &["service"]),
+            (
+                "ru",
+                "Я уже в третий раз набираю вас из-за обрезки",
+                &["repeat"],
+            ),
+            (
+                "ru",
+                "хорошо я не жалуюсь просто прошлый раз в другой фирме ждали месяц вот и переживаю",
+                &[],
+            ),
+            (
+                "ru",
+                "если и теперь так будет я от сборки откажусь и закажу у другой фирмы",
+                &["churn"],
             ),
         ] {
             assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");

@@ -194,6 +194,16 @@ violin workshops, residents' parking permits, stair carpets and coding clubs for
 while packs 1.9.7 were tuned on sets 54 and 55; each measured once with packs 1.9.7. Roles
 fixed before the measurement: sets 58 and 59 then tuned on (tuning calls), sets 60 and 61
 held out.
+Calls of calls_*_heldout62.py … calls_*_heldout65.py (the sixty-second to sixty-fifth
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT62-NOTES.md … HELDOUT65-NOTES.md; funeral wreaths, sailing schools, pellet stoves,
+archive digitising, mountain huts, hearing aid repairs and party tents for set 62; orchard
+pruning, cat fencing, glass collection, rehearsal rooms, paragliding, school uniforms and
+sauna heaters for set 63; beekeeping courses, church bells, skate rental, mobile car wash,
+office carpets, chimney sweeps and kombucha for set 64; tractor parts, surfboards, libraries,
+dog grooming vans, dormitory laundry, solar water heaters and costume jewellery for set 65)
+while packs 1.9.8 shipped; each measured once with packs 1.9.8. Roles fixed before the
+measurement: sets 62 and 63 then tuned on (tuning calls), sets 64 and 65 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -333,6 +343,14 @@ from calls_ru_heldout60 import CALLS as RU_HELD60
 from calls_en_heldout60 import CALLS as EN_HELD60
 from calls_ru_heldout61 import CALLS as RU_HELD61
 from calls_en_heldout61 import CALLS as EN_HELD61
+from calls_ru_heldout62 import CALLS as RU_HELD62
+from calls_en_heldout62 import CALLS as EN_HELD62
+from calls_ru_heldout63 import CALLS as RU_HELD63
+from calls_en_heldout63 import CALLS as EN_HELD63
+from calls_ru_heldout64 import CALLS as RU_HELD64
+from calls_en_heldout64 import CALLS as EN_HELD64
+from calls_ru_heldout65 import CALLS as RU_HELD65
+from calls_en_heldout65 import CALLS as EN_HELD65
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -495,7 +513,11 @@ def main():
                ("ru", RU_HELD58, False), ("en", EN_HELD58, False),
                ("ru", RU_HELD59, False), ("en", EN_HELD59, False),
                ("ru", RU_HELD60, True), ("en", EN_HELD60, True),
-               ("ru", RU_HELD61, True), ("en", EN_HELD61, True)]
+               ("ru", RU_HELD61, True), ("en", EN_HELD61, True),
+               ("ru", RU_HELD62, False), ("en", EN_HELD62, False),
+               ("ru", RU_HELD63, False), ("en", EN_HELD63, False),
+               ("ru", RU_HELD64, True), ("en", EN_HELD64, True),
+               ("ru", RU_HELD65, True), ("en", EN_HELD65, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
