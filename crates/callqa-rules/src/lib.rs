@@ -1205,6 +1205,33 @@ mod tests {
         ));
     }
 
+    /// Packs 1.9.10 (sets 66, 67; 44 tuning calls of sets 8 - 67 labelled so): "see you
+    /// saturday", "see you on the slopes", "have a great trip", "до встречи в эфире",
+    /// "хорошей поездки" say goodbye; "enjoy the ice" does not (sets 62, 64).
+    #[test]
+    fn farewells_of_the_packs_1_9_10_round() {
+        let closing = |lang: &str, text: &str| {
+            shipped(lang)
+                .evaluate(&[u(Speaker::Operator, 50.0, 53.0, text)], 53.0)
+                .farewell
+        };
+        for (lang, yes) in [
+            ("en", "thanks for calling old leaf well text you a short survey after your visit see you saturday"),
+            ("en", "thanks for booking with velo voyages have a great trip"),
+            ("en", "Lovely, see you on the slopes."),
+            ("ru", "давай до встречи в эфире"),
+            ("ru", "Спасибо, хорошей поездки!"),
+        ] {
+            assert!(closing(lang, yes), "{yes}");
+        }
+        for (lang, no) in [
+            ("en", "Right, that's all booked. Enjoy the ice."),
+            ("ru", "Всё оформила, оплата прошла."),
+        ] {
+            assert!(!closing(lang, no), "{no}");
+        }
+    }
+
     /// Packs 1.9.6 - 1.9.7 (sets 50 - 55): the operator's name after a desk ending the
     /// line, after "сервисный центр" before the greeting, a role with the name and
     /// patronymic; a kind of company alone is still none.
@@ -1245,6 +1272,15 @@ mod tests {
             ),
             ("en", "gearshift employee leasing support amir on the line"),
             ("en", "good evening stagedoor tickets youre talking to liam"),
+            (
+                "en",
+                "Good morning, Steelline Scaffolding, accounts, Priya.",
+            ),
+            ("ru", "«Камнеград», прораб Виталий, слушаю."),
+            (
+                "ru",
+                "Добрый день! Студенческое «Радио Общага», координатор Лиза.",
+            ),
         ] {
             assert!(opening(lang, yes), "{yes}");
         }
@@ -2266,6 +2302,15 @@ mod tests {
     ///   a paw grips them" is no "soon"; questions "do you deliver …" inside the turn, "I
     ///   wondered if …"; no question in "точно так же, как", "ни в какие ворота", "вот так вы
     ///   работаете?", "вы там вообще … умеете?".
+    /// - 1.9.10: tuned on sets 66 and 67: "может, грунт повело, может, что-то другое",
+    ///   "бригадир на месте посмотрит", "тут как организм отреагирует", "но я не уверен",
+    ///   "так сложилось, подробностей у меня нет", "а точнее после замера", "the account
+    ///   manager works out the exact figure", "it can stretch", "nothing is decided yet",
+    ///   "not something I can promise" are vague; "there aren't any …" settles; "Сейчас
+    ///   найду квитанцию", "Понимаю ваше возмущение" answer nothing; a relative "when"
+    ///   ("photos from when it left the yard") asks for no value; questions "does that
+    ///   matter"; no question in "bent when your driver dropped them off", "can she send
+    ///   me the quote", "у вас там тоже льёт", "рыбки как новенькие", "заодно гляньте".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2355,6 +2400,18 @@ mod tests {
         ("1.9.9", "en", "and what would 6 more metres cost", "let me work that out", (0, 0, 1)),
         ("1.9.9", "en", "Oh, and can I collect it myself?", "Thanks so much for calling; you'll get a short feedback text after the order.", (0, 0, 1)),
         ("1.9.9", "en", "would a young cat still climb over them", "no the rollers spin as soon as a paw grips them so the cat cant get any purchase", (1, 0, 0)),
+        ("1.9.10", "ru", "С чего вдруг так вышло?", "Тут сходу не скажешь: может, грунт повело, может, что-то другое, бригадир на месте посмотрит.", (0, 1, 0)),
+        ("1.9.10", "ru", "А после сдачи можно сразу садиться за руль?", "Тут как организм отреагирует, врач после процедуры подскажет.", (0, 1, 0)),
+        ("1.9.10", "ru", "а когда он будет", "должен быть после обеда но я не уверен", (0, 1, 0)),
+        ("1.9.10", "ru", "А почему отменили за десять дней?", "Ну, так сложилось, решение принимал туроператор в Италии, подробностей у меня нет.", (0, 1, 0)),
+        ("1.9.10", "ru", "Во что это обойдётся?", "Примерно от 45 000 до 60 000 рублей с материалом, а точнее после замера.", (0, 1, 0)),
+        ("1.9.10", "ru", "И почему при выдаче никто это не записал?", "Понимаю ваше возмущение.", (0, 0, 1)),
+        ("1.9.10", "ru", "А квитанцию вы нашли?", "Сейчас найду квитанцию.", (0, 0, 1)),
+        ("1.9.10", "en", "and would the monthly price go up a lot", "itd go up a bit but the account manager works out the exact figure", (0, 1, 0)),
+        ("1.9.10", "en", "How long does that take", "About 3 weeks normally, though it can stretch if they've got a backlog.", (0, 1, 0)),
+        ("1.9.10", "en", "and will they be fixed by next season", "theres talk of it but nothing is decided yet", (0, 1, 0)),
+        ("1.9.10", "en", "Will the scratch be covered?", "That's not something I can promise, it would have to be looked at again.", (0, 1, 0)),
+        ("1.9.10", "en", "Do you have photos from when it left the yard?", "There aren't any dispatch photos on this job, I'm afraid.", (1, 0, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2714,6 +2771,48 @@ mod tests {
             "1.9.9",
             "ru",
             "Вы там вообще с архивами работать умеете?",
+            0,
+        ),
+        (
+            "1.9.10",
+            "en",
+            "ive got an appointment on friday but i was in kenya two weeks ago does that matter",
+            1,
+        ),
+        (
+            "1.9.10",
+            "en",
+            "They were bent when your driver dropped them off.",
+            0,
+        ),
+        (
+            "1.9.10",
+            "en",
+            "ok can she send me the new quote at [EMAIL]",
+            0,
+        ),
+        (
+            "1.9.10",
+            "en",
+            "[PHONE], after 5 please. Will they call today?",
+            1,
+        ),
+        (
+            "1.9.10",
+            "ru",
+            "слушайте а у вас там тоже с утра льет как из ведра",
+            0,
+        ),
+        (
+            "1.9.10",
+            "ru",
+            "хочу сказать он молодец рыбки как новенькие",
+            0,
+        ),
+        (
+            "1.9.10",
+            "ru",
+            "и еще у нее буква ж западает это заодно гляньте",
             0,
         ),
         (

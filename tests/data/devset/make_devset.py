@@ -204,6 +204,17 @@ office carpets, chimney sweeps and kombucha for set 64; tractor parts, surfboard
 dog grooming vans, dormitory laundry, solar water heaters and costume jewellery for set 65)
 while packs 1.9.8 shipped; each measured once with packs 1.9.8. Roles fixed before the
 measurement: sets 62 and 63 then tuned on (tuning calls), sets 64 and 65 held out.
+Calls of calls_*_heldout66.py … calls_*_heldout69.py (the sixty-sixth to sixty-ninth
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT66-NOTES.md … HELDOUT69-NOTES.md; aquarium cleaning, bookbinding, student radio,
+trampoline parks, scaffolding, pet food and dance costumes for set 66; stone masonry,
+wetsuits, allotment water, cycling tours, blood donation, office plants and typewriters for
+set 67; riding lessons, insulation grants, ferry bookings, piano exams, mobile phlebotomy,
+firewood and puppet theatres for set 68; moorings, children's hearing tests, vintage
+clothing, window film, diabetic meal kits, ski passes and locksmith courses for set 69)
+while packs 1.9.9 were tuned on sets 62 and 63; each measured once with packs 1.9.9. Roles
+fixed before the measurement: sets 66 and 67 then tuned on (tuning calls), sets 68 and 69
+held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -351,6 +362,14 @@ from calls_ru_heldout64 import CALLS as RU_HELD64
 from calls_en_heldout64 import CALLS as EN_HELD64
 from calls_ru_heldout65 import CALLS as RU_HELD65
 from calls_en_heldout65 import CALLS as EN_HELD65
+from calls_ru_heldout66 import CALLS as RU_HELD66
+from calls_en_heldout66 import CALLS as EN_HELD66
+from calls_ru_heldout67 import CALLS as RU_HELD67
+from calls_en_heldout67 import CALLS as EN_HELD67
+from calls_ru_heldout68 import CALLS as RU_HELD68
+from calls_en_heldout68 import CALLS as EN_HELD68
+from calls_ru_heldout69 import CALLS as RU_HELD69
+from calls_en_heldout69 import CALLS as EN_HELD69
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -517,7 +536,11 @@ def main():
                ("ru", RU_HELD62, False), ("en", EN_HELD62, False),
                ("ru", RU_HELD63, False), ("en", EN_HELD63, False),
                ("ru", RU_HELD64, True), ("en", EN_HELD64, True),
-               ("ru", RU_HELD65, True), ("en", EN_HELD65, True)]
+               ("ru", RU_HELD65, True), ("en", EN_HELD65, True),
+               ("ru", RU_HELD66, False), ("en", EN_HELD66, False),
+               ("ru", RU_HELD67, False), ("en", EN_HELD67, False),
+               ("ru", RU_HELD68, True), ("en", EN_HELD68, True),
+               ("ru", RU_HELD69, True), ("en", EN_HELD69, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
