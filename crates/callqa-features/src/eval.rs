@@ -323,7 +323,10 @@ fn placeholders(text: &str) -> Vec<&str> {
 /// e-mail's first part is often the customer's name, and names are not personal data
 /// of the issue's kinds ("the name is samantha … confirmation to [EMAIL]"). For a written
 /// address (with its own "@") "at" and "собака" are ordinary words: "the owner lisa at
-/// [EMAIL]" keeps the name, not part of "lisa@…".
+/// [EMAIL]" keeps the name, not part of "lisa@…"; so is a word a comma, colon or
+/// semicolon parts from the placeholder: "invoices go to our treasurer, [EMAIL]" keeps
+/// the role, not part of "treasurer.dmrc@…" (a written address is one token; what a
+/// partial redaction leaves is glued to it or one space away).
 fn leaked(value: &str, text: &str) -> bool {
     const FILLER: &[&str] = &[
         "номер",
@@ -372,6 +375,9 @@ fn leaked(value: &str, text: &str) -> bool {
         let tok = &rest[..len];
         if ((c == '[' && tok.ends_with(']')) || c.is_alphanumeric()) && !connector(tok) {
             tokens.push(tok);
+        } else if written_address && matches!(c, ',' | ';' | ':') {
+            // A clause mark parts a word of the sentence from a written address.
+            tokens.push(",");
         }
         rest = &rest[len..];
     }
@@ -694,6 +700,14 @@ mod tests {
         assert!(!leaked(v, "it goes to the salon owner lisa at [EMAIL]"));
         assert!(leaked(v, "it goes to lisa@[EMAIL]"));
         assert!(leaked(v, "it goes to lisa [EMAIL]"));
+        // A clause mark between (set 72): the role is the sentence's word.
+        let v = "treasurer.dmrc@btinternet.com";
+        assert!(!leaked(
+            v,
+            "Alright. Invoices go to our treasurer, [EMAIL]."
+        ));
+        assert!(leaked(v, "Invoices go to treasurer.[EMAIL]"));
+        assert!(leaked(v, "Invoices go to our treasurer [EMAIL]"));
         assert!(leaked(
             "lisa at pampered pooch dot co dot uk",
             "lisa at [EMAIL]"

@@ -1281,6 +1281,14 @@ mod tests {
                 "ru",
                 "Добрый день! Студенческое «Радио Общага», координатор Лиза.",
             ),
+            (
+                "ru",
+                "ателье сонет закройщица надежда добрый день слушаю вас",
+            ),
+            (
+                "ru",
+                "Здравствуйте, центр детской безопасности «Пристегнись», консультант Марат.",
+            ),
         ] {
             assert!(opening(lang, yes), "{yes}");
         }
@@ -2311,6 +2319,11 @@ mod tests {
     ///   ("photos from when it left the yard") asks for no value; questions "does that
     ///   matter"; no question in "bent when your driver dropped them off", "can she send
     ///   me the quote", "у вас там тоже льёт", "рыбки как новенькие", "заодно гляньте".
+    /// - 1.9.11: tuned on sets 70 and 71: "patches dont hold on that length" answers ("hold
+    ///   on" holds only as a request to wait); "I hope your daughter feels better soon" and
+    ///   "I'll send you a link to a short survey about this call" close; questions "and
+    ///   wondered if …", "вы такую выкупаете", "can she call before 3?"; no question in
+    ///   "lovely weather for flying, isn't it?", "а вы можете смету прислать на почту".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2412,6 +2425,9 @@ mod tests {
         ("1.9.10", "en", "and will they be fixed by next season", "theres talk of it but nothing is decided yet", (0, 1, 0)),
         ("1.9.10", "en", "Will the scratch be covered?", "That's not something I can promise, it would have to be looked at again.", (0, 1, 0)),
         ("1.9.10", "en", "Do you have photos from when it left the yard?", "There aren't any dispatch photos on this job, I'm afraid.", (1, 0, 0)),
+        ("1.9.11", "en", "can you patch that or does the panel need replacing", "a metre long tear we replace the panel patches dont hold on that length", (1, 0, 0)),
+        ("1.9.11", "en", "Will the library fridge stay open in the meantime?", "Thank you for telling us, and I hope your daughter feels better soon. Take care.", (0, 0, 1)),
+        ("1.9.11", "en", "and is there a cap on how many jobs we can book", "ill send you a link to a short survey about this call goodbye", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2815,6 +2831,11 @@ mod tests {
             "и еще у нее буква ж западает это заодно гляньте",
             0,
         ),
+        ("1.9.11", "en", "Good morning. I'm planning my son's birthday and wondered if you do private parties for children.", 1),
+        ("1.9.11", "en", "Can she call before 3?", 1),
+        ("1.9.11", "en", "Morning! Lovely weather for flying today, isn't it?", 0),
+        ("1.9.11", "ru", "на крыше глиняная черепица штук наверное 1200 вы такую выкупаете", 1),
+        ("1.9.11", "ru", "а вы можете смету прислать на почту [EMAIL]", 0),
         (
             "1.9.7",
             "ru",
@@ -3797,6 +3818,27 @@ phrases=['плохо']",
                 "ru",
                 "если и теперь так будет я от сборки откажусь и закажу у другой фирмы",
                 &["churn"],
+            ),
+            // Packs 1.9.11 (sets 70, 71).
+            (
+                "en",
+                "if that one gets cancelled too im asking for my money back and going somewhere else",
+                &["churn"],
+            ),
+            (
+                "en",
+                "If it happens once more, we'll cancel and find a tutor privately.",
+                &["churn"],
+            ),
+            (
+                "en",
+                "a 2019 skoda octavia estate and frankly whoever fitted it didnt have a clue",
+                &["service"],
+            ),
+            (
+                "en",
+                "Well, I've already reported it to environmental health at the council, and I'll be putting a formal complaint in writing too.",
+                &["formal"],
             ),
         ] {
             assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
