@@ -2324,6 +2324,13 @@ mod tests {
     ///   "I'll send you a link to a short survey about this call" close; questions "and
     ///   wondered if …", "вы такую выкупаете", "can she call before 3?"; no question in
     ///   "lovely weather for flying, isn't it?", "а вы можете смету прислать на почту".
+    /// - 1.9.12: tuned on sets 74 and 75 (with the stacked detector retrained up to set 71):
+    ///   a line that only asks back answers nothing even with a number ("Are they standard
+    ///   archive boxes, about 40 litres?"), an offer with a number still answers ("Thursday
+    ///   between 8 and 11 is free, shall I book it?"); "the director would talk that through
+    ///   with you", "the manager will tell you when he calls", "I'm not certain" are vague;
+    ///   "One moment, I'm opening Monday's log" holds; no question in "is this a bad time",
+    ///   "exactly what the plan says", "Алло? Вы здесь?".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2382,7 +2389,7 @@ mod tests {
         ("1.9.4", "ru", "Во сколько приедет курьер?", "После обеда, а точное время вам скажет сам курьер.", (0, 1, 0)),
         ("1.9.4", "ru", "а сколько стоит доставка", "доставка платная но сумму посчитает логист", (0, 1, 0)),
         ("1.9.4", "ru", "Замену сделаете бесплатно?", "По итогам диагностики решат, гарантия это или нет.", (0, 1, 0)),
-        ("1.9.4", "ru", "а пятна отмоются", "отмоются это налет он уходит за пару минут", (1, 0, 0)),
+        ("1.9.4", "ru", "а пятна отмоются?", "отмоются это налет он уходит за пару минут", (1, 0, 0)),
         ("1.9.4", "en", "Will the parcel come today?", "It might, but honestly I can't say.", (0, 1, 0)),
         ("1.9.4", "en", "do i need to bring a helmet", "thanks for booking with us see you on the track", (0, 0, 1)),
         ("1.9.4", "en", "does the lid fit the older tanks", "it does the lid is the same size on every model", (1, 0, 0)),
@@ -2428,6 +2435,13 @@ mod tests {
         ("1.9.11", "en", "can you patch that or does the panel need replacing", "a metre long tear we replace the panel patches dont hold on that length", (1, 0, 0)),
         ("1.9.11", "en", "Will the library fridge stay open in the meantime?", "Thank you for telling us, and I hope your daughter feels better soon. Take care.", (0, 0, 1)),
         ("1.9.11", "en", "and is there a cap on how many jobs we can book", "ill send you a link to a short survey about this call goodbye", (0, 0, 1)),
+        ("1.9.12", "en", "How much would 60 boxes cost?", "Are they standard archive boxes, about 40 litres?", (0, 0, 1)),
+        ("1.9.12", "en", "When could you collect them?", "Thursday between 8 and 11 is free, shall I book it?", (1, 0, 0)),
+        ("1.9.12", "ru", "А когда можно подойти?", "Сегодня есть окно в 17:40 у доктора Левиной, записать?", (1, 0, 0)),
+        ("1.9.12", "en", "and what if i turn out to be tone deaf", "ha well most people arent but the director would talk that through with you", (0, 1, 0)),
+        ("1.9.12", "en", "and do i keep using the van until someone looks at it", "id say best not to but the manager will tell you when he calls", (0, 1, 0)),
+        ("1.9.12", "en", "And do you also post a paper copy?", "I'm not certain we still do that; I'll ask the valuer.", (0, 1, 0)),
+        ("1.9.12", "en", "Why did nobody turn up on Monday?", "One moment, I'm opening Monday's log.", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2836,6 +2850,9 @@ mod tests {
         ("1.9.11", "en", "Morning! Lovely weather for flying today, isn't it?", 0),
         ("1.9.11", "ru", "на крыше глиняная черепица штук наверное 1200 вы такую выкупаете", 1),
         ("1.9.11", "ru", "а вы можете смету прислать на почту [EMAIL]", 0),
+        ("1.9.12", "en", "oh sorry is this a bad time youre probably about to close", 0),
+        ("1.9.12", "en", "We're doing exactly what the plan says.", 0),
+        ("1.9.12", "ru", "Алло? Вы здесь?", 0),
         (
             "1.9.7",
             "ru",

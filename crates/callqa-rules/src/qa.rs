@@ -495,6 +495,27 @@ impl QuestionRules {
             })
     }
 
+    /// Whether the operator's line is nothing but a question back to the customer: every
+    /// sentence ends in `?` and the line opens with a question cue ("Are they standard
+    /// archive boxes, about 40 litres?"). Such a line answers nothing even when it names a
+    /// number; an offer that names one first still answers ("Thursday between 8 and 11 is
+    /// free, shall I book it?", "Сегодня есть окно в 17:40, записать?"). Packs 1.9.12.
+    pub(crate) fn only_asks_back(
+        &self,
+        p: &Prepared<'_>,
+        stemmer: Option<&Stemmer>,
+        particles: &HashSet<String>,
+    ) -> bool {
+        let line = p.raw.trim();
+        line.ends_with(['?', '？'])
+            && line
+                .split_inclusive(['.', '!', '?', '？', '…'])
+                .map(str::trim)
+                .filter(|x| x.chars().any(char::is_alphanumeric))
+                .all(|x| x.ends_with(['?', '？']))
+            && self.opens_with_cue(line, stemmer, particles)
+    }
+
     /// A `?` closes a clause in which no `ignore_patterns` span matched: "Ольга, как у
     /// вас дела?" is small talk, "Вы меня слышите? Когда дадут свет?" has one question.
     fn has_question_mark(&self, raw: &str) -> bool {
@@ -597,6 +618,12 @@ impl AnswerRules {
         } else {
             p.norm.clone()
         };
+        // A line that only asks back answers nothing, whatever it names (packs 1.9.12).
+        if self.skip_questions
+            && questions.is_some_and(|q| q.only_asks_back(p, stemmer, &self.backchannel_words))
+        {
+            return AnswerVerdict::Skip("clarifying_question");
+        }
         let norm = blank(&open, &self.ignore);
         let toks = normalize::tokens(&norm, stemmer);
         // A hedge takes back whatever the reply names: "обычно дня три, но точно не скажу".

@@ -594,7 +594,7 @@ mod tests {
         assert_eq!(format!("{sum:x}"), STACKED_SHA256);
     }
 
-    const STACKED_SHA256: &str = "2e93ab5ff18b6a267daede536a7c8a6c7bee50e51ae4edc988714e943ea5601a";
+    const STACKED_SHA256: &str = "a05ae7f05500de0e049ca2503444726ccd62e72d22e3b10e4f8e2411e42eb4b9";
 
     /// The rule features as the reference writes them (features.py `rule_feats`).
     #[test]

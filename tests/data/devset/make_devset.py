@@ -226,6 +226,17 @@ rental, e-scooter insurance, children's dentistry, art supplies, glamping and st
 for set 73) while packs 1.9.10 were tuned on sets 66 and 67; each measured once with packs
 1.9.10. Roles fixed before the measurement: sets 70 and 71 then tuned on (tuning calls), sets
 72 and 73 held out.
+Calls of calls_*_heldout74.py … calls_*_heldout77.py (the seventy-fourth to seventy-seventh
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT74-NOTES.md … HELDOUT77-NOTES.md; tattoo removal, mushroom kits, camper vans, singing
+lessons, lawn bowls, sleep consultants and paper shredding for set 74; scuba courses, clock
+valuations, accessible taxis, student theatre, beehive relocation, vegan catering and violin
+rental for set 75; mobile bike repair, ice cream vans, fencing clubs, chimney liners,
+language apps, pet passports and canal moorings for set 76; school costumes, calligraphy,
+balloon flights, pond maintenance, foster carer support, darkrooms and climbing walls for set
+77) while packs 1.9.11 were tuned on sets 70 and 71; each measured once with packs 1.9.11.
+Roles fixed before the measurement: sets 74 and 75 then tuned on (tuning calls), sets 76 and
+77 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -389,6 +400,14 @@ from calls_ru_heldout72 import CALLS as RU_HELD72
 from calls_en_heldout72 import CALLS as EN_HELD72
 from calls_ru_heldout73 import CALLS as RU_HELD73
 from calls_en_heldout73 import CALLS as EN_HELD73
+from calls_ru_heldout74 import CALLS as RU_HELD74
+from calls_en_heldout74 import CALLS as EN_HELD74
+from calls_ru_heldout75 import CALLS as RU_HELD75
+from calls_en_heldout75 import CALLS as EN_HELD75
+from calls_ru_heldout76 import CALLS as RU_HELD76
+from calls_en_heldout76 import CALLS as EN_HELD76
+from calls_ru_heldout77 import CALLS as RU_HELD77
+from calls_en_heldout77 import CALLS as EN_HELD77
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -563,7 +582,11 @@ def main():
                ("ru", RU_HELD70, False), ("en", EN_HELD70, False),
                ("ru", RU_HELD71, False), ("en", EN_HELD71, False),
                ("ru", RU_HELD72, True), ("en", EN_HELD72, True),
-               ("ru", RU_HELD73, True), ("en", EN_HELD73, True)]
+               ("ru", RU_HELD73, True), ("en", EN_HELD73, True),
+               ("ru", RU_HELD74, False), ("en", EN_HELD74, False),
+               ("ru", RU_HELD75, False), ("en", EN_HELD75, False),
+               ("ru", RU_HELD76, True), ("en", EN_HELD76, True),
+               ("ru", RU_HELD77, True), ("en", EN_HELD77, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
