@@ -508,11 +508,7 @@ impl QuestionRules {
     ) -> bool {
         let line = p.raw.trim();
         line.ends_with(['?', '？'])
-            && line
-                .split_inclusive(['.', '!', '?', '？', '…'])
-                .map(str::trim)
-                .filter(|x| x.chars().any(char::is_alphanumeric))
-                .all(|x| x.ends_with(['?', '？']))
+            && sentences(line).all(|x| x.ends_with(['?', '？']))
             && self.opens_with_cue(line, stemmer, particles)
     }
 
@@ -664,6 +660,14 @@ impl AnswerRules {
     }
 }
 
+/// The sentences of a punctuated line, each ending in its mark (`.`, `!`, `?`, `…`), blank
+/// pieces left out; unpunctuated text is one sentence.
+fn sentences(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split_inclusive(['.', '!', '?', '…'])
+        .map(str::trim)
+        .filter(|x| x.chars().any(char::is_alphanumeric))
+}
+
 /// At least this many words (backchannel words aside) in the last sentence of a reply that
 /// holds the line first make it an answer: "Да-да, я здесь. Капитан разрешает, только без
 /// стеклянных бокалов."
@@ -679,12 +683,7 @@ impl AnswerRules {
         if !held(p) {
             return false;
         }
-        let sentences: Vec<&str> = p
-            .raw
-            .split_inclusive(['.', '!', '?', '…'])
-            .map(str::trim)
-            .filter(|x| x.chars().any(char::is_alphanumeric))
-            .collect();
+        let sentences: Vec<&str> = sentences(p.raw).collect();
         let [_, .., last] = sentences.as_slice() else {
             return true;
         };
