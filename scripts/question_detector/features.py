@@ -97,3 +97,30 @@ def rule_feats(cue, complaint):
     if complaint:
         f += ["comp", "comp_rule:" + ("q" if cue is not None else "no")]
     return f
+
+
+# Words that can make an utterance ask something (interrogatives, modal and auxiliary verbs,
+# "ли", "можно", "скажите", "whether", "know", "tell" ...). The stacked model's `ctx_rules_qw`
+# feature set (packs 1.9.13) tells it, for an utterance the rules do not take for a question,
+# whether any of them occurs at all: an opening turn that only states the problem ("я у вас
+# брала набор … а грибов нет") has none, and the text features alone cannot say "none of
+# these words". Same list in question_model.rs (QUESTION_WORDS).
+QUESTION_WORDS = frozenset("""
+что чего чем кто кого кому когда где куда откуда почему зачем сколько какой какая какое какие
+каким какую каков ли можно нельзя разве неужели как или подскажите скажите уточнить узнать
+понять интересно правда да нет
+what when where why who whom whose which how whats whens wheres hows can could would will
+shall should do does did is are am was were have has any or if whether know tell wondering
+check right ok
+""".split())
+
+
+def qword_feats(text, cue, first):
+    """The `ctx_rules_qw` additions: for an utterance the rules do not take for a question
+    (cue None), whether it holds any of QUESTION_WORDS, alone, with the first-customer-turn
+    flag and with the length bin; nothing for a rule question."""
+    if cue is not None:
+        return []
+    toks = normalize(text).split()
+    has = int(any(t in QUESTION_WORDS for t in toks))
+    return ["qword:%d" % has, "qword_first:%d:%d" % (has, int(first)), "qword_len:%d:%s" % (has, len_bin(len(toks)))]

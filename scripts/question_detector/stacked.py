@@ -8,6 +8,8 @@
                          per-utterance P / R of the rules, "rules OR model" (the shipped
                          first model's tags) and the stacked model over a grid of C and
                          threshold
+    stacked.py compare   the feature sets ctx_rules and ctx_rules_qw (question words, packs
+                         1.9.13) forward over seven splits of the tuning sets up to 79
     stacked.py export    fit the chosen configuration (C = 3, threshold 0.35) on every
                          tuning call with a per-question ledger, write stacked.json
 
@@ -32,7 +34,7 @@ trained on those verdicts trusts them too much (forward: 3 - 5 calls of 384 fewe
 `forward` scores per utterance on the ledger calls and per call on every call of the test
 sets (predicted count against the labelled customer_questions).
 
-Held out: the BLIND sets of train.py (9, 10, 15, 17, 34 - 39, 44, 45, 48, 49, 52, 53, 56, 57, 60, 61, 64, 65, 68, 69, 72, 73, 76, 77) never enter training or
+Held out: the BLIND sets of train.py (9, 10, 15, 17, 34 - 39, 44, 45, 48, 49, 52, 53, 56, 57, 60, 61, 64, 65, 68, 69, 72, 73, 76, 77, 80, 81) never enter training or
 selection; sets 36 and later (written after the model) are not trained on either.
 
 Part of callqa (MIT OR Apache-2.0). Single-threaded: run with OMP_NUM_THREADS=1.
@@ -50,7 +52,7 @@ import pyarrow.dataset as ds
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from features import DIM, NBITS, fnv1a32, hashed, rule_feats, utterance_feats
+from features import DIM, NBITS, QUESTION_WORDS, fnv1a32, hashed, qword_feats, rule_feats, utterance_feats
 from train import BLIND, write_model
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -58,13 +60,16 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # verdict out of fold; retrains up to 43 and up to 59 had each measured no better on fresh
 # writers and were not shipped; the one up to 71 was better on the fresh tuning pair 74 + 75
 # and on the 832 held-out calls (README). Up to 33 was the model of packs 1.9.2 - 1.9.11.
-LAST_TRAINING_SET = 71
+LAST_TRAINING_SET = 79
 SPLITS = [(23, 24, 27), (27, 28, 33), (31, 32, 33), (33, 40, 43)]
 CS = [0.3, 1.0, 3.0]
 THRS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55]
 # The configuration `forward` chose (mean call exact over the first three splits, before
 # sets 40 - 43 were written; over all four it is still the best; README).
 CHOSEN = (3.0, 0.35)
+# The feature set: "ctx_rules" (packs 1.9.2 - 1.9.12) or "ctx_rules_qw" (packs 1.9.13: with
+# features.py `qword_feats`); `--feature-set` sets it.
+FEATURE_SET = "ctx_rules_qw"
 # Calls whose customer utterances become the test vectors (tuning calls: one with rule
 # questions the model turns down in a grievance, one with small talk).
 TEST_VECTOR_CALLS = ("ru_h30_13_yurist_isk_k_zastroyshchiku", "en_h31_13_sim_only_pac_request")
@@ -127,8 +132,13 @@ class Data:
     @staticmethod
     def feats(us, i, lang):
         u = us[i]
-        return utterance_feats(us, i, lang, "ctx") + rule_feats(
-            rule_cue(u["tags"]), any(t.startswith("complaint:") for t in u["tags"]))
+        cue = rule_cue(u["tags"])
+        f = utterance_feats(us, i, lang, "ctx") + rule_feats(
+            cue, any(t.startswith("complaint:") for t in u["tags"]))
+        if FEATURE_SET == "ctx_rules_qw":
+            cust = [k for k, x in enumerate(us) if x["speaker"] == "customer"]
+            f += qword_feats(u["text"], cue, bool(cust and cust[0] == i))
+        return f
 
     def training(self, last):
         m = (self.set <= last) & self.ledger & ~np.isin(self.set, [int(b[1:]) for b in BLIND])
@@ -181,7 +191,10 @@ def export(D, C, thr, out, last=LAST_TRAINING_SET):
                           "features": fs, "indices": idx, "probability": float(1 / (1 + math.exp(-z)))})
     n_train = int(D.training(last).sum())
     model = {
-        "name": "callqa customer-question detector, rules as features (packs 1.9.2; retrained for 1.9.12)" if last > 33 else "callqa customer-question detector, rules as features (packs 1.9.2)",
+        "name": ("callqa customer-question detector, rules and question words as features (packs 1.9.13)"
+                 if FEATURE_SET == "ctx_rules_qw" else
+                 "callqa customer-question detector, rules as features (packs 1.9.2; retrained for 1.9.12)" if last > 33
+                 else "callqa customer-question detector, rules as features (packs 1.9.2)"),
         "trained_on": "customer utterances of the devset calls with a per-question ledger "
                       "(tests/data/devset/questions.csv) in sets %s (%d utterances), gold labels; "
                       "the rules' verdict out of fold: from the packs each set was first measured blind with "
@@ -190,14 +203,18 @@ def export(D, C, thr, out, last=LAST_TRAINING_SET):
                          ", ".join(b[1:] for b in BLIND)),
         "task": "P(customer utterance holds a question) given the rules' verdict; with learned_decides = true "
                 "the utterance is a question when P >= threshold (the pack's exclude_* still vetoes)",
-        "feature_set": "ctx_rules", "aggregation": "utt", "C": C,
+        "feature_set": FEATURE_SET, "aggregation": "utt", "C": C,
         "hashing": {"function": "FNV-1a 32-bit over the UTF-8 bytes of the feature string",
                     "bits": NBITS, "index": "hash & (2^bits - 1)", "value": "1.0 per distinct index"},
         "normalize": "as model.json",
         "features": ["the ctx features of model.json, in its order",
                      "rule:q if the question rules take the utterance for a question, else rule:no; "
                      "with rule:q also rulecue:? when the deciding cue is the question mark, else rulecue:word",
-                     "comp and comp_rule:<q|no> when the utterance carries a complaint tag"],
+                     "comp and comp_rule:<q|no> when the utterance carries a complaint tag"]
+                    + (["with rule:no: qword:<h>, qword_first:<h>:<f>, qword_len:<h>:<len bin>, h = 1 if a word "
+                        "of the utterance is one of question_words, f = 1 on the first customer utterance"]
+                       if FEATURE_SET == "ctx_rules_qw" else []),
+        **({"question_words": sorted(QUESTION_WORDS)} if FEATURE_SET == "ctx_rules_qw" else {}),
         "intercept": b, "threshold": thr,
         "probability": "p = 1 / (1 + exp(-(intercept + sum of weights[index] over the distinct indices)))",
         "weights": {str(int(k)): float(w[k]) for k in nz},
@@ -208,10 +225,33 @@ def export(D, C, thr, out, last=LAST_TRAINING_SET):
           % (out, n_train, len(nz), len(tests), worst))
 
 
+# The forward splits the question-word features were chosen on (packs 1.9.13): trained on
+# the tuning sets up to k, tested on the later tuning sets up to 79 (or 59).
+COMPARE_SPLITS = [(59, 62, 79), (63, 66, 79), (67, 70, 79), (71, 74, 79), (75, 78, 79), (33, 40, 59), (47, 50, 59)]
+
+
+def compare(devset, pred):
+    """`ctx_rules` against `ctx_rules_qw` at the chosen C and threshold, forward over
+    COMPARE_SPLITS: per split and in total (the test calls of the splits overlap)."""
+    global FEATURE_SET
+    blind = [int(b[1:]) for b in BLIND]
+    for fs in ("ctx_rules", "ctx_rules_qw"):
+        FEATURE_SET = fs
+        D = Data(devset, pred)
+        tot = collections.Counter()
+        for last, lo, hi in COMPARE_SPLITS:
+            te = (D.set >= lo) & (D.set <= hi) & ~np.isin(D.set, blind)
+            s = D.score(te, D.fit(CHOSEN[0], D.training(last)).predict_proba(D.X[te])[:, 1] >= CHOSEN[1])
+            tot.update({k: s[k] for k in ("tp", "fp", "fn", "exact", "calls")})
+            print(fmt("%s <=%d: %d-%d" % (fs, last, lo, hi), s))
+        print(fmt("%s total" % fs, tot))
+
+
 def main():
+    global FEATURE_SET
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["forward", "export"])
+    ap.add_argument("mode", choices=["forward", "compare", "export"])
     ap.add_argument("--devset", default=os.path.join(ROOT, "tests/data/devset"))
     ap.add_argument("--pred", action="append", metavar="DIR",
                     help="`callqa analyze --out` folder of the devset with the shipped packs; repeat per "
@@ -220,13 +260,20 @@ def main():
     ap.add_argument("--last-set", type=int, default=LAST_TRAINING_SET,
                     help="export: train on the tuning sets up to this one (default %(default)s, the "
                          "shipped model; 43 adds sets 40 - 43, measured and not shipped)")
+    ap.add_argument("--feature-set", choices=["ctx_rules", "ctx_rules_qw"], default=FEATURE_SET,
+                    help="ctx_rules_qw (default: packs 1.9.13) or ctx_rules (packs 1.9.2 - 1.9.12; with "
+                         "--last-set 71 it rebuilds their model)")
     a = ap.parse_args()
+    FEATURE_SET = a.feature_set
     pred = a.pred or [os.path.join(ROOT, "target/question-detector/stacked-pred", l) for l in ("ru", "en")]
     D = Data(a.devset, pred)
     print("%d customer utterances of %d calls (%d with a ledger)" % (
         len(D.rows), len(set(D.calls)), len(set(D.calls[D.ledger]))), flush=True)
     if a.mode == "export":
         export(D, CHOSEN[0], CHOSEN[1], a.out, a.last_set)
+        return
+    if a.mode == "compare":
+        compare(a.devset, pred)
         return
     rule = np.array([r["rule"] for r in D.rows])
     orq = np.array([r["orq"] for r in D.rows])

@@ -2331,6 +2331,13 @@ mod tests {
     ///   with you", "the manager will tell you when he calls", "I'm not certain" are vague;
     ///   "One moment, I'm opening Monday's log" holds; no question in "is this a bad time",
     ///   "exactly what the plan says", "Алло? Вы здесь?".
+    /// - 1.9.13: tuned on sets 78 and 79: "I'll just check January's timetable" holds, a
+    ///   survey "by text later today" closes, "через пять минут" names a time (only "пять
+    ///   минут" that opens the line or follows a request to wait holds it), "пока не знаю"
+    ///   and a lone "в ближайшее время" are vague; questions "will she bring …", a yes / no
+    ///   question up to eleven words from the end of unpunctuated speech, "even with a note
+    ///   from the school"; no question in "billed … when I'd asked for", "not acceptable
+    ///   when it's …", "how do you even call that …", "вы вообще за что деньги берёте".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2442,10 +2449,27 @@ mod tests {
         ("1.9.12", "en", "and do i keep using the van until someone looks at it", "id say best not to but the manager will tell you when he calls", (0, 1, 0)),
         ("1.9.12", "en", "And do you also post a paper copy?", "I'm not certain we still do that; I'll ask the valuer.", (0, 1, 0)),
         ("1.9.12", "en", "Why did nobody turn up on Monday?", "One moment, I'm opening Monday's log.", (0, 0, 1)),
+        ("1.9.13", "en", "Is the top station open in January?", "Bear with me, I'll just check January's timetable.", (0, 0, 1)),
+        ("1.9.13", "en", "Do I need to bring my own ropes?", "You'll get a short survey by text later today. Have a good evening!", (0, 0, 1)),
+        ("1.9.13", "ru", "Когда приедет мастер?", "Бригада уже во дворе, через пять минут поднимутся к вам.", (1, 0, 0)),
+        ("1.9.13", "ru", "А кто будет вести занятие?", "Пока не знаю, расписание составляют накануне.", (0, 1, 0)),
+        ("1.9.13", "ru", "Когда вернут деньги?", "Заявку одобрили, бухгалтерия отправит в ближайшее время.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
     const ROUND_QUESTIONS: &[(&str, &str, &str, u32)] = &[
+        ("1.9.13", "en", "Will she bring the spare keys in case the lock sticks?", 1),
+        (
+            "1.9.13",
+            "en",
+            "hi we booked two nights in march and my son has the flu now can i get anything back for the nights we cant use",
+            1,
+        ),
+        ("1.9.13", "en", "even with a note from the school", 1),
+        ("1.9.13", "en", "I was billed for the premium plan when I'd asked for the basic one.", 0),
+        ("1.9.13", "en", "That's not acceptable when it's a child's safety.", 0),
+        ("1.9.13", "en", "how do you even call that a clean room for that money", 0),
+        ("1.9.13", "ru", "и вы вообще за что деньги берёте", 0),
         (
             "1.8.5",
             "en",
@@ -3792,6 +3816,44 @@ phrases=['плохо']",
                 "en",
                 "My solicitor has sent me the lease to sign, can you witness it?",
                 &[],
+            ),
+        ] {
+            assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");
+        }
+    }
+
+    /// Packs 1.9.13 (sets 78, 79): "небрежно", "безобразие" after a comparison "как пробка"
+    /// (no longer cut with traffic jams), churn "буду заказывать у конкурентов" (not "у вас"),
+    /// a "clinical lead" asked for; "if no one turns up" is the condition of a threat, not a
+    /// service complaint. Probe sentences written for this test.
+    #[test]
+    fn complaints_of_the_packs_1_9_13_round() {
+        for (lang, text, want) in [
+            (
+                "ru",
+                "Ремонт сделан небрежно, плитка уже отходит.",
+                &["service"][..],
+            ),
+            (
+                "ru",
+                "Хлеб черствый, как пробка. Это просто безобразие!",
+                &["service"],
+            ),
+            (
+                "ru",
+                "Если опоздаете ещё раз, буду заказывать у конкурентов.",
+                &["churn"],
+            ),
+            ("ru", "Всё отлично, буду заказывать у вас и дальше.", &[]),
+            (
+                "en",
+                "I'd like to speak to the clinical lead, please.",
+                &["supervisor"],
+            ),
+            (
+                "en",
+                "If no one turns up by noon, I'm cancelling the contract.",
+                &["churn"],
             ),
         ] {
             assert_eq!(complaint_types(lang, text), want, "{lang}: {text}");

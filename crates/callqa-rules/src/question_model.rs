@@ -47,6 +47,9 @@ pub struct QuestionModel {
     operator_turns: bool,
     /// `feature_set = "ctx_rules"`: the `ctx` features plus the rules' verdict.
     rule_verdict: bool,
+    /// `feature_set = "ctx_rules_qw"` (packs 1.9.13): `ctx_rules` plus
+    /// [`question_word_features`] over these words; empty for the other sets.
+    question_words: BTreeSet<String>,
 }
 
 /// What the phrase rules say about a customer utterance: the features the stacked model
@@ -84,6 +87,10 @@ struct ModelFile {
     intercept: f64,
     threshold: f64,
     weights: BTreeMap<String, f64>,
+    /// `feature_set = "ctx_rules_qw"`: the words whose presence [`question_word_features`]
+    /// reports.
+    #[serde(default)]
+    question_words: Vec<String>,
 }
 
 /// Who speaks next to an utterance in the call's timeline (`prev:` / `next:` features).
@@ -177,17 +184,25 @@ impl QuestionModel {
     pub fn from_json(json: &str) -> Result<QuestionModel, String> {
         let f: ModelFile =
             serde_json::from_str(json).map_err(|e| format!("question model: {e}"))?;
-        let (operator_turns, rule_verdict) = match (f.feature_set.as_str(), f.aggregation.as_str()) {
-            ("text", "utt") => (false, false),
-            ("ctx", "utt") => (true, false),
-            ("ctx_rules", "utt") => (true, true),
+        let (operator_turns, rule_verdict, words) = match (f.feature_set.as_str(), f.aggregation.as_str()) {
+            ("text", "utt") => (false, false, false),
+            ("ctx", "utt") => (true, false, false),
+            ("ctx_rules", "utt") => (true, true, false),
+            ("ctx_rules_qw", "utt") => (true, true, true),
             _ => {
                 return Err(format!(
-                "question model: feature_set {:?} / aggregation {:?} not supported (text, ctx or ctx_rules / utt)",
+                "question model: feature_set {:?} / aggregation {:?} not supported (text, ctx, ctx_rules or ctx_rules_qw / utt)",
                 f.feature_set, f.aggregation
             ))
             }
         };
+        if words == f.question_words.is_empty() {
+            return Err(format!(
+                "question model: feature_set {:?} with {} question_words (ctx_rules_qw needs them, the others take none)",
+                f.feature_set,
+                f.question_words.len()
+            ));
+        }
         if !(1..=24).contains(&f.hashing.bits) {
             return Err(format!("question model: {} hash bits", f.hashing.bits));
         }
@@ -207,6 +222,7 @@ impl QuestionModel {
             weights,
             operator_turns,
             rule_verdict,
+            question_words: f.question_words.into_iter().collect(),
         })
     }
 
@@ -285,6 +301,14 @@ impl QuestionModel {
         }
         if self.rule_verdict {
             f.extend(rule_features(rules));
+        }
+        if !self.question_words.is_empty() {
+            f.extend(question_word_features(
+                text,
+                ctx,
+                rules,
+                &self.question_words,
+            ));
         }
         f
     }
@@ -436,6 +460,33 @@ pub fn rule_features(rules: &RuleVerdict<'_>) -> Vec<String> {
     f
 }
 
+/// The `ctx_rules_qw` feature set's additions (reference: `qword_feats` in features.py),
+/// for an utterance the rules do not take for a question only: `qword:<h>`,
+/// `qword_first:<h>:<f>` and `qword_len:<h>:<len bin>`, where h = 1 if a word of the
+/// normalised text is one of `words` (the model's `question_words`: interrogatives, modal
+/// and auxiliary verbs, "ли", "можно", "whether" …) and f = 1 on the first customer
+/// utterance. The text features alone cannot say that none of these words occurs: an opening
+/// turn that only states the problem has none.
+pub fn question_word_features(
+    text: &str,
+    ctx: &Context,
+    rules: &RuleVerdict<'_>,
+    words: &BTreeSet<String>,
+) -> Vec<String> {
+    if rules.cue.is_some() {
+        return Vec::new();
+    }
+    let norm = normalize(text);
+    let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
+    let has = u8::from(toks.iter().any(|t| words.contains(*t)));
+    let first = u8::from(ctx.first_customer);
+    vec![
+        format!("qword:{has}"),
+        format!("qword_first:{has}:{first}"),
+        format!("qword_len:{has}:{}", len_bin(toks.len())),
+    ]
+}
+
 /// Word features of normalised text with a prefix: unigrams, bigrams, first, first two,
 /// last.
 fn word_features(f: &mut Vec<String>, prefix: &str, norm: &str) {
@@ -557,7 +608,15 @@ mod tests {
             "pos:", "rpos:", "prev:", "next:", "pw:", "pf:", "pl:", "nw:", "nf:", "nl:",
         ];
         moves(model().unwrap(), MODEL_JSON, &kinds);
-        let rule_kinds = ["rule:", "rulecue:", "comp", "comp_rule:"];
+        let rule_kinds = [
+            "rule:",
+            "rulecue:",
+            "comp",
+            "comp_rule:",
+            "qword:",
+            "qword_first:",
+            "qword_len:",
+        ];
         moves(
             stacked_model().unwrap(),
             STACKED_JSON,
@@ -594,7 +653,7 @@ mod tests {
         assert_eq!(format!("{sum:x}"), STACKED_SHA256);
     }
 
-    const STACKED_SHA256: &str = "a05ae7f05500de0e049ca2503444726ccd62e72d22e3b10e4f8e2411e42eb4b9";
+    const STACKED_SHA256: &str = "939c63a5cddcb639bd8138f374020d23666a456f1123220027287675f1fc5314";
 
     /// The rule features as the reference writes them (features.py `rule_feats`).
     #[test]
@@ -607,6 +666,62 @@ mod tests {
             ["rule:q", "rulecue:word", "comp", "comp_rule:q"]
         );
         assert_eq!(v(None, true), ["rule:no", "comp", "comp_rule:no"]);
+    }
+
+    /// The question-word features as the reference writes them (features.py `qword_feats`),
+    /// with the embedded model's word list.
+    #[test]
+    fn question_word_features_match_the_reference() {
+        let m = stacked_model().unwrap();
+        assert!(m.question_words.contains("можно") && m.question_words.contains("whether"));
+        let ctx = |first| Context {
+            position: 1,
+            n_utterances: 4,
+            first_customer: first,
+            last_customer: false,
+            prev: Neighbour::Operator,
+            next: Neighbour::Operator,
+        };
+        let v = |text, cue, first| {
+            question_word_features(
+                text,
+                &ctx(first),
+                &RuleVerdict {
+                    cue,
+                    complaint: false,
+                },
+                &m.question_words,
+            )
+        };
+        assert_eq!(
+            v("здравствуйте я у вас брала набор", None, true),
+            ["qword:0", "qword_first:0:1", "qword_len:0:4"]
+        );
+        assert_eq!(
+            v("А можно картой?", None, false),
+            ["qword:1", "qword_first:1:0", "qword_len:1:2"]
+        );
+        assert!(v("Когда?", Some("?"), true).is_empty());
+        assert_eq!(
+            v("", None, false),
+            ["qword:0", "qword_first:0:0", "qword_len:0:1"]
+        );
+    }
+
+    /// A `ctx_rules_qw` model needs its word list, and no other feature set takes one.
+    #[test]
+    fn question_words_go_with_their_feature_set() {
+        let file = |set: &str, words: &str| {
+            format!(
+                r#"{{"feature_set": "{set}", "aggregation": "utt", "hashing": {{"bits": 4}},
+                "intercept": 0.0, "threshold": 0.5, "weights": {{}}{words}}}"#
+            )
+        };
+        let words = r#", "question_words": ["what"]"#;
+        assert!(QuestionModel::from_json(&file("ctx_rules_qw", words)).is_ok());
+        assert!(QuestionModel::from_json(&file("ctx_rules_qw", "")).is_err());
+        assert!(QuestionModel::from_json(&file("ctx_rules", words)).is_err());
+        assert!(QuestionModel::from_json(&file("ctx_rules", "")).is_ok());
     }
 
     #[test]

@@ -237,6 +237,17 @@ balloon flights, pond maintenance, foster carer support, darkrooms and climbing 
 77) while packs 1.9.11 were tuned on sets 70 and 71; each measured once with packs 1.9.11.
 Roles fixed before the measurement: sets 74 and 75 then tuned on (tuning calls), sets 76 and
 77 held out.
+Calls of calls_*_heldout78.py … calls_*_heldout81.py (the seventy-eighth to eighty-first
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT78-NOTES.md … HELDOUT81-NOTES.md; taxidermy, borehole drilling, lift maintenance,
+cheese-making courses, archery, wigs and fireworks for set 78; prosthetic limbs, genealogy,
+cable cars and ski lifts, tree surgery, yurt camps, reindeer farms and truffle delivery for set
+79; fishing charters, circus tickets, billboards, log cabin kits, houseboats, engraving and
+party magicians for set 80; stove building, kayak rental, hunting tours, falconry, pottery,
+observatory tours and snail farms for set 81; the brief was rebuilt on a new machine, the
+conventions given as those of sets 4 - 8 and 11 - 14) while packs 1.9.12 stood; each measured
+once with packs 1.9.12. Roles fixed before the measurement: sets 78 and 79 then tuned on
+(tuning calls), sets 80 and 81 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -408,6 +419,14 @@ from calls_ru_heldout76 import CALLS as RU_HELD76
 from calls_en_heldout76 import CALLS as EN_HELD76
 from calls_ru_heldout77 import CALLS as RU_HELD77
 from calls_en_heldout77 import CALLS as EN_HELD77
+from calls_ru_heldout78 import CALLS as RU_HELD78
+from calls_en_heldout78 import CALLS as EN_HELD78
+from calls_ru_heldout79 import CALLS as RU_HELD79
+from calls_en_heldout79 import CALLS as EN_HELD79
+from calls_ru_heldout80 import CALLS as RU_HELD80
+from calls_en_heldout80 import CALLS as EN_HELD80
+from calls_ru_heldout81 import CALLS as RU_HELD81
+from calls_en_heldout81 import CALLS as EN_HELD81
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -586,7 +605,11 @@ def main():
                ("ru", RU_HELD74, False), ("en", EN_HELD74, False),
                ("ru", RU_HELD75, False), ("en", EN_HELD75, False),
                ("ru", RU_HELD76, True), ("en", EN_HELD76, True),
-               ("ru", RU_HELD77, True), ("en", EN_HELD77, True)]
+               ("ru", RU_HELD77, True), ("en", EN_HELD77, True),
+               ("ru", RU_HELD78, False), ("en", EN_HELD78, False),
+               ("ru", RU_HELD79, False), ("en", EN_HELD79, False),
+               ("ru", RU_HELD80, True), ("en", EN_HELD80, True),
+               ("ru", RU_HELD81, True), ("en", EN_HELD81, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
