@@ -2338,6 +2338,10 @@ mod tests {
     ///   question up to eleven words from the end of unpunctuated speech, "even with a note
     ///   from the school"; no question in "billed … when I'd asked for", "not acceptable
     ///   when it's …", "how do you even call that …", "вы вообще за что деньги берёте".
+    /// - 1.9.14: tuned on sets 82 and 83: "I can't really advise on that" is vague, "уточню на
+    ///   складе" holds, "это решит мастер", "по ситуации", "как директор скажет" are vague;
+    ///   questions "is she old enough", "is it too late"; no question in a question the
+    ///   customer answers herself ("… хоть слово сказали? Нет, конечно") or "кто так работает".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2454,6 +2458,10 @@ mod tests {
         ("1.9.13", "ru", "Когда приедет мастер?", "Бригада уже во дворе, через пять минут поднимутся к вам.", (1, 0, 0)),
         ("1.9.13", "ru", "А кто будет вести занятие?", "Пока не знаю, расписание составляют накануне.", (0, 1, 0)),
         ("1.9.13", "ru", "Когда вернут деньги?", "Заявку одобрили, бухгалтерия отправит в ближайшее время.", (0, 1, 0)),
+        ("1.9.14", "en", "Can my dog eat it?", "I can't really advise on that, best ask your vet.", (0, 1, 0)),
+        ("1.9.14", "ru", "Сколько ждать поставку?", "Минутку, уточню на складе.", (0, 0, 1)),
+        ("1.9.14", "ru", "А окна тоже заменят?", "Это решит мастер, когда приедет на замер.", (0, 1, 0)),
+        ("1.9.14", "ru", "А если опять дождь, деньги вернёте?", "Тут по ситуации, а там как директор скажет.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2470,6 +2478,10 @@ mod tests {
         ("1.9.13", "en", "That's not acceptable when it's a child's safety.", 0),
         ("1.9.13", "en", "how do you even call that a clean room for that money", 0),
         ("1.9.13", "ru", "и вы вообще за что деньги берёте", 0),
+        ("1.9.14", "en", "my daughter is turning eleven is she old enough", 1),
+        ("1.9.14", "en", "we could only come in the evening is that too late", 1),
+        ("1.9.14", "ru", "а про очередь вы мне хоть слово сказали нет конечно", 0),
+        ("1.9.14", "ru", "Кто так вообще работает?", 0),
         (
             "1.8.5",
             "en",

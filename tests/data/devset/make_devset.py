@@ -248,6 +248,16 @@ observatory tours and snail farms for set 81; the brief was rebuilt on a new mac
 conventions given as those of sets 4 - 8 and 11 - 14) while packs 1.9.12 stood; each measured
 once with packs 1.9.12. Roles fixed before the measurement: sets 78 and 79 then tuned on
 (tuning calls), sets 80 and 81 held out.
+Calls of calls_*_heldout82.py … calls_*_heldout85.py (the eighty-second to eighty-fifth
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT82-NOTES.md … HELDOUT85-NOTES.md; ice sculpture, glassblowing, organ repair, maple
+syrup, alpaca trekking, tiny houses and bonsai for set 82; kite surfing, mushroom foraging,
+yacht delivery, hovercraft rides, soap workshops, sheep shearing and lighthouse cottages for
+set 83; chandelier cleaning, canoe expeditions, floating saunas, ice rink resurfacing, candle
+makers, typewriter ribbons and bagpipe lessons for set 84; snow cannon hire, hedge mazes,
+telescope repair, petting zoos, bell foundries, seed libraries and sand sculpture for set
+85) while packs 1.9.13 stood; each measured once with packs 1.9.13. Roles fixed before the
+measurement: sets 82 and 83 then tuned on (tuning calls), sets 84 and 85 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -427,6 +437,14 @@ from calls_ru_heldout80 import CALLS as RU_HELD80
 from calls_en_heldout80 import CALLS as EN_HELD80
 from calls_ru_heldout81 import CALLS as RU_HELD81
 from calls_en_heldout81 import CALLS as EN_HELD81
+from calls_ru_heldout82 import CALLS as RU_HELD82
+from calls_en_heldout82 import CALLS as EN_HELD82
+from calls_ru_heldout83 import CALLS as RU_HELD83
+from calls_en_heldout83 import CALLS as EN_HELD83
+from calls_ru_heldout84 import CALLS as RU_HELD84
+from calls_en_heldout84 import CALLS as EN_HELD84
+from calls_ru_heldout85 import CALLS as RU_HELD85
+from calls_en_heldout85 import CALLS as EN_HELD85
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -609,7 +627,11 @@ def main():
                ("ru", RU_HELD78, False), ("en", EN_HELD78, False),
                ("ru", RU_HELD79, False), ("en", EN_HELD79, False),
                ("ru", RU_HELD80, True), ("en", EN_HELD80, True),
-               ("ru", RU_HELD81, True), ("en", EN_HELD81, True)]
+               ("ru", RU_HELD81, True), ("en", EN_HELD81, True),
+               ("ru", RU_HELD82, False), ("en", EN_HELD82, False),
+               ("ru", RU_HELD83, False), ("en", EN_HELD83, False),
+               ("ru", RU_HELD84, True), ("en", EN_HELD84, True),
+               ("ru", RU_HELD85, True), ("en", EN_HELD85, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
