@@ -1221,6 +1221,10 @@ mod tests {
             ("en", "Lovely, see you on the slopes."),
             ("ru", "давай до встречи в эфире"),
             ("ru", "Спасибо, хорошей поездки!"),
+            // packs 1.9.15 (sets 86, 87)
+            ("en", "Thanks for booking, have a great workshop!"),
+            ("en", "thanks for letting us know and hopefully see you next year"),
+            ("en", "You're all booked, see you in March!"),
         ] {
             assert!(closing(lang, yes), "{yes}");
         }
@@ -2342,6 +2346,11 @@ mod tests {
     ///   складе" holds, "это решит мастер", "по ситуации", "как директор скажет" are vague;
     ///   questions "is she old enough", "is it too late"; no question in a question the
     ///   customer answers herself ("… хоть слово сказали? Нет, конечно") or "кто так работает".
+    /// - 1.9.15: tuned on sets 86 and 87: the question passed on ("I'll pass it on to the
+    ///   manager", "это вопрос к отделу продаж", "лучше с врачом уточнить", "тут заранее не
+    ///   скажешь") is vague; "We can, yes. Would you like …?" answers; "have a great party"
+    ///   closes; no question in "when he finally came", "what kind of service is that", "как
+    ///   вы сказали", "как в инструкции", "Сколько можно?".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2462,6 +2471,12 @@ mod tests {
         ("1.9.14", "ru", "Сколько ждать поставку?", "Минутку, уточню на складе.", (0, 0, 1)),
         ("1.9.14", "ru", "А окна тоже заменят?", "Это решит мастер, когда приедет на замер.", (0, 1, 0)),
         ("1.9.14", "ru", "А если опять дождь, деньги вернёте?", "Тут по ситуации, а там как директор скажет.", (0, 1, 0)),
+        ("1.9.15", "en", "And will someone tell the driver off?", "I'll pass it on to the shift manager.", (0, 1, 0)),
+        ("1.9.15", "en", "Can you make one with our house name?", "We can, yes. Would you like it in slate or oak?", (1, 0, 0)),
+        ("1.9.15", "en", "Do we need our own insurance?", "Thanks for booking with us, have a great party!", (0, 0, 1)),
+        ("1.9.15", "ru", "А сколько займёт ремонт?", "Ну, тут заранее не скажешь, от износа зависит.", (0, 1, 0)),
+        ("1.9.15", "ru", "А скидку дадите?", "Это вопрос к отделу продаж, я им передам.", (0, 1, 0)),
+        ("1.9.15", "ru", "А ему можно в сауну?", "Это лучше с врачом уточнить, я тут не советчик.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2482,6 +2497,11 @@ mod tests {
         ("1.9.14", "en", "we could only come in the evening is that too late", 1),
         ("1.9.14", "ru", "а про очередь вы мне хоть слово сказали нет конечно", 0),
         ("1.9.14", "ru", "Кто так вообще работает?", 0),
+        ("1.9.15", "en", "and when she finally arrived she was rude to my mum", 0),
+        ("1.9.15", "en", "left on the doorstep what kind of service is that", 0),
+        ("1.9.15", "ru", "я её замочил, как вы сказали, а она всё равно течёт", 0),
+        ("1.9.15", "ru", "Сделал всё как в инструкции.", 0),
+        ("1.9.15", "ru", "Я вам звоню уже третий раз. Сколько можно?", 0),
         (
             "1.8.5",
             "en",
@@ -3857,6 +3877,19 @@ phrases=['плохо']",
                 &["churn"],
             ),
             ("ru", "Всё отлично, буду заказывать у вас и дальше.", &[]),
+            // packs 1.9.15 (sets 86, 87)
+            (
+                "ru",
+                "Если так пойдёт дальше, будем возить группы в Кижи, а не к вам.",
+                &["churn"],
+            ),
+            ("ru", "Ещё раз так, и я хожу в другую студию.", &["churn"]),
+            ("ru", "Тогда к вам я больше не пойду.", &["churn"]),
+            (
+                "en",
+                "I want to speak to whoever runs the kitchen.",
+                &["supervisor"],
+            ),
             (
                 "en",
                 "I'd like to speak to the clinical lead, please.",

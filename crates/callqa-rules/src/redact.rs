@@ -174,12 +174,21 @@ impl Redactor {
         });
         let mut n = 0u32;
         let (mut earlier, mut before) = (String::new(), String::new());
+        // Whether a passport was found in each of the two utterances before.
+        let (mut passport_earlier, mut passport_before) = (false, false);
         for i in order {
             let original = std::mem::take(&mut utterances[i].text);
-            let r = self.redact_in_call(&original, &before, &earlier);
+            let r = self.redact_in_call(
+                &original,
+                &before,
+                &earlier,
+                passport_before || passport_earlier,
+            );
             n = n.saturating_add(u32::try_from(r.found.len()).unwrap_or(u32::MAX));
+            let passport = r.found.contains(&RedactionKind::Passport);
             utterances[i].text = r.text;
             earlier = std::mem::replace(&mut before, original);
+            passport_earlier = std::mem::replace(&mut passport_before, passport);
         }
         n
     }
@@ -199,7 +208,7 @@ impl Redactor {
     /// 4611 730529" are `[PASSPORT]`. Only the context borrows from `before`;
     /// nothing in `before` is redacted here.
     pub fn redact_after(&self, text: &str, before: &str) -> Redacted {
-        self.redact_in_call(text, before, "")
+        self.redact_in_call(text, before, "", false)
     }
 
     /// [`Redactor::redact_after`] with the utterance before `before` too (`earlier`), read
@@ -207,8 +216,16 @@ impl Redactor {
     /// named it and the operator said "продиктуйте" ("для справки нужен мой инн" — "да,
     /// продиктуйте" — "502716483973", set 41); and a passport named there, for a run
     /// grouped as a document number ("А паспорт я могу продиктовать?" — "Да, можно." —
-    /// "4512 306781", set 57).
-    fn redact_in_call(&self, text: &str, before: &str, earlier: &str) -> Redacted {
+    /// "4512 306781", set 57). `passport_before`: a passport was found in one of the two
+    /// utterances before, so a run dictated as the next one of a list ("И мужа." — "1214
+    /// 672048") is a passport too (see [`number_spans`]).
+    fn redact_in_call(
+        &self,
+        text: &str,
+        before: &str,
+        earlier: &str,
+        passport_before: bool,
+    ) -> Redacted {
         if self.kinds == 0 {
             return Redacted {
                 text: text.to_string(),
@@ -232,7 +249,7 @@ impl Redactor {
         } else {
             &[]
         };
-        for (a, b, k) in number_spans(text, &before, earlier, inn_earlier) {
+        for (a, b, k) in number_spans(text, &before, earlier, inn_earlier, passport_before) {
             let free = spans.iter().all(|&(s, e, _)| b <= s || a >= e);
             if self.redacts(k) && free {
                 spans.push((a, b, k));
@@ -1044,6 +1061,7 @@ fn number_spans(
     before: &[String],
     earlier: &[String],
     inn_earlier: bool,
+    passport_before: bool,
 ) -> Vec<(usize, usize, RedactionKind)> {
     let runs = runs(text);
     let mut out = Vec::new();
@@ -1087,7 +1105,24 @@ fn number_spans(
             // "8 (812) 407-55-19": an area code in brackets is written only in a phone
             // number, whatever the words before it ("на номер из заявки", set 57).
             let area_code = AREA_CODE.is_match(&text[r.start..r.end]);
-            classify(&all, r.plus || area_code, dash_7, &ctx)
+            let kind = classify(&all, r.plus || area_code, dash_7, &ctx);
+            // "Назовите серию и номер вашего паспорта." — "4512 455913." — "И мужа." —
+            // "1214 672048" (set 86): right after a passport, ten digits dictated as a
+            // passport's series and number, not shaped like a phone, with no phone word
+            // around them, are the next passport of the list, not a phone number.
+            let passport_grouped = group_lengths(&r.parts) == [4, 6];
+            if kind == Some(RedactionKind::Phone)
+                && passport_before
+                && passport_grouped
+                && !r.plus
+                && !area_code
+                && !phone_shape(&all)
+                && !any_prefix(&ctx, PHONE_WORDS)
+            {
+                Some(RedactionKind::Passport)
+            } else {
+                kind
+            }
         };
         // "the same one 4929 0976 5700 6504": a number word before written digit groups
         // ("one" the pronoun) is read on its own when the run as a whole is nothing.
@@ -1755,6 +1790,33 @@ mod tests {
             "запишите еще мой номер на всякий случай [PHONE]"
         );
         assert_eq!(call[3].text, "[PHONE]");
+        // The next passport of a list, dictated as series and number after "и мужа" (set
+        // 86): a passport, as the one just before it; after "а ваш телефон?" or with no
+        // passport before it, the same digits are a phone.
+        let list = |second: &str, first_is_passport: bool| {
+            let mut call = vec![
+                u(Operator, 0.0, "Назовите серию и номер вашего паспорта."),
+                u(
+                    Customer,
+                    3.0,
+                    if first_is_passport {
+                        "4512 455913."
+                    } else {
+                        "Сейчас найду."
+                    },
+                ),
+                u(Operator, 6.0, second),
+                u(Customer, 9.0, "1214 672048. А сколько часов едем?"),
+            ];
+            r.redact_utterances(&mut call);
+            call[3].text.clone()
+        };
+        assert_eq!(list("И мужа.", true), "[PASSPORT]. А сколько часов едем?");
+        assert_eq!(
+            list("А ваш телефон?", true),
+            "[PHONE]. А сколько часов едем?"
+        );
+        assert_eq!(list("И мужа.", false), "[PHONE]. А сколько часов едем?");
     }
 
     /// A verb that starts like an order word names no number ("с какого телефона вы

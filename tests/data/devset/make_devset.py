@@ -258,6 +258,16 @@ makers, typewriter ribbons and bagpipe lessons for set 84; snow cannon hire, hed
 telescope repair, petting zoos, bell foundries, seed libraries and sand sculpture for set
 85) while packs 1.9.13 stood; each measured once with packs 1.9.13. Roles fixed before the
 measurement: sets 82 and 83 then tuned on (tuning calls), sets 84 and 85 held out.
+Calls of calls_*_heldout86.py … calls_*_heldout89.py (the eighty-sixth to eighty-ninth
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT86-NOTES.md … HELDOUT89-NOTES.md; clock towers, quarry tours, camel rides, ostrich
+farms, carousels, barge holidays and submarine trips for set 86; mosaics, frescoes, felting,
+blacksmithing, coopers, lace supplies and tapestry for set 87; hang gliding, airships,
+pedicabs, segways, organ concerts, zookeeper days and gem polishing for set 88; record
+pressing, pet taxis, crossbow ranges, costume balls, straw bale building, spa resorts and
+lantern festivals for set 89) while packs 1.9.14 stood; each measured once with packs
+1.9.14. Roles fixed before the measurement: sets 86 and 87 then tuned on (tuning calls),
+sets 88 and 89 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -445,6 +455,14 @@ from calls_ru_heldout84 import CALLS as RU_HELD84
 from calls_en_heldout84 import CALLS as EN_HELD84
 from calls_ru_heldout85 import CALLS as RU_HELD85
 from calls_en_heldout85 import CALLS as EN_HELD85
+from calls_ru_heldout86 import CALLS as RU_HELD86
+from calls_en_heldout86 import CALLS as EN_HELD86
+from calls_ru_heldout87 import CALLS as RU_HELD87
+from calls_en_heldout87 import CALLS as EN_HELD87
+from calls_ru_heldout88 import CALLS as RU_HELD88
+from calls_en_heldout88 import CALLS as EN_HELD88
+from calls_ru_heldout89 import CALLS as RU_HELD89
+from calls_en_heldout89 import CALLS as EN_HELD89
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -631,7 +649,11 @@ def main():
                ("ru", RU_HELD82, False), ("en", EN_HELD82, False),
                ("ru", RU_HELD83, False), ("en", EN_HELD83, False),
                ("ru", RU_HELD84, True), ("en", EN_HELD84, True),
-               ("ru", RU_HELD85, True), ("en", EN_HELD85, True)]
+               ("ru", RU_HELD85, True), ("en", EN_HELD85, True),
+               ("ru", RU_HELD86, False), ("en", EN_HELD86, False),
+               ("ru", RU_HELD87, False), ("en", EN_HELD87, False),
+               ("ru", RU_HELD88, True), ("en", EN_HELD88, True),
+               ("ru", RU_HELD89, True), ("en", EN_HELD89, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
