@@ -90,7 +90,7 @@ fn devset_meets_quality_thresholds() {
     let n_truth = std::fs::read_to_string(&truth).unwrap().lines().count() - 1;
     // Every set not held out is tuning data, the eleventh blind set included (packs 1.6.2).
     assert!(n_truth >= 349, "{n_truth} truth rows");
-    // Per question on the tuning calls: detection F1 0.999 with packs 1.9.15 (the stacked
+    // Per question on the tuning calls: detection F1 0.998 with packs 1.9.16 (the stacked
     // detector was trained on the ledgers of the tuning sets up to 79), 0.999 with 1.9.12
     // (trained up to 71), 0.994 with 1.9.8 (trained up to 33), 0.981 with 1.9.1.
     let mut extra = pii_args(&without_heldout("pii.csv", dir.path()));
@@ -240,15 +240,16 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// forty-eighth, forty-ninth, fifty-second, fifty-third, fifty-sixth, fifty-seventh,
 /// sixtieth, sixty-first, sixty-fourth, sixty-fifth, sixty-eighth, sixty-ninth,
 /// seventy-second, seventy-third, seventy-sixth, seventy-seventh, eightieth, eighty-first,
-/// eighty-fourth, eighty-fifth, eighty-eighth and eighty-ninth blind sets (1088 calls,
-/// thirty-four writers), none tuned on (redaction misses of sets 34, 35, 56 and 57 were
-/// fixed after their measurement). Packs 1.9.14 were measured once on sets 88 + 89:
-/// questions / concrete / vague / unanswered exact 0.891 / 0.875 / 0.906 / 0.969 (packs
-/// 1.9.1 on the same calls 0.734 / 0.797 / 0.875 / 0.906), complaint F1 0.929; per question:
-/// detection precision 0.978, recall 0.978. Over the 1088 calls with packs 1.9.15 (the
-/// stacked detector with question words, trained up to set 79): lowest element F1 0.949
-/// (complaint), lowest count exact 0.869 (concrete_answers), redaction 1096 of 1096,
-/// question detection F1 0.980 (the 1053 calls with a per-question ledger). The floors sit
+/// eighty-fourth, eighty-fifth, eighty-eighth, eighty-ninth, ninety-second and ninety-third
+/// blind sets (1152 calls, thirty-six writers), none tuned on (redaction misses of sets 34,
+/// 35, 56 and 57 were fixed after their measurement). Packs 1.9.15 were measured once on
+/// sets 92 + 93: questions / concrete / vague / unanswered exact 0.875 / 0.812 / 0.922 /
+/// 0.953 (packs 1.9.1 on the same calls 0.734 / 0.734 / 0.891 / 0.938), complaint F1 0.964;
+/// per question: detection precision 0.980, recall 0.980. Over the 1152 calls with packs
+/// 1.9.16 (the stacked detector with question words, trained up to set 79): lowest element
+/// F1 0.950 (complaint), lowest count exact 0.866 (concrete_answers), redaction 1159 of
+/// 1159, question detection F1 0.980 (the 1117 calls with a per-question ledger). The floors
+/// sit
 /// under that by a margin a harder new pair of writers can take (sets 52 + 53 alone were
 /// 0.625 on concrete), so a change that costs the blind calls more than that shows (packs
 /// 1.9.12 raised them from 0.90 / 0.80 / 0.94 for F1 / exact / question F1).

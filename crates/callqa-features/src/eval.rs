@@ -337,6 +337,21 @@ fn leaked(value: &str, text: &str) -> bool {
         "com",
         "net",
         "org",
+        // The mailbox of a role, not of a person (RFC 2142 style): left beside the
+        // placeholder it tells nothing, and it is often the sentence's own word ("send it
+        // to the school office office at …" → "to the school office [EMAIL]", set 90).
+        "office",
+        "info",
+        "sales",
+        "support",
+        "admin",
+        "accounts",
+        "orders",
+        "bookings",
+        "enquiries",
+        "hello",
+        "contact",
+        "reception",
     ];
     /// Words that join the parts of a spoken address or number.
     const CONNECTORS: &[&str] = &[
@@ -678,6 +693,14 @@ mod tests {
         assert!(leaked(v, "it's samantha.jones@brightworks.co.uk"));
         let spoken = "ольга точка морозова собака яндекс точка ру";
         assert!(leaked(spoken, "ольга точка [EMAIL]"));
+        // A role mailbox left beside the placeholder is no personal data (set 90): the
+        // sentence's "office" before "office at …" stays.
+        let role = "office at hollybrookprimary dot sch dot uk";
+        assert!(!leaked(
+            role,
+            "send the receipt to the school office [EMAIL]"
+        ));
+        assert!(leaked(role, "send it to [EMAIL] hollybrookprimary"));
         assert!(!leaked(spoken, "меня зовут ольга, почта [EMAIL]"));
         // A word of the address that is also the next word of the sentence, on the side
         // of the placeholder where no part of the address would be left (set 18).

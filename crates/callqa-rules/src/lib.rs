@@ -2351,6 +2351,10 @@ mod tests {
     ///   скажешь") is vague; "We can, yes. Would you like …?" answers; "have a great party"
     ///   closes; no question in "when he finally came", "what kind of service is that", "как
     ///   вы сказали", "как в инструкции", "Сколько можно?".
+    /// - 1.9.16: tuned on sets 90 and 91: "speak soon" closes; "я его сейчас открыла
+    ///   вручную" answers (only "сейчас открою" holds); questions "будни или выходные",
+    ///   "weekday or weekend"; no question in "порезал руку, когда доставал топор", "is that
+    ///   what you call a retune".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2477,6 +2481,8 @@ mod tests {
         ("1.9.15", "ru", "А сколько займёт ремонт?", "Ну, тут заранее не скажешь, от износа зависит.", (0, 1, 0)),
         ("1.9.15", "ru", "А скидку дадите?", "Это вопрос к отделу продаж, я им передам.", (0, 1, 0)),
         ("1.9.15", "ru", "А ему можно в сауну?", "Это лучше с врачом уточнить, я тут не советчик.", (0, 1, 0)),
+        ("1.9.16", "en", "Is there a refund if she quits?", "Speak soon, bye.", (0, 0, 1)),
+        ("1.9.16", "ru", "Почему курс не открывается?", "Вижу сбой на платформе, я его сейчас открыла вручную.", (1, 0, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2502,6 +2508,10 @@ mod tests {
         ("1.9.15", "ru", "я её замочил, как вы сказали, а она всё равно течёт", 0),
         ("1.9.15", "ru", "Сделал всё как в инструкции.", 0),
         ("1.9.15", "ru", "Я вам звоню уже третий раз. Сколько можно?", 0),
+        ("1.9.16", "ru", "утром или вечером", 1),
+        ("1.9.16", "en", "weekday or weekend", 1),
+        ("1.9.16", "ru", "он упал, когда слезал с батута", 0),
+        ("1.9.16", "en", "it buzzes like mad is that what you call a service", 0),
         (
             "1.8.5",
             "en",

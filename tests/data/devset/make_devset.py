@@ -268,6 +268,16 @@ pressing, pet taxis, crossbow ranges, costume balls, straw bale building, spa re
 lantern festivals for set 89) while packs 1.9.14 stood; each measured once with packs
 1.9.14. Roles fixed before the measurement: sets 86 and 87 then tuned on (tuning calls),
 sets 88 and 89 held out.
+Calls of calls_*_heldout90.py … calls_*_heldout93.py (the ninetieth to ninety-third
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT90-NOTES.md … HELDOUT93-NOTES.md; origami, terrariums, drone light shows, laser tag,
+axe throwing, icon painting and accordion repair for set 90; sommelier courses, stilt
+walkers, ocularists, rafting, model ships, choir robes and ski jumping for set 91; parrot
+boarding, sauna stones, pinball restoration, theatre props, fountain pens, harpsichords and
+snowshoe tours for set 92; circus school, tea blending, leather bookbinding, ice fishing,
+arcade parties, ships in bottles and dove releases for set 93) while packs 1.9.15 stood; each
+measured once with packs 1.9.15. Roles fixed before the measurement: sets 90 and 91 then
+tuned on (tuning calls), sets 92 and 93 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -463,6 +473,14 @@ from calls_ru_heldout88 import CALLS as RU_HELD88
 from calls_en_heldout88 import CALLS as EN_HELD88
 from calls_ru_heldout89 import CALLS as RU_HELD89
 from calls_en_heldout89 import CALLS as EN_HELD89
+from calls_ru_heldout90 import CALLS as RU_HELD90
+from calls_en_heldout90 import CALLS as EN_HELD90
+from calls_ru_heldout91 import CALLS as RU_HELD91
+from calls_en_heldout91 import CALLS as EN_HELD91
+from calls_ru_heldout92 import CALLS as RU_HELD92
+from calls_en_heldout92 import CALLS as EN_HELD92
+from calls_ru_heldout93 import CALLS as RU_HELD93
+from calls_en_heldout93 import CALLS as EN_HELD93
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -653,7 +671,11 @@ def main():
                ("ru", RU_HELD86, False), ("en", EN_HELD86, False),
                ("ru", RU_HELD87, False), ("en", EN_HELD87, False),
                ("ru", RU_HELD88, True), ("en", EN_HELD88, True),
-               ("ru", RU_HELD89, True), ("en", EN_HELD89, True)]
+               ("ru", RU_HELD89, True), ("en", EN_HELD89, True),
+               ("ru", RU_HELD90, False), ("en", EN_HELD90, False),
+               ("ru", RU_HELD91, False), ("en", EN_HELD91, False),
+               ("ru", RU_HELD92, True), ("en", EN_HELD92, True),
+               ("ru", RU_HELD93, True), ("en", EN_HELD93, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
