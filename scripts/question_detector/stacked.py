@@ -200,7 +200,10 @@ def export(D, C, thr, out, last=LAST_TRAINING_SET):
                       "the rules' verdict out of fold: from the packs each set was first measured blind with "
                       "(stacked.py, README); held out: sets %s"
                       % (", ".join(str(k) for k in sorted(set(D.set[D.training(last)].tolist()))), n_train,
-                         ", ".join(b[1:] for b in BLIND)),
+                         # the held-out sets up to the pair written after the training
+                         # sets (those its shipping rule was measured on), so that held-out
+                         # sets added later do not change the file
+                         ", ".join(b[1:] for b in BLIND if int(b[1:]) <= last + 2)),
         "task": "P(customer utterance holds a question) given the rules' verdict; with learned_decides = true "
                 "the utterance is a question when P >= threshold (the pack's exclude_* still vetoes)",
         "feature_set": FEATURE_SET, "aggregation": "utt", "C": C,

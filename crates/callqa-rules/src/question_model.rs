@@ -653,7 +653,7 @@ mod tests {
         assert_eq!(format!("{sum:x}"), STACKED_SHA256);
     }
 
-    const STACKED_SHA256: &str = "2274674fd23c43d2daf0e07ee3858f0de22ce64daf216c2141db68795895c5e8";
+    const STACKED_SHA256: &str = "939c63a5cddcb639bd8138f374020d23666a456f1123220027287675f1fc5314";
 
     /// The rule features as the reference writes them (features.py `rule_feats`).
     #[test]
