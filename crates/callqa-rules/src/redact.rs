@@ -1056,6 +1056,15 @@ fn series_and_number(text: &str, r: &Run, next: &Run, ctx: &[String]) -> bool {
 
 /// Spans of personal numbers in `text`: each run whole, else its parts between soft
 /// boundaries (", " / ". "), else a passport series + number split by "номер".
+/// Whether a run [`classify`] read as a phone is the next passport of a list, given that a
+/// passport was just dictated ("Назовите серию и номер вашего паспорта." — "4512 455913." —
+/// "И мужа." — "1214 672048", set 86): ten digits grouped as a passport's series and number
+/// (4 + 6), written without `+` or an area code in brackets, not shaped like a phone, with
+/// no phone word around them.
+fn next_passport_of_list(parts: &[Part], digits: &str, plus: bool, ctx: &[String]) -> bool {
+    group_lengths(parts) == [4, 6] && !plus && !phone_shape(digits) && !any_prefix(ctx, PHONE_WORDS)
+}
+
 fn number_spans(
     text: &str,
     before: &[String],
@@ -1105,19 +1114,11 @@ fn number_spans(
             // "8 (812) 407-55-19": an area code in brackets is written only in a phone
             // number, whatever the words before it ("на номер из заявки", set 57).
             let area_code = AREA_CODE.is_match(&text[r.start..r.end]);
-            let kind = classify(&all, r.plus || area_code, dash_7, &ctx);
-            // "Назовите серию и номер вашего паспорта." — "4512 455913." — "И мужа." —
-            // "1214 672048" (set 86): right after a passport, ten digits dictated as a
-            // passport's series and number, not shaped like a phone, with no phone word
-            // around them, are the next passport of the list, not a phone number.
-            let passport_grouped = group_lengths(&r.parts) == [4, 6];
+            let plus = r.plus || area_code;
+            let kind = classify(&all, plus, dash_7, &ctx);
             if kind == Some(RedactionKind::Phone)
                 && passport_before
-                && passport_grouped
-                && !r.plus
-                && !area_code
-                && !phone_shape(&all)
-                && !any_prefix(&ctx, PHONE_WORDS)
+                && next_passport_of_list(&r.parts, &all, plus, &ctx)
             {
                 Some(RedactionKind::Passport)
             } else {
@@ -1790,9 +1791,21 @@ mod tests {
             "запишите еще мой номер на всякий случай [PHONE]"
         );
         assert_eq!(call[3].text, "[PHONE]");
-        // The next passport of a list, dictated as series and number after "и мужа" (set
-        // 86): a passport, as the one just before it; after "а ваш телефон?" or with no
-        // passport before it, the same digits are a phone.
+    }
+
+    /// The next passport of a list, dictated as series and number after "и мужа" (set 86):
+    /// a passport, as the one just before it; after "а ваш телефон?" or with no passport
+    /// before it, the same digits are a phone.
+    #[test]
+    fn the_next_passport_of_a_list() {
+        use callqa_core::Speaker::{Customer, Operator};
+        let r = Redactor::default();
+        let u = |speaker, start_s: f64, text: &str| Utterance {
+            speaker,
+            start_s,
+            end_s: start_s + 2.0,
+            text: text.into(),
+        };
         let list = |second: &str, first_is_passport: bool| {
             let mut call = vec![
                 u(Operator, 0.0, "Назовите серию и номер вашего паспорта."),
