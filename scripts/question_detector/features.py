@@ -124,3 +124,14 @@ def qword_feats(text, cue, first):
     toks = normalize(text).split()
     has = int(any(t in QUESTION_WORDS for t in toks))
     return ["qword:%d" % has, "qword_first:%d:%d" % (has, int(first)), "qword_len:%d:%s" % (has, len_bin(len(toks)))]
+
+
+def reply_feats(reply, question, lang, kind, cue):
+    """Features of an operator reply for the answer-verdict model (answers.py; the Rust twin
+    is `reply_features` in answer_model.rs): the rules' verdict (kind 'concrete' / 'vague',
+    cue 'none' when no cue decided it), the reply's words and character n-grams, the
+    question's words with prefix 'q'."""
+    f = ["bias", "lang:" + lang, "rv:" + kind, "rvcue:" + ("none" if cue == "none" else "word")]
+    f += text_feats("", normalize(reply).split())
+    f += text_feats("q", normalize(question).split(), chars=False)
+    return f

@@ -41,6 +41,7 @@
 //! texts nor tags ever carry it.
 #![deny(missing_docs)]
 
+pub mod answer_model;
 pub mod complaint_model;
 mod complaints;
 mod normalize;
@@ -68,6 +69,9 @@ use std::collections::BTreeMap;
 /// Tolerance for comparing times, seconds.
 const EPS: f64 = 1e-9;
 
+/// The cue of a verdict the answer-verdict model decided (`answer:vague:learned`).
+const LEARNED_CUE: &str = "learned";
+
 /// Tag on a customer question that no reply answered: the customer asked another one
 /// first, or the call ended.
 pub const TAG_UNANSWERED: &str = "unanswered_question";
@@ -80,6 +84,10 @@ pub const TAG_LEARNED_QUESTION: &str = "question:learned";
 /// (`not_question:<cue>`) but the stacked learned detector turns down
 /// (`learned_decides = true`, P < `learned_threshold`): it counts as no question.
 pub const TAG_NOT_QUESTION: &str = "not_question";
+
+/// Tag on an operator reply the answer rules call concrete but the answer-verdict model
+/// takes for vague (`learned = true` in `[rules.answers]`, P >= `learned_threshold`).
+pub const TAG_LEARNED_VAGUE: &str = "answer:vague:learned";
 
 /// The outcome of one element on one call.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -373,6 +381,16 @@ impl RulePack {
             if says_goodbye && verdict.by_default() {
                 continue;
             }
+            // `[rules.answers] learned = true`: the answer-verdict model may turn a concrete
+            // verdict vague (never the other way).
+            let verdict = match verdict {
+                AnswerVerdict::Concrete(cue)
+                    if a.learned_vague(&prepared[i], &prepared[asked], &cue) =>
+                {
+                    AnswerVerdict::Vague(LEARNED_CUE.to_string())
+                }
+                v => v,
+            };
             let tag = match verdict {
                 AnswerVerdict::Skip(_) => continue,
                 AnswerVerdict::Concrete(c) => {
@@ -825,17 +843,89 @@ mod tests {
         lang: &str,
         edit: impl FnOnce(&mut toml::Table),
     ) -> RulePack {
+        shipped_with(lang, "complaints", edit)
+    }
+
+    /// A shipped pack with its `[rules.<table>]` edited first.
+    fn shipped_with(lang: &str, table: &str, edit: impl FnOnce(&mut toml::Table)) -> RulePack {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(format!("../../pipelines/{lang}-contact-center.toml"));
         let mut t: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let rules = t.get_mut("rules").and_then(|r| r.as_table_mut()).unwrap();
-        edit(
-            rules
-                .get_mut("complaints")
-                .and_then(|c| c.as_table_mut())
-                .unwrap(),
-        );
+        edit(rules.get_mut(table).and_then(|c| c.as_table_mut()).unwrap());
         RulePack::from_table(rules, lang).unwrap()
+    }
+
+    /// `[rules.answers] learned = true` (packs 1.9.17): the answer-verdict model turns a
+    /// concrete verdict vague (tag `answer:vague:learned`) where a reply only passes the
+    /// question on, and leaves settled replies and the rules' vague verdicts alone; without
+    /// it the rules' verdict stands.
+    #[test]
+    fn answer_verdict_model_turns_concrete_deferrals_vague() {
+        let with_model = |lang| {
+            shipped_with(lang, "answers", |t| {
+                t.insert("learned".into(), toml::Value::Boolean(true));
+            })
+        };
+        let without = |lang| {
+            shipped_with(lang, "answers", |t| {
+                t.insert("learned".into(), toml::Value::Boolean(false));
+            })
+        };
+        let call = turns(&[
+            ("o", "Здравствуйте, меня зовут Анна."),
+            ("c", "Вернут ли мне переплату?"),
+            ("o", "Этим занимается бухгалтерия, они посмотрят и решат."),
+            ("c", "А когда придёт заказ?"),
+            ("o", "Заказ придёт завтра до обеда, курьер позвонит за час."),
+            ("c", "А скидку сделаете?"),
+            (
+                "o",
+                "Посылка сейчас на сортировке, как обработают, так и отправят.",
+            ),
+        ]);
+        let r = without("ru").evaluate(&call, 30.0);
+        assert_eq!(qa(&r), (3, 2, 1, 0), "{:?}", r.tags);
+        assert_eq!(r.tags[2], vec!["answer:concrete:none"]);
+        let r = with_model("ru").evaluate(&call, 30.0);
+        assert_eq!(qa(&r), (3, 1, 2, 0), "{:?}", r.tags);
+        assert_eq!(r.tags[2], vec![TAG_LEARNED_VAGUE]);
+        assert_eq!(TAG_LEARNED_VAGUE, format!("answer:vague:{LEARNED_CUE}"));
+        assert_eq!(r.tags[4], vec!["answer:concrete:до обеда"]);
+        assert!(
+            r.tags[6][0].starts_with("answer:vague:как"),
+            "{:?}",
+            r.tags[6]
+        );
+        // A threshold of 1 turns nothing.
+        let strict = shipped_with("ru", "answers", |t| {
+            t.insert("learned".into(), toml::Value::Boolean(true));
+            t.insert("learned_threshold".into(), toml::Value::Float(1.0));
+        });
+        assert_eq!(qa(&strict.evaluate(&call, 30.0)), (3, 2, 1, 0));
+        // Settled English replies stay concrete.
+        let call = turns(&[
+            ("o", "Good morning, Ben speaking."),
+            ("c", "When will I get my money back?"),
+            (
+                "o",
+                "Your refund of 45 pounds went out yesterday, it shows within 3 days.",
+            ),
+            ("c", "And do I need to bring the receipt?"),
+            ("o", "No, just your booking reference."),
+        ]);
+        let r = with_model("en").evaluate(&call, 30.0);
+        assert_eq!(qa(&r), (2, 2, 0, 0), "{:?}", r.tags);
+        // A language the model does not know turns it off (the rules alone).
+        let t: toml::Table = toml::from_str(
+            "[questions]\n[answers]\nlearned = true\nconcrete_phrases = ['завтра']\nunmarked = 'concrete'",
+        )
+        .unwrap();
+        assert!(!RulePack::from_table(&t, "de")
+            .unwrap()
+            .answers()
+            .unwrap()
+            .learned());
     }
 
     #[test]

@@ -336,6 +336,7 @@ impl RulePack {
                         t,
                         stemmer.as_ref(),
                         fuzzy_min,
+                        language,
                     )?)
                 }
                 "complaints" => {

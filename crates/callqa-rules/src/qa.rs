@@ -51,6 +51,7 @@
 //!
 //! So `customer_questions = concrete + vague + unanswered`.
 
+use crate::answer_model::{self, AnswerModel, RuleAnswer};
 use crate::normalize::{self, normalize, Token};
 use crate::pack::{
     compile_cues, compile_regex, get_bool, get_secs, get_str, get_strings, invalid, Cue, RulesError,
@@ -119,6 +120,8 @@ const ANSWER_KEYS: &[&str] = &[
     "unmarked",
     "value_question_phrases",
     "value_question_patterns",
+    "learned",
+    "learned_threshold",
 ];
 
 /// The compiled `[rules.questions]` table: which customer utterances are questions.
@@ -175,6 +178,19 @@ pub struct AnswerRules {
     /// Questions that ask for a value ("когда", "сколько стоит", "how long"): only a
     /// concrete cue (the value) settles them.
     value_question: Vec<Cue>,
+    /// `learned = true` (packs 1.9.17): the answer-verdict model turns a concrete verdict
+    /// vague.
+    learned: Option<LearnedAnswers>,
+}
+
+/// `[rules.answers] learned = true`: the answer-verdict model (module `answer_model`).
+#[derive(Debug, Clone)]
+struct LearnedAnswers {
+    /// The `lang:` feature: the pack language, one the model knows.
+    language: &'static str,
+    /// A concrete reply is vague when P >= this.
+    threshold: f64,
+    model: &'static AnswerModel,
 }
 
 /// How one operator utterance counts as a reply.
@@ -534,13 +550,33 @@ impl QuestionRules {
 }
 
 impl AnswerRules {
+    /// Compile `[rules.answers]`; `language` is the pipeline language (for `learned`).
     pub(crate) fn compile(
         t: &toml::Table,
         stemmer: Option<&Stemmer>,
         fuzzy_min: usize,
+        language: &str,
     ) -> Result<Self, RulesError> {
         const N: &str = "answers";
         check_keys(N, t, ANSWER_KEYS)?;
+        // The model is parsed only for a pack that runs it.
+        let model =
+            if get_bool(N, t, "learned")?.unwrap_or(false) {
+                Some(answer_model::model().map_err(|e| {
+                    invalid(N, "learned", format!("the embedded model is broken: {e}"))
+                })?)
+            } else {
+                None
+            };
+        let default_threshold = model.map_or(0.5, AnswerModel::threshold);
+        let learned = match (learned_settings(N, t, language, default_threshold)?, model) {
+            (Some((language, threshold)), Some(model)) => Some(LearnedAnswers {
+                language,
+                threshold,
+                model,
+            }),
+            _ => None,
+        };
         let concrete = compile_cues(N, t, "concrete_", stemmer, fuzzy_min)?;
         if concrete.is_empty() {
             return Err(invalid(
@@ -584,6 +620,25 @@ impl AnswerRules {
                     ))
                 }
             },
+            learned,
+        })
+    }
+
+    /// Whether the answer-verdict model runs (`learned = true` and a language it knows).
+    pub fn learned(&self) -> bool {
+        self.learned.is_some()
+    }
+
+    /// With `learned = true`, whether the model takes a reply the rules call concrete
+    /// (deciding cue `cue`) for vague: P(vague) of the reply `p` to the question `asked`
+    /// reaches `learned_threshold`. Always `false` without the model.
+    pub(crate) fn learned_vague(&self, p: &Prepared<'_>, asked: &Prepared<'_>, cue: &str) -> bool {
+        self.learned.as_ref().is_some_and(|l| {
+            let rules = RuleAnswer {
+                concrete: true,
+                cue,
+            };
+            l.model.probability(p.raw, asked.raw, l.language, rules) >= l.threshold
         })
     }
 

@@ -203,26 +203,49 @@ impl QuestionModel {
                 f.question_words.len()
             ));
         }
-        if !(1..=24).contains(&f.hashing.bits) {
-            return Err(format!("question model: {} hash bits", f.hashing.bits));
+        let mut m = QuestionModel::linear(
+            "question model",
+            f.intercept,
+            f.threshold,
+            f.hashing.bits,
+            &f.weights,
+        )?;
+        m.operator_turns = operator_turns;
+        m.rule_verdict = rule_verdict;
+        m.question_words = f.question_words.into_iter().collect();
+        Ok(m)
+    }
+
+    /// A bare logistic regression over hashed feature strings (no feature set of its own:
+    /// [`QuestionModel::probability_of`] only), as the answer-verdict model uses it.
+    /// `weights` maps hashed indices, written as decimal strings, to weights.
+    pub(crate) fn linear(
+        what: &str,
+        intercept: f64,
+        threshold: f64,
+        bits: u32,
+        weights: &BTreeMap<String, f64>,
+    ) -> Result<QuestionModel, String> {
+        if !(1..=24).contains(&bits) {
+            return Err(format!("{what}: {bits} hash bits"));
         }
-        let mut weights = vec![0.0; 1 << f.hashing.bits];
-        for (k, w) in &f.weights {
+        let mut dense = vec![0.0; 1 << bits];
+        for (k, w) in weights {
             let slot = k
                 .parse::<usize>()
                 .ok()
-                .and_then(|i| weights.get_mut(i))
-                .ok_or_else(|| format!("question model: weight index {k:?} out of range"))?;
+                .and_then(|i| dense.get_mut(i))
+                .ok_or_else(|| format!("{what}: weight index {k:?} out of range"))?;
             *slot = *w;
         }
         Ok(QuestionModel {
-            intercept: f.intercept,
-            threshold: f.threshold,
-            bits: f.hashing.bits,
-            weights,
-            operator_turns,
-            rule_verdict,
-            question_words: f.question_words.into_iter().collect(),
+            intercept,
+            threshold,
+            bits,
+            weights: dense,
+            operator_turns: false,
+            rule_verdict: false,
+            question_words: BTreeSet::new(),
         })
     }
 
@@ -392,14 +415,7 @@ pub fn features(text: &str, language: &str, ctx: &Context) -> Vec<String> {
     let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
     let mut f = vec!["bias".to_string(), format!("lang:{language}")];
     word_features(&mut f, "", &norm);
-    let padded: Vec<char> = format!(" {} ", toks.join(" ")).chars().collect();
-    for n in 3..=5 {
-        f.extend(
-            padded
-                .windows(n)
-                .map(|w| format!("c:{}", w.iter().collect::<String>())),
-        );
-    }
+    char_ngrams(&mut f, &norm);
     let punct = text.contains(['.', ',', '!', '?']);
     f.push(format!("style:{}", if punct { "punct" } else { "asr" }));
     if text.contains('?') {
@@ -487,9 +503,23 @@ pub fn question_word_features(
     ]
 }
 
+/// Character 3-, 4- and 5-grams (`c:`) over Unicode code points of normalised text padded
+/// with a space on each side.
+pub(crate) fn char_ngrams(f: &mut Vec<String>, norm: &str) {
+    let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
+    let padded: Vec<char> = format!(" {} ", toks.join(" ")).chars().collect();
+    for n in 3..=5 {
+        f.extend(
+            padded
+                .windows(n)
+                .map(|w| format!("c:{}", w.iter().collect::<String>())),
+        );
+    }
+}
+
 /// Word features of normalised text with a prefix: unigrams, bigrams, first, first two,
 /// last.
-fn word_features(f: &mut Vec<String>, prefix: &str, norm: &str) {
+pub(crate) fn word_features(f: &mut Vec<String>, prefix: &str, norm: &str) {
     let toks: Vec<&str> = norm.split(' ').filter(|t| !t.is_empty()).collect();
     f.extend(toks.iter().map(|w| format!("{prefix}w:{w}")));
     f.extend(

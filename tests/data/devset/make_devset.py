@@ -278,6 +278,16 @@ snowshoe tours for set 92; circus school, tea blending, leather bookbinding, ice
 arcade parties, ships in bottles and dove releases for set 93) while packs 1.9.15 stood; each
 measured once with packs 1.9.15. Roles fixed before the measurement: sets 90 and 91 then
 tuned on (tuning calls), sets 92 and 93 held out.
+Calls of calls_*_heldout94.py … calls_*_heldout97.py (the ninety-fourth to ninety-seventh
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT94-NOTES.md … HELDOUT97-NOTES.md; taxidermy, caviar delivery, regatta entries,
+billiard cloth, pointe shoes, husky sleds and sauna brooms for set 94; fish smoking,
+cryotherapy, curling, saddlery, funicular tickets, bagel catering and milliners for set 95;
+mead tastings, mahjong clubs, croquet lawns, badminton courts, darts leagues, parquet
+restoration and caving for set 96; hyperbaric chambers, sandblasting, stucco mouldings,
+marquetry, judo for children, bobsled rides and farm weather stations for set 97) while packs
+1.9.16 stood; each measured once with packs 1.9.16. Roles fixed before the measurement: sets
+94 and 95 then tuned on (tuning calls), sets 96 and 97 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -481,6 +491,14 @@ from calls_ru_heldout92 import CALLS as RU_HELD92
 from calls_en_heldout92 import CALLS as EN_HELD92
 from calls_ru_heldout93 import CALLS as RU_HELD93
 from calls_en_heldout93 import CALLS as EN_HELD93
+from calls_ru_heldout94 import CALLS as RU_HELD94
+from calls_en_heldout94 import CALLS as EN_HELD94
+from calls_ru_heldout95 import CALLS as RU_HELD95
+from calls_en_heldout95 import CALLS as EN_HELD95
+from calls_ru_heldout96 import CALLS as RU_HELD96
+from calls_en_heldout96 import CALLS as EN_HELD96
+from calls_ru_heldout97 import CALLS as RU_HELD97
+from calls_en_heldout97 import CALLS as EN_HELD97
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -675,7 +693,11 @@ def main():
                ("ru", RU_HELD90, False), ("en", EN_HELD90, False),
                ("ru", RU_HELD91, False), ("en", EN_HELD91, False),
                ("ru", RU_HELD92, True), ("en", EN_HELD92, True),
-               ("ru", RU_HELD93, True), ("en", EN_HELD93, True)]
+               ("ru", RU_HELD93, True), ("en", EN_HELD93, True),
+               ("ru", RU_HELD94, False), ("en", EN_HELD94, False),
+               ("ru", RU_HELD95, False), ("en", EN_HELD95, False),
+               ("ru", RU_HELD96, True), ("en", EN_HELD96, True),
+               ("ru", RU_HELD97, True), ("en", EN_HELD97, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
