@@ -2445,6 +2445,10 @@ mod tests {
     ///   вручную" answers (only "сейчас открою" holds); questions "будни или выходные",
     ///   "weekday or weekend"; no question in "порезал руку, когда доставал топор", "is that
     ///   what you call a retune".
+    /// - 1.9.17: tuned on sets 94 and 95: "shortly" no longer stem-matches "shorts"; asking
+    ///   for a photo answers nothing; question "… but is the parking still free"; no
+    ///   question in "the day which it wasn't", "я всё правильно указала", "даже не
+    ///   посмотрел, как …", "вы там вообще заявки читаете или как".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2573,6 +2577,8 @@ mod tests {
         ("1.9.15", "ru", "А ему можно в сауну?", "Это лучше с врачом уточнить, я тут не советчик.", (0, 1, 0)),
         ("1.9.16", "en", "Is there a refund if she quits?", "Speak soon, bye.", (0, 0, 1)),
         ("1.9.16", "ru", "Почему курс не открывается?", "Вижу сбой на платформе, я его сейчас открыла вручную.", (1, 0, 0)),
+        ("1.9.17", "en", "What do I wear for the class?", "Shorts and a T-shirt, and we lend you the shoes.", (1, 0, 0)),
+        ("1.9.17", "en", "Can the jacket be repaired?", "Oh dear, could you send us a picture of the tear?", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2602,6 +2608,11 @@ mod tests {
         ("1.9.16", "en", "weekday or weekend", 1),
         ("1.9.16", "ru", "он упал, когда слезал с батута", 0),
         ("1.9.16", "en", "it buzzes like mad is that what you call a service", 0),
+        ("1.9.17", "en", "the price is fine but is the parking still free in the evening", 1),
+        ("1.9.17", "en", "they said it would be ready on the day which it wasnt", 0),
+        ("1.9.17", "ru", "я всё правильно указала в заявке", 0),
+        ("1.9.17", "ru", "мастер даже не посмотрел, как стоит шкаф", 0),
+        ("1.9.17", "ru", "вы там вообще заявки читаете или как это безобразие", 0),
         (
             "1.8.5",
             "en",
@@ -3957,7 +3968,9 @@ phrases=['плохо']",
     /// Packs 1.9.13 (sets 78, 79): "небрежно", "безобразие" after a comparison "как пробка"
     /// (no longer cut with traffic jams), churn "буду заказывать у конкурентов" (not "у вас"),
     /// a "clinical lead" asked for; "if no one turns up" is the condition of a threat, not a
-    /// service complaint. Probe sentences written for this test.
+    /// service complaint. Packs 1.9.15 and 1.9.17 (sets 94, 95: "так … не делают",
+    /// "перехожу в другой клуб", "we'll go to X instead", "shoddy workmanship", sarcastic
+    /// "that's great service, isn't it") added theirs. Probe sentences written for this test.
     #[test]
     fn complaints_of_the_packs_1_9_13_round() {
         for (lang, text, want) in [
@@ -3985,6 +3998,25 @@ phrases=['плохо']",
             ),
             ("ru", "Ещё раз так, и я хожу в другую студию.", &["churn"]),
             ("ru", "Тогда к вам я больше не пойду.", &["churn"]),
+            // packs 1.9.17 (sets 94, 95)
+            ("ru", "Так вообще ремонт не делают!", &["service"]),
+            (
+                "ru",
+                "Ещё одна отмена, и я перехожу в другой зал.",
+                &["churn"],
+            ),
+            (
+                "en",
+                "If it happens again we'll switch to Lakeside instead.",
+                &["churn"],
+            ),
+            (
+                "en",
+                "The rail came off after a week, that's shoddy workmanship.",
+                &["service"],
+            ),
+            ("en", "Well that's great service, isn't it.", &["service"]),
+            ("en", "Honestly, that's great service, thank you.", &[]),
             (
                 "en",
                 "I want to speak to whoever runs the kitchen.",
