@@ -2449,6 +2449,9 @@ mod tests {
     ///   for a photo answers nothing; question "… but is the parking still free"; no
     ///   question in "the day which it wasn't", "я всё правильно указала", "даже не
     ///   посмотрел, как …", "вы там вообще заявки читаете или как".
+    /// - 1.9.18: tuned on sets 98 and 99: "possibly" no longer stem-matches "possible";
+    ///   "that one" is no number; "I can't answer" and "смотря по …" are vague; no question
+    ///   in "how hard is it to …", "when we'd already …", "синий, как на сайте".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2579,6 +2582,9 @@ mod tests {
         ("1.9.16", "ru", "Почему курс не открывается?", "Вижу сбой на платформе, я его сейчас открыла вручную.", (1, 0, 0)),
         ("1.9.17", "en", "What do I wear for the class?", "Shorts and a T-shirt, and we lend you the shoes.", (1, 0, 0)),
         ("1.9.17", "en", "Can the jacket be repaired?", "Oh dear, could you send us a picture of the tear?", (0, 0, 1)),
+        ("1.9.18", "en", "Can I get my deposit back?", "Yes, that's always possible if you cancel a week ahead.", (1, 0, 0)),
+        ("1.9.18", "en", "Will I get compensation?", "I can't answer that one myself, it goes to the claims team.", (0, 1, 0)),
+        ("1.9.18", "ru", "А экипировку выдаёте?", "Ну это смотря какой маршрут выберете.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2613,6 +2619,9 @@ mod tests {
         ("1.9.17", "ru", "я всё правильно указала в заявке", 0),
         ("1.9.17", "ru", "мастер даже не посмотрел, как стоит шкаф", 0),
         ("1.9.17", "ru", "вы там вообще заявки читаете или как это безобразие", 0),
+        ("1.9.18", "en", "honestly how hard is it to send an email?", 0),
+        ("1.9.18", "en", "Cancelled by text at six when we'd already set off.", 0),
+        ("1.9.18", "ru", "Синий, как на сайте.", 0),
         (
             "1.8.5",
             "en",
@@ -3968,9 +3977,11 @@ phrases=['плохо']",
     /// Packs 1.9.13 (sets 78, 79): "небрежно", "безобразие" after a comparison "как пробка"
     /// (no longer cut with traffic jams), churn "буду заказывать у конкурентов" (not "у вас"),
     /// a "clinical lead" asked for; "if no one turns up" is the condition of a threat, not a
-    /// service complaint. Packs 1.9.15 and 1.9.17 (sets 94, 95: "так … не делают",
+    /// service complaint. Packs 1.9.15, 1.9.17 (sets 94, 95: "так … не делают",
     /// "перехожу в другой клуб", "we'll go to X instead", "shoddy workmanship", sarcastic
-    /// "that's great service, isn't it") added theirs. Probe sentences written for this test.
+    /// "that's great service, isn't it") and 1.9.18 (sets 98, 99: "абонемент сдаю", "плаваю в
+    /// другом бассейне", "the operations lead", "great customer care, that") added theirs.
+    /// Probe sentences written for this test.
     #[test]
     fn complaints_of_the_packs_1_9_13_round() {
         for (lang, text, want) in [
@@ -4017,6 +4028,23 @@ phrases=['плохо']",
             ),
             ("en", "Well that's great service, isn't it.", &["service"]),
             ("en", "Honestly, that's great service, thank you.", &[]),
+            // packs 1.9.18 (sets 98, 99)
+            ("ru", "Если опять отменят, я абонемент сдаю.", &["churn"]),
+            (
+                "ru",
+                "Ещё раз так, и я плаваю в другом бассейне.",
+                &["churn"],
+            ),
+            (
+                "en",
+                "I'd like to talk to the operations lead.",
+                &["supervisor"],
+            ),
+            (
+                "en",
+                "Brilliant customer care, that. Really thoughtful.",
+                &["service"],
+            ),
             (
                 "en",
                 "I want to speak to whoever runs the kitchen.",

@@ -288,6 +288,16 @@ restoration and caving for set 96; hyperbaric chambers, sandblasting, stucco mou
 marquetry, judo for children, bobsled rides and farm weather stations for set 97) while packs
 1.9.16 stood; each measured once with packs 1.9.16. Roles fixed before the measurement: sets
 94 and 95 then tuned on (tuning calls), sets 96 and 97 held out.
+Calls of calls_*_heldout98.py … calls_*_heldout101.py (the ninety-eighth to hundred-and-first
+held-out sets, 16 + 16 calls each) were written blind in the same way by four writers at once
+(HELDOUT98-NOTES.md … HELDOUT101-NOTES.md; guitar making, bell ringing, paper marbling,
+letterpress, team T-shirts, neon signs and tandem skydiving for set 98; bungee jumping,
+zorbing, flyboarding, wakeboard parks, clay pigeons, VR arenas and quad bikes for set 99;
+snowmobiles, ice climbing, via ferrata, ghost walks, sheepdog trials, lavender farms and tulip
+bulbs for set 100; float tanks, gong baths, hammams, tea ceremonies, kimono rental, meteorites
+and limousines for set 101) while packs 1.9.17 stood; each measured once with packs 1.9.17.
+Roles fixed before the measurement: sets 98 and 99 then tuned on (tuning calls), sets 100 and
+101 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -499,6 +509,14 @@ from calls_ru_heldout96 import CALLS as RU_HELD96
 from calls_en_heldout96 import CALLS as EN_HELD96
 from calls_ru_heldout97 import CALLS as RU_HELD97
 from calls_en_heldout97 import CALLS as EN_HELD97
+from calls_ru_heldout98 import CALLS as RU_HELD98
+from calls_en_heldout98 import CALLS as EN_HELD98
+from calls_ru_heldout99 import CALLS as RU_HELD99
+from calls_en_heldout99 import CALLS as EN_HELD99
+from calls_ru_heldout100 import CALLS as RU_HELD100
+from calls_en_heldout100 import CALLS as EN_HELD100
+from calls_ru_heldout101 import CALLS as RU_HELD101
+from calls_en_heldout101 import CALLS as EN_HELD101
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -697,7 +715,11 @@ def main():
                ("ru", RU_HELD94, False), ("en", EN_HELD94, False),
                ("ru", RU_HELD95, False), ("en", EN_HELD95, False),
                ("ru", RU_HELD96, True), ("en", EN_HELD96, True),
-               ("ru", RU_HELD97, True), ("en", EN_HELD97, True)]
+               ("ru", RU_HELD97, True), ("en", EN_HELD97, True),
+               ("ru", RU_HELD98, False), ("en", EN_HELD98, False),
+               ("ru", RU_HELD99, False), ("en", EN_HELD99, False),
+               ("ru", RU_HELD100, True), ("en", EN_HELD100, True),
+               ("ru", RU_HELD101, True), ("en", EN_HELD101, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
