@@ -2452,6 +2452,8 @@ mod tests {
     /// - 1.9.18: tuned on sets 98 and 99: "possibly" no longer stem-matches "possible";
     ///   "that one" is no number; "I can't answer" and "смотря по …" are vague; no question
     ///   in "how hard is it to …", "when we'd already …", "синий, как на сайте".
+    /// - 1.9.19: tuned on sets 102 and 103: no question in "I need to know by …", "who am I
+    ///   supposed to believe", "вы вообще понимаете, что …", "и что, опять …".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2622,6 +2624,10 @@ mod tests {
         ("1.9.18", "en", "honestly how hard is it to send an email?", 0),
         ("1.9.18", "en", "Cancelled by text at six when we'd already set off.", 0),
         ("1.9.18", "ru", "Синий, как на сайте.", 0),
+        ("1.9.19", "en", "I need to know by the end of the week, we're booking the hall.", 0),
+        ("1.9.19", "en", "she says one thing and he says another so who am i supposed to believe", 0),
+        ("1.9.19", "ru", "Вы вообще понимаете, что он мог упасть?", 0),
+        ("1.9.19", "ru", "Придёт мастер, и что, опять платить?", 0),
         (
             "1.8.5",
             "en",
@@ -3980,7 +3986,9 @@ phrases=['плохо']",
     /// service complaint. Packs 1.9.15, 1.9.17 (sets 94, 95: "так … не делают",
     /// "перехожу в другой клуб", "we'll go to X instead", "shoddy workmanship", sarcastic
     /// "that's great service, isn't it") and 1.9.18 (sets 98, 99: "абонемент сдаю", "плаваю в
-    /// другом бассейне", "the operations lead", "great customer care, that") added theirs.
+    /// другом бассейне", "the operations lead", "great customer care, that") and 1.9.19
+    /// (sets 102, 103: "с руководителем школы", "идём в соседний …", "на троечку", "так дела
+    /// не делаются", "snapped at", "nothing says X like") added theirs.
     /// Probe sentences written for this test.
     #[test]
     fn complaints_of_the_packs_1_9_13_round() {
@@ -4045,6 +4053,22 @@ phrases=['плохо']",
                 "Brilliant customer care, that. Really thoughtful.",
                 &["service"],
             ),
+            // packs 1.9.19 (sets 102, 103)
+            (
+                "ru",
+                "Соедините меня с руководителем школы.",
+                &["supervisor"],
+            ),
+            ("ru", "Если не пришлёте, идём в соседний клуб.", &["churn"]),
+            ("ru", "Сервис у вас, если честно, на троечку.", &["service"]),
+            ("ru", "Так дела не делаются!", &["service"]),
+            ("en", "The receptionist snapped at my son.", &["service"]),
+            (
+                "en",
+                "Nothing says luxury like a cold shower.",
+                &["service"],
+            ),
+            ("en", "We won't be coming back either way.", &["churn"]),
             (
                 "en",
                 "I want to speak to whoever runs the kitchen.",

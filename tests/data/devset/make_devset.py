@@ -298,6 +298,16 @@ bulbs for set 100; float tanks, gong baths, hammams, tea ceremonies, kimono rent
 and limousines for set 101) while packs 1.9.17 stood; each measured once with packs 1.9.17.
 Roles fixed before the measurement: sets 98 and 99 then tuned on (tuning calls), sets 100 and
 101 held out.
+Calls of calls_*_heldout102.py … calls_*_heldout105.py (the hundred-and-second to
+hundred-and-fifth held-out sets, 16 + 16 calls each) were written blind in the same way by four
+writers at once (HELDOUT102-NOTES.md … HELDOUT105-NOTES.md; osteopathy, acupuncture,
+reflexology, salt caves, mud baths, thalassotherapy and hippotherapy for set 102; karaoke
+rooms, ukulele lessons, balalaika ensembles, harmonica repair, ventriloquists, kilt hire and
+family crests for set 103; silent retreats, detox juices, ayurvedic massage, sound healing,
+leech therapy, cupping and cat cafes for set 104; reptile shops, tarantula breeders, aquaponics
+kits, chocolate classes, marzipan and gingerbread, caramel and lollipops and tofu catering for
+set 105) while packs 1.9.18 stood; each measured once with packs 1.9.18. Roles fixed before
+the measurement: sets 102 and 103 then tuned on (tuning calls), sets 104 and 105 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -517,6 +527,14 @@ from calls_ru_heldout100 import CALLS as RU_HELD100
 from calls_en_heldout100 import CALLS as EN_HELD100
 from calls_ru_heldout101 import CALLS as RU_HELD101
 from calls_en_heldout101 import CALLS as EN_HELD101
+from calls_ru_heldout102 import CALLS as RU_HELD102
+from calls_en_heldout102 import CALLS as EN_HELD102
+from calls_ru_heldout103 import CALLS as RU_HELD103
+from calls_en_heldout103 import CALLS as EN_HELD103
+from calls_ru_heldout104 import CALLS as RU_HELD104
+from calls_en_heldout104 import CALLS as EN_HELD104
+from calls_ru_heldout105 import CALLS as RU_HELD105
+from calls_en_heldout105 import CALLS as EN_HELD105
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -719,7 +737,11 @@ def main():
                ("ru", RU_HELD98, False), ("en", EN_HELD98, False),
                ("ru", RU_HELD99, False), ("en", EN_HELD99, False),
                ("ru", RU_HELD100, True), ("en", EN_HELD100, True),
-               ("ru", RU_HELD101, True), ("en", EN_HELD101, True)]
+               ("ru", RU_HELD101, True), ("en", EN_HELD101, True),
+               ("ru", RU_HELD102, False), ("en", EN_HELD102, False),
+               ("ru", RU_HELD103, False), ("en", EN_HELD103, False),
+               ("ru", RU_HELD104, True), ("en", EN_HELD104, True),
+               ("ru", RU_HELD105, True), ("en", EN_HELD105, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
