@@ -2454,6 +2454,9 @@ mod tests {
     ///   in "how hard is it to …", "when we'd already …", "синий, как на сайте".
     /// - 1.9.19: tuned on sets 102 and 103: no question in "I need to know by …", "who am I
     ///   supposed to believe", "вы вообще понимаете, что …", "и что, опять …".
+    /// - 1.9.20: tuned on sets 106 and 107: "a grey area", "too early to say" are vague;
+    ///   questions "have you got Saturday free", "и цена", "а у вас делают …"; no question in
+    ///   "кто у вас вообще так работает", "ну а куда деваться".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2587,6 +2590,8 @@ mod tests {
         ("1.9.18", "en", "Can I get my deposit back?", "Yes, that's always possible if you cancel a week ahead.", (1, 0, 0)),
         ("1.9.18", "en", "Will I get compensation?", "I can't answer that one myself, it goes to the claims team.", (0, 1, 0)),
         ("1.9.18", "ru", "А экипировку выдаёте?", "Ну это смотря какой маршрут выберете.", (0, 1, 0)),
+        ("1.9.20", "en", "Will the boat go out on Sunday?", "It's too early to say, the skipper decides the night before.", (0, 1, 0)),
+        ("1.9.20", "en", "Can my dad join in too?", "That's a bit of a grey area with the insurance.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2628,6 +2633,11 @@ mod tests {
         ("1.9.19", "en", "she says one thing and he says another so who am i supposed to believe", 0),
         ("1.9.19", "ru", "Вы вообще понимаете, что он мог упасть?", 0),
         ("1.9.19", "ru", "Придёт мастер, и что, опять платить?", 0),
+        ("1.9.20", "en", "great and have you got the 12th free in the morning", 1),
+        ("1.9.20", "ru", "и цена", 1),
+        ("1.9.20", "ru", "у меня шоссейный велосипед а у вас делают настройку посадки", 1),
+        ("1.9.20", "ru", "Кто у вас вообще так работает?", 0),
+        ("1.9.20", "ru", "Ну а куда деваться, придётся ждать.", 0),
         (
             "1.8.5",
             "en",

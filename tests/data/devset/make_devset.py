@@ -308,6 +308,16 @@ leech therapy, cupping and cat cafes for set 104; reptile shops, tarantula breed
 kits, chocolate classes, marzipan and gingerbread, caramel and lollipops and tofu catering for
 set 105) while packs 1.9.18 stood; each measured once with packs 1.9.18. Roles fixed before
 the measurement: sets 102 and 103 then tuned on (tuning calls), sets 104 and 105 held out.
+Calls of calls_*_heldout106.py … calls_*_heldout109.py (the hundred-and-sixth to
+hundred-and-ninth held-out sets, 16 + 16 calls each) were written blind in the same way by four
+writers at once (HELDOUT106-NOTES.md … HELDOUT109-NOTES.md; braille transcription, drone
+photography, time capsules, memorial trees, gravestone engraving, glass etching and lampshades
+for set 106; barometer restoration, bike fitting, ski waxing, snorkelling, parkour, children's
+acrobatics and pole dance for set 107; breakdance, tango, salsa, hula hoops, hourglasses,
+sextant courses and paddle-board yoga for set 108; coffins and urns, hearse hire, cemetery
+plots, pottery painting, embroidered badges, invitation calligraphy and ski boot fitting for
+set 109) while packs 1.9.19 stood; each measured once with packs 1.9.19. Roles fixed before
+the measurement: sets 106 and 107 then tuned on (tuning calls), sets 108 and 109 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -535,6 +545,14 @@ from calls_ru_heldout104 import CALLS as RU_HELD104
 from calls_en_heldout104 import CALLS as EN_HELD104
 from calls_ru_heldout105 import CALLS as RU_HELD105
 from calls_en_heldout105 import CALLS as EN_HELD105
+from calls_ru_heldout106 import CALLS as RU_HELD106
+from calls_en_heldout106 import CALLS as EN_HELD106
+from calls_ru_heldout107 import CALLS as RU_HELD107
+from calls_en_heldout107 import CALLS as EN_HELD107
+from calls_ru_heldout108 import CALLS as RU_HELD108
+from calls_en_heldout108 import CALLS as EN_HELD108
+from calls_ru_heldout109 import CALLS as RU_HELD109
+from calls_en_heldout109 import CALLS as EN_HELD109
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -741,7 +759,11 @@ def main():
                ("ru", RU_HELD102, False), ("en", EN_HELD102, False),
                ("ru", RU_HELD103, False), ("en", EN_HELD103, False),
                ("ru", RU_HELD104, True), ("en", EN_HELD104, True),
-               ("ru", RU_HELD105, True), ("en", EN_HELD105, True)]
+               ("ru", RU_HELD105, True), ("en", EN_HELD105, True),
+               ("ru", RU_HELD106, False), ("en", EN_HELD106, False),
+               ("ru", RU_HELD107, False), ("en", EN_HELD107, False),
+               ("ru", RU_HELD108, True), ("en", EN_HELD108, True),
+               ("ru", RU_HELD109, True), ("en", EN_HELD109, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
