@@ -14,9 +14,7 @@
 //! not run. Like the question model it is data compiled into the binary (`include_str!`),
 //! parsed once on first use.
 
-use crate::question_model::{self, QuestionModel};
-use serde::Deserialize;
-use std::collections::BTreeMap;
+use crate::question_model::{self, ModelFile, QuestionModel};
 use std::sync::OnceLock;
 
 /// The model file, byte-identical to the one measured (sha256 in the model card).
@@ -24,20 +22,6 @@ pub const MODEL_JSON: &str = include_str!("../../../models/answer-verdict/model.
 
 /// The only feature set the file may name.
 const FEATURE_SET: &str = "reply";
-
-#[derive(Deserialize)]
-struct Hashing {
-    bits: u32,
-}
-
-#[derive(Deserialize)]
-struct ModelFile {
-    feature_set: String,
-    hashing: Hashing,
-    intercept: f64,
-    threshold: f64,
-    weights: BTreeMap<String, f64>,
-}
 
 /// The parsed model.
 #[derive(Debug)]
@@ -70,10 +54,10 @@ impl AnswerModel {
     pub fn from_json(json: &str) -> Result<AnswerModel, String> {
         const WHAT: &str = "answer-verdict model";
         let f: ModelFile = serde_json::from_str(json).map_err(|e| format!("{WHAT}: {e}"))?;
-        if f.feature_set != FEATURE_SET {
+        if (f.feature_set.as_str(), f.aggregation.as_str()) != (FEATURE_SET, "utt") {
             return Err(format!(
-                "{WHAT}: feature_set {:?} not supported ({FEATURE_SET})",
-                f.feature_set
+                "{WHAT}: feature_set {:?} / aggregation {:?} not supported ({FEATURE_SET} / utt)",
+                f.feature_set, f.aggregation
             ));
         }
         let linear =
@@ -128,6 +112,7 @@ pub fn reply_features(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[derive(Deserialize)]
     struct Vector {

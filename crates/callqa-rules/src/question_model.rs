@@ -75,22 +75,24 @@ pub struct OperatorTurns<'a> {
 }
 
 #[derive(Deserialize)]
-struct Hashing {
-    bits: u32,
+pub(crate) struct Hashing {
+    pub(crate) bits: u32,
 }
 
+/// The keys of a model file the Rust inference reads (the question models' and the
+/// answer-verdict model's).
 #[derive(Deserialize)]
-struct ModelFile {
-    feature_set: String,
-    aggregation: String,
-    hashing: Hashing,
-    intercept: f64,
-    threshold: f64,
-    weights: BTreeMap<String, f64>,
+pub(crate) struct ModelFile {
+    pub(crate) feature_set: String,
+    pub(crate) aggregation: String,
+    pub(crate) hashing: Hashing,
+    pub(crate) intercept: f64,
+    pub(crate) threshold: f64,
+    pub(crate) weights: BTreeMap<String, f64>,
     /// `feature_set = "ctx_rules_qw"`: the words whose presence [`question_word_features`]
     /// reports.
     #[serde(default)]
-    question_words: Vec<String>,
+    pub(crate) question_words: Vec<String>,
 }
 
 /// Who speaks next to an utterance in the call's timeline (`prev:` / `next:` features).
