@@ -37,7 +37,6 @@ import collections
 import csv
 import math
 import os
-import re
 import sys
 
 import numpy as np
@@ -46,6 +45,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
 from features import DIM, NBITS, fnv1a32, hashed, reply_feats
+from stacked import set_of
 from train import BLIND, write_model
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -64,11 +64,6 @@ CHOSEN = (0.3, 0.6)
 # concrete replies the model keeps (sets 30, 31) and turns vague (sets 54, 59).
 TEST_VECTOR_CALLS = ("ru_h30_13_yurist_isk_k_zastroyshchiku", "en_h31_13_sim_only_pac_request",
                      "ru_h59_08_kremaciya_sobaki_tablichka_oshibka", "en_h54_01_locksmith_lockout_long_wait")
-
-
-def set_of(cid):
-    m = re.match(r"(ru|en)_h(\d+)_", cid)
-    return int(m.group(2)) if m else None
 
 
 def verdict(tags):
