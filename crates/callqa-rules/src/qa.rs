@@ -316,7 +316,8 @@ pub(crate) fn learned_settings(
 
 /// `learned` / `learned_threshold` / `learned_decides` of `[rules.questions]`. Without
 /// `learned_decides` the first model adds to the rules (threshold default 0.45); with it
-/// the stacked model decides (threshold default: the one it was selected with, 0.35).
+/// the stacked model decides (threshold default: the one it was selected with, in its file:
+/// 0.5 since packs 1.9.21).
 fn learned(t: &toml::Table, language: &str) -> Result<Option<Learned>, RulesError> {
     const N: &str = "questions";
     let decides = get_bool(N, t, "learned_decides")?.unwrap_or(false);

@@ -318,6 +318,17 @@ sextant courses and paddle-board yoga for set 108; coffins and urns, hearse hire
 plots, pottery painting, embroidered badges, invitation calligraphy and ski boot fitting for
 set 109) while packs 1.9.19 stood; each measured once with packs 1.9.19. Roles fixed before
 the measurement: sets 106 and 107 then tuned on (tuning calls), sets 108 and 109 held out.
+Calls of calls_*_heldout110.py … calls_*_heldout113.py (the hundred-and-tenth to
+hundred-and-thirteenth held-out sets, 16 + 16 calls each) were written blind in the same way
+by four writers at once (HELDOUT110-NOTES.md … HELDOUT113-NOTES.md; racing pigeons, glacier
+hikes, igloo hotels, treehouse stays, ramen classes, quilting and yarn subscriptions for set
+110; dinghy hire, windsurfing, orienteering, recording studios, sheet music engraving,
+firewood and rainwater tanks for set 111; rodeo tickets, handball clubs, velodrome sessions,
+rollerblading, unicycling and juggling, clown workshops and hot-air balloons for set 112;
+canyoning, geocaching, metal detector hire, antique maps, crochet supplies, lifeguard
+courses and beach huts for set 113) while packs 1.9.20 stood; each measured once with packs
+1.9.20. Roles fixed before the measurement: sets 110 and 111 then tuned on (tuning calls),
+sets 112 and 113 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -553,6 +564,14 @@ from calls_ru_heldout108 import CALLS as RU_HELD108
 from calls_en_heldout108 import CALLS as EN_HELD108
 from calls_ru_heldout109 import CALLS as RU_HELD109
 from calls_en_heldout109 import CALLS as EN_HELD109
+from calls_ru_heldout110 import CALLS as RU_HELD110
+from calls_en_heldout110 import CALLS as EN_HELD110
+from calls_ru_heldout111 import CALLS as RU_HELD111
+from calls_en_heldout111 import CALLS as EN_HELD111
+from calls_ru_heldout112 import CALLS as RU_HELD112
+from calls_en_heldout112 import CALLS as EN_HELD112
+from calls_ru_heldout113 import CALLS as RU_HELD113
+from calls_en_heldout113 import CALLS as EN_HELD113
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -763,7 +782,11 @@ def main():
                ("ru", RU_HELD106, False), ("en", EN_HELD106, False),
                ("ru", RU_HELD107, False), ("en", EN_HELD107, False),
                ("ru", RU_HELD108, True), ("en", EN_HELD108, True),
-               ("ru", RU_HELD109, True), ("en", EN_HELD109, True)]
+               ("ru", RU_HELD109, True), ("en", EN_HELD109, True),
+               ("ru", RU_HELD110, False), ("en", EN_HELD110, False),
+               ("ru", RU_HELD111, False), ("en", EN_HELD111, False),
+               ("ru", RU_HELD112, True), ("en", EN_HELD112, True),
+               ("ru", RU_HELD113, True), ("en", EN_HELD113, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
