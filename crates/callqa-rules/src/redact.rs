@@ -702,6 +702,22 @@ fn dictated_alone(text: &str, at: usize) -> bool {
             .any(|x| starts_with_any(x, PHONE_WORDS) || starts_with_any(x, NUMBER_WORDS))
 }
 
+/// Digit groups of the lengths a passport's series and number are dictated in (4 + 6, or
+/// the series as 2 + 2).
+fn passport_grouped(parts: &[Part]) -> bool {
+    let lens = group_lengths(parts);
+    lens == [4, 6] || lens == [2, 2, 6]
+}
+
+/// Whether a passport word occurs among the [`DOCUMENT_CONTEXT_WORDS`] words of `text`
+/// before byte `at`.
+fn passport_named_before(text: &str, at: usize) -> bool {
+    any_prefix(
+        &words_before(&text[..at], DOCUMENT_CONTEXT_WORDS),
+        PASSPORT_WORDS,
+    )
+}
+
 /// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
 fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
     let lens = group_lengths(parts);
@@ -1110,6 +1126,13 @@ fn number_spans(
             // its check digits when "ИНН" is said anywhere before it in the utterance or at
             // the end of the previous one.
             Some(RedactionKind::Inn)
+        } else if passport_grouped(&r.parts) && passport_named_before(text, r.start) {
+            // "Давайте я продиктую паспорт сейчас, чтобы вы заранее подготовили договор:
+            // 4609 218534" (set 113, held out: a redaction miss, fixed after its one
+            // measurement): a run grouped as a passport's series and number, with a passport
+            // named earlier in the utterance, is one even when a keep word ("договор") is
+            // nearer. Leaking a passport costs more than blanking a number grouped like one.
+            Some(RedactionKind::Passport)
         } else {
             // "8 (812) 407-55-19": an area code in brackets is written only in a phone
             // number, whatever the words before it ("на номер из заявки", set 57).
@@ -1342,6 +1365,16 @@ mod tests {
             "Паспорт: серия [PASSPORT], СНИЛС [SNILS]."
         );
         assert_eq!(red("паспорт 4612 345678 почта"), "паспорт [PASSPORT] почта");
+        // A passport named earlier in the utterance wins over a nearer keep word for a run
+        // grouped as one (set 113); a contract number not grouped so stays.
+        assert_eq!(
+            red("Давайте я продиктую паспорт сейчас, чтобы вы подготовили договор: 4609 218534."),
+            "Давайте я продиктую паспорт сейчас, чтобы вы подготовили договор: [PASSPORT]."
+        );
+        assert_eq!(
+            red("паспорт я принесу сам, а договор у меня 5120347"),
+            "паспорт я принесу сам, а договор у меня 5120347"
+        );
         // A client's record card ("карточка") names no payment card for a number grouped
         // as a passport; the passport named earlier in the utterance does (set 56).
         assert_eq!(
