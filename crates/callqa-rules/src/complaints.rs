@@ -833,9 +833,13 @@ mod tests {
         ("Я буквально в слезах после разговора с вашим оператором.", &["service"]),
         ("Ваши консультанты только время тратят.", &["service"]),
         ("Что за безобразное отношение к пенсионерам!", &["service"]),
+        // packs 1.9.22 (set 110)
+        ("Если к пятнице не сделают, мы всё отменяем и поедем в другое место.", &["churn"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
+        // packs 1.9.22 (set 111)
+        "Претензий у нас нет, мы сами перепутали дату.",
         "Я не имею никаких претензий, просто вопрос.",
         "Жаловаться не на что, всё отлично.",
         "Грех жаловаться, мастер всё сделал.",
@@ -1195,6 +1199,12 @@ mod tests {
         ("I'm very let down.", &["service"]),
         ("This is totally unacceptable behaviour from your staff.", &["service"]),
         ("I'm sorry but your support is a complete joke.", &["service"]),
+        // packs 1.9.22 (sets 110, 111)
+        ("If it happens again I'll go to the school in Kingsbridge instead.", &["churn"]),
+        ("If the pitch isn't fixed by May, we're not renewing.", &["churn"]),
+        ("Losing the master copy, that's just amateur.", &["service"]),
+        ("Leaving a beginner alone out there was irresponsible.", &["service"]),
+        ("If March is called off as well, you won't see us again.", &["churn"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",

@@ -2457,6 +2457,10 @@ mod tests {
     /// - 1.9.20: tuned on sets 106 and 107: "a grey area", "too early to say" are vague;
     ///   questions "have you got Saturday free", "и цена", "а у вас делают …"; no question in
     ///   "кто у вас вообще так работает", "ну а куда деваться".
+    /// - 1.9.21: the NB-weighted stacked question detector (threshold 0.5), no rule change.
+    /// - 1.9.22: tuned on sets 110 and 111: "that'd be up to him", "will only know once",
+    ///   "won't know until", "I don't know yet" are vague; no question in "what you called
+    ///   …", "what sort of guide leaves …", "… с закрытыми глазами?".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2592,6 +2596,10 @@ mod tests {
         ("1.9.18", "ru", "А экипировку выдаёте?", "Ну это смотря какой маршрут выберете.", (0, 1, 0)),
         ("1.9.20", "en", "Will the boat go out on Sunday?", "It's too early to say, the skipper decides the night before.", (0, 1, 0)),
         ("1.9.20", "en", "Can my dad join in too?", "That's a bit of a grey area with the insurance.", (0, 1, 0)),
+        ("1.9.22", "en", "Will he call me back today?", "That'd be up to him, he's out on a job.", (0, 1, 0)),
+        ("1.9.22", "en", "Is the boiler damaged?", "The engineer will only know once he's opened it up.", (0, 1, 0)),
+        ("1.9.22", "en", "Who's running the Monday class now?", "We're still working on the rota, so I don't know yet.", (0, 1, 0)),
+        ("1.9.22", "en", "Can we get the photos back?", "We won't know until the recovery finishes tomorrow.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2638,6 +2646,9 @@ mod tests {
         ("1.9.20", "ru", "у меня шоссейный велосипед а у вас делают настройку посадки", 1),
         ("1.9.20", "ru", "Кто у вас вообще так работает?", 0),
         ("1.9.20", "ru", "Ну а куда деваться, придётся ждать.", 0),
+        ("1.9.22", "en", "You sold me what you called a full set and half of it is missing.", 0),
+        ("1.9.22", "en", "What sort of instructor leaves a child alone on the slope?", 0),
+        ("1.9.22", "ru", "Как вы вообще это собирали, с закрытыми глазами?", 0),
         (
             "1.8.5",
             "en",
