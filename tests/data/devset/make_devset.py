@@ -329,6 +329,17 @@ canyoning, geocaching, metal detector hire, antique maps, crochet supplies, life
 courses and beach huts for set 113) while packs 1.9.20 stood; each measured once with packs
 1.9.20. Roles fixed before the measurement: sets 110 and 111 then tuned on (tuning calls),
 sets 112 and 113 held out.
+Calls of calls_*_heldout114.py … calls_*_heldout117.py (the hundred-and-fourteenth to
+hundred-and-seventeenth held-out sets, 16 + 16 calls each) were written blind in the same way
+by four writers at once (HELDOUT114-NOTES.md … HELDOUT117-NOTES.md; jigsaw subscriptions,
+backgammon and poker clubs, boomerangs, freediving, cacti and succulents, microgreen kits and
+home brewing for set 114; gin distilleries, whisky casks, barista courses, saffron and
+vanilla, jams and pickles, fermentation classes and tempeh catering for set 115;
+aquascaping, butterfly houses, worm composting, biochar, raku firing, porcelain dolls and
+enamel jewellery for set 116; silversmithing, pocket watches, cufflink engraving, gloves,
+walking sticks, puppy training and ant farms for set 117) while packs 1.9.21 and 1.9.22
+stood; each measured once with packs 1.9.22. Roles fixed before the measurement: sets 114
+and 115 then tuned on (tuning calls), sets 116 and 117 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -572,6 +583,14 @@ from calls_ru_heldout112 import CALLS as RU_HELD112
 from calls_en_heldout112 import CALLS as EN_HELD112
 from calls_ru_heldout113 import CALLS as RU_HELD113
 from calls_en_heldout113 import CALLS as EN_HELD113
+from calls_ru_heldout114 import CALLS as RU_HELD114
+from calls_en_heldout114 import CALLS as EN_HELD114
+from calls_ru_heldout115 import CALLS as RU_HELD115
+from calls_en_heldout115 import CALLS as EN_HELD115
+from calls_ru_heldout116 import CALLS as RU_HELD116
+from calls_en_heldout116 import CALLS as EN_HELD116
+from calls_ru_heldout117 import CALLS as RU_HELD117
+from calls_en_heldout117 import CALLS as EN_HELD117
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -786,7 +805,11 @@ def main():
                ("ru", RU_HELD110, False), ("en", EN_HELD110, False),
                ("ru", RU_HELD111, False), ("en", EN_HELD111, False),
                ("ru", RU_HELD112, True), ("en", EN_HELD112, True),
-               ("ru", RU_HELD113, True), ("en", EN_HELD113, True)]
+               ("ru", RU_HELD113, True), ("en", EN_HELD113, True),
+               ("ru", RU_HELD114, False), ("en", EN_HELD114, False),
+               ("ru", RU_HELD115, False), ("en", EN_HELD115, False),
+               ("ru", RU_HELD116, True), ("en", EN_HELD116, True),
+               ("ru", RU_HELD117, True), ("en", EN_HELD117, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
