@@ -1205,6 +1205,8 @@ mod tests {
         ("Losing the master copy, that's just amateur.", &["service"]),
         ("Leaving a beginner alone out there was irresponsible.", &["service"]),
         ("If March is called off as well, you won't see us again.", &["churn"]),
+        // packs 1.9.23 (set 115)
+        ("Charging full price for broken ones is a con.", &["service"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",

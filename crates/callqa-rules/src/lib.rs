@@ -2461,6 +2461,10 @@ mod tests {
     /// - 1.9.22: tuned on sets 110 and 111: "that'd be up to him", "will only know once",
     ///   "won't know until", "I don't know yet" are vague; no question in "what you called
     ///   …", "what sort of guide leaves …", "… с закрытыми глазами?".
+    /// - 1.9.23: tuned on sets 114 and 115: "I don't really know", "ассортимент постоянно
+    ///   меняется", "это уже вопрос к центру …" are vague; a decimal point no longer ends a
+    ///   clause before "?"; no question in "could you also refund …", "хочу заказать …", a
+    ///   relative "which" four words after its article.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2600,6 +2604,9 @@ mod tests {
         ("1.9.22", "en", "Is the boiler damaged?", "The engineer will only know once he's opened it up.", (0, 1, 0)),
         ("1.9.22", "en", "Who's running the Monday class now?", "We're still working on the rota, so I don't know yet.", (0, 1, 0)),
         ("1.9.22", "en", "Can we get the photos back?", "We won't know until the recovery finishes tomorrow.", (0, 1, 0)),
+        ("1.9.23", "en", "Why was I charged twice?", "Some glitch in the system, I don't really know the details.", (0, 1, 0)),
+        ("1.9.23", "ru", "А какие сорта у вас есть?", "Ассортимент у нас постоянно меняется, смотрите по сайту.", (0, 1, 0)),
+        ("1.9.23", "ru", "А если я заболею, меня не отчислят?", "Это уже вопрос к страховой, у них свои правила.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2649,6 +2656,8 @@ mod tests {
         ("1.9.22", "en", "You sold me what you called a full set and half of it is missing.", 0),
         ("1.9.22", "en", "What sort of instructor leaves a child alone on the slope?", 0),
         ("1.9.22", "ru", "Как вы вообще это собирали, с закрытыми глазами?", 0),
+        ("1.9.23", "en", "Could you also refund the £4.95 delivery charge?", 0),
+        ("1.9.23", "ru", "И ещё хочу заказать два горшка по 350 рублей.", 0),
         (
             "1.8.5",
             "en",

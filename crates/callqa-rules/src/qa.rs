@@ -531,9 +531,13 @@ impl QuestionRules {
 
     /// A `?` closes a clause in which no `ignore_patterns` span matched: "Ольга, как у
     /// вас дела?" is small talk, "Вы меня слышите? Когда дадут свет?" has one question.
+    /// A point between digits is a decimal point, not a clause end ("Could you also refund
+    /// the £4.95 postage?" is one clause, packs 1.9.23).
     fn has_question_mark(&self, raw: &str) -> bool {
         let mut clause = String::new();
-        for ch in raw.chars() {
+        let mut chars = raw.chars().peekable();
+        let mut prev = None;
+        while let Some(ch) = chars.next() {
             match ch {
                 '?' | '？' => {
                     let norm = normalize(&clause);
@@ -542,9 +546,16 @@ impl QuestionRules {
                     }
                     clause.clear();
                 }
+                '.' | ','
+                    if prev.is_some_and(|p: char| p.is_ascii_digit())
+                        && chars.peek().is_some_and(|n| n.is_ascii_digit()) =>
+                {
+                    clause.push(ch)
+                }
                 '.' | '!' | '…' | ';' => clause.clear(),
                 c => clause.push(c),
             }
+            prev = Some(ch);
         }
         false
     }
