@@ -340,6 +340,16 @@ enamel jewellery for set 116; silversmithing, pocket watches, cufflink engraving
 walking sticks, puppy training and ant farms for set 117) while packs 1.9.21 and 1.9.22
 stood; each measured once with packs 1.9.22. Roles fixed before the measurement: sets 114
 and 115 then tuned on (tuning calls), sets 116 and 117 held out.
+Calls of calls_*_heldout118.py … calls_*_heldout121.py (the hundred-and-eighteenth to
+hundred-and-twenty-first held-out sets, 16 + 16 calls each) were written blind in the same
+way by four writers at once (HELDOUT118-NOTES.md … HELDOUT121-NOTES.md; skateboards, BMX
+tracks, motocross, rally experiences, gliding, wingsuits and motorhomes for set 118; cello and
+saxophone lessons, brass band hire, mandolin repair, comedy clubs, improv, poetry slams and
+book clubs for set 119; narrowboat hire, punting, pedalos, water taxis, subtitling, voiceover
+studios and leaflet printing for set 120; festival tents, hiking boot repair, archive
+scanning, opera ticket exchanges, ballet uniforms, trackday cars and rally packages for set
+121) while packs 1.9.23 stood; each measured once with packs 1.9.23. Roles fixed before the
+measurement: sets 118 and 119 then tuned on (tuning calls), sets 120 and 121 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -591,6 +601,14 @@ from calls_ru_heldout116 import CALLS as RU_HELD116
 from calls_en_heldout116 import CALLS as EN_HELD116
 from calls_ru_heldout117 import CALLS as RU_HELD117
 from calls_en_heldout117 import CALLS as EN_HELD117
+from calls_ru_heldout118 import CALLS as RU_HELD118
+from calls_en_heldout118 import CALLS as EN_HELD118
+from calls_ru_heldout119 import CALLS as RU_HELD119
+from calls_en_heldout119 import CALLS as EN_HELD119
+from calls_ru_heldout120 import CALLS as RU_HELD120
+from calls_en_heldout120 import CALLS as EN_HELD120
+from calls_ru_heldout121 import CALLS as RU_HELD121
+from calls_en_heldout121 import CALLS as EN_HELD121
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -809,7 +827,11 @@ def main():
                ("ru", RU_HELD114, False), ("en", EN_HELD114, False),
                ("ru", RU_HELD115, False), ("en", EN_HELD115, False),
                ("ru", RU_HELD116, True), ("en", EN_HELD116, True),
-               ("ru", RU_HELD117, True), ("en", EN_HELD117, True)]
+               ("ru", RU_HELD117, True), ("en", EN_HELD117, True),
+               ("ru", RU_HELD118, False), ("en", EN_HELD118, False),
+               ("ru", RU_HELD119, False), ("en", EN_HELD119, False),
+               ("ru", RU_HELD120, True), ("en", EN_HELD120, True),
+               ("ru", RU_HELD121, True), ("en", EN_HELD121, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
