@@ -835,6 +835,9 @@ mod tests {
         ("Что за безобразное отношение к пенсионерам!", &["service"]),
         // packs 1.9.22 (set 110)
         ("Если к пятнице не сделают, мы всё отменяем и поедем в другое место.", &["churn"]),
+        // packs 1.9.24 (sets 118, 119)
+        ("Не починят до среды — заберу и отнесу в другую мастерскую.", &["churn"]),
+        ("Отменили за час до начала. Ну кто так делает?", &["service"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -1207,6 +1210,10 @@ mod tests {
         ("If March is called off as well, you won't see us again.", &["churn"]),
         // packs 1.9.23 (set 115)
         ("Charging full price for broken ones is a con.", &["service"]),
+        // packs 1.9.24 (sets 118, 119)
+        ("Shut again on a Saturday. What am I paying you for?", &["service"]),
+        ("The way he spoke to my son was totally out of order.", &["service"]),
+        ("If she's teaching next term, I'm not coming back.", &["churn"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",

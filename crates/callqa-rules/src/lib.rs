@@ -2465,6 +2465,9 @@ mod tests {
     ///   меняется", "это уже вопрос к центру …" are vague; a decimal point no longer ends a
     ///   clause before "?"; no question in "could you also refund …", "хочу заказать …", a
     ///   relative "which" four words after its article.
+    /// - 1.9.24: tuned on sets 118 and 119: a hold "let me check …" up to seven words long
+    ///   answers nothing; questions "do parents have to …"; no question in "what am I
+    ///   paying for".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2607,6 +2610,7 @@ mod tests {
         ("1.9.23", "en", "Why was I charged twice?", "Some glitch in the system, I don't really know the details.", (0, 1, 0)),
         ("1.9.23", "ru", "А какие сорта у вас есть?", "Ассортимент у нас постоянно меняется, смотрите по сайту.", (0, 1, 0)),
         ("1.9.23", "ru", "А если я заболею, меня не отчислят?", "Это уже вопрос к страховой, у них свои правила.", (0, 1, 0)),
+        ("1.9.24", "en", "What about the weight limit?", "Hmm, let me check the figures in the manual for the bigger model.", (0, 0, 1)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2658,6 +2662,8 @@ mod tests {
         ("1.9.22", "ru", "Как вы вообще это собирали, с закрытыми глазами?", 0),
         ("1.9.23", "en", "Could you also refund the £4.95 delivery charge?", 0),
         ("1.9.23", "ru", "И ещё хочу заказать два горшка по 350 рублей.", 0),
+        ("1.9.24", "en", "Twice the pool was shut when I got there. What are we paying for, exactly?", 0),
+        ("1.9.24", "en", "right do children have to bring their own helmets", 1),
         (
             "1.8.5",
             "en",

@@ -709,6 +709,15 @@ fn passport_grouped(parts: &[Part]) -> bool {
     lens == [4, 6] || lens == [2, 2, 6]
 }
 
+/// An 11-digit Russian mobile number (8 or 7, then 9) dictated in its usual groups: 1 + 3 +
+/// 3 + 2 + 2 or 1 + 3 + 3 + 4 digits.
+fn mobile_grouped(parts: &[Part], digits: &str) -> bool {
+    let lens = group_lengths(parts);
+    digits.len() == 11
+        && (digits.starts_with("89") || digits.starts_with("79"))
+        && (lens == [1, 3, 3, 2, 2] || lens == [1, 3, 3, 4])
+}
+
 /// Whether a passport word occurs among the [`DOCUMENT_CONTEXT_WORDS`] words of `text`
 /// before byte `at`.
 fn passport_named_before(text: &str, at: usize) -> bool {
@@ -1126,6 +1135,10 @@ fn number_spans(
             // its check digits when "ИНН" is said anywhere before it in the utterance or at
             // the end of the previous one.
             Some(RedactionKind::Inn)
+        } else if mobile_grouped(&r.parts, &all) {
+            // "да в договоре 8 915 207 43 88" (set 119): a Russian mobile number dictated in
+            // its groups (8 / 7, 9xx, xxx, xx xx) is a phone whatever keep word is before it.
+            Some(RedactionKind::Phone)
         } else if passport_grouped(&r.parts) && passport_named_before(text, r.start) {
             // "Давайте я продиктую паспорт сейчас, чтобы вы заранее подготовили договор:
             // 4609 218534" (set 113, held out: a redaction miss, fixed after its one
@@ -1371,6 +1384,12 @@ mod tests {
             red("Давайте я продиктую паспорт сейчас, чтобы вы подготовили договор: 4609 218534."),
             "Давайте я продиктую паспорт сейчас, чтобы вы подготовили договор: [PASSPORT]."
         );
+        // A mobile number in its groups is a phone after a keep word too (set 119).
+        assert_eq!(
+            red("да в договоре 8 915 207 43 88"),
+            "да в договоре [PHONE]"
+        );
+        assert_eq!(red("заказ 8 915 207"), "заказ 8 915 207");
         assert_eq!(
             red("паспорт я принесу сам, а договор у меня 5120347"),
             "паспорт я принесу сам, а договор у меня 5120347"
