@@ -686,7 +686,7 @@ mod tests {
         assert_eq!(format!("{sum:x}"), STACKED_SHA256);
     }
 
-    const STACKED_SHA256: &str = "31d959c87020e3ccb2c1a4bb296e5a5a0b001ae1aeffe296f5cd57b3e685f892";
+    const STACKED_SHA256: &str = "8604a3062ced9c5ab32b335542d4b0f5f689763d17bec276215e7ecc23c14296";
 
     /// The rule features as the reference writes them (features.py `rule_feats`).
     #[test]

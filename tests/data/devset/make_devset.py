@@ -350,6 +350,16 @@ studios and leaflet printing for set 120; festival tents, hiking boot repair, ar
 scanning, opera ticket exchanges, ballet uniforms, trackday cars and rally packages for set
 121) while packs 1.9.23 stood; each measured once with packs 1.9.23. Roles fixed before the
 measurement: sets 118 and 119 then tuned on (tuning calls), sets 120 and 121 held out.
+Calls of calls_*_heldout122.py … calls_*_heldout125.py (the hundred-and-twenty-second to
+hundred-and-twenty-fifth held-out sets, 16 + 16 calls each) were written blind in the same
+way by four writers at once (HELDOUT122-NOTES.md … HELDOUT125-NOTES.md; fishing tackle,
+fly-tying, trout farms, dumpling classes, cobblers, watch straps and hurdy-gurdy repair for
+set 122; carillon concerts, slot car tracks, snow globes, wood turning, chainsaw art, topiary
+and hedge laying for set 123; dry stone walling, thatching, lime plaster, sash windows, cast
+iron radiators, weather vanes and sundials for set 124; roller derby, ice baths, bird
+watching, night kayaking, coasteering, pumpkin patches and hay rides for set 125) while
+packs 1.9.24 stood; each measured once with packs 1.9.24. Roles fixed before the
+measurement: sets 122 and 123 then tuned on (tuning calls), sets 124 and 125 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -609,6 +619,14 @@ from calls_ru_heldout120 import CALLS as RU_HELD120
 from calls_en_heldout120 import CALLS as EN_HELD120
 from calls_ru_heldout121 import CALLS as RU_HELD121
 from calls_en_heldout121 import CALLS as EN_HELD121
+from calls_ru_heldout122 import CALLS as RU_HELD122
+from calls_en_heldout122 import CALLS as EN_HELD122
+from calls_ru_heldout123 import CALLS as RU_HELD123
+from calls_en_heldout123 import CALLS as EN_HELD123
+from calls_ru_heldout124 import CALLS as RU_HELD124
+from calls_en_heldout124 import CALLS as EN_HELD124
+from calls_ru_heldout125 import CALLS as RU_HELD125
+from calls_en_heldout125 import CALLS as EN_HELD125
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -831,7 +849,11 @@ def main():
                ("ru", RU_HELD118, False), ("en", EN_HELD118, False),
                ("ru", RU_HELD119, False), ("en", EN_HELD119, False),
                ("ru", RU_HELD120, True), ("en", EN_HELD120, True),
-               ("ru", RU_HELD121, True), ("en", EN_HELD121, True)]
+               ("ru", RU_HELD121, True), ("en", EN_HELD121, True),
+               ("ru", RU_HELD122, False), ("en", EN_HELD122, False),
+               ("ru", RU_HELD123, False), ("en", EN_HELD123, False),
+               ("ru", RU_HELD124, True), ("en", EN_HELD124, True),
+               ("ru", RU_HELD125, True), ("en", EN_HELD125, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
