@@ -1214,6 +1214,7 @@ mod tests {
         ("Shut again on a Saturday. What am I paying you for?", &["service"]),
         ("The way he spoke to my son was totally out of order.", &["service"]),
         ("If she's teaching next term, I'm not coming back.", &["churn"]),
+        ("Honestly, the whole evening was shambolic.", &["service"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",

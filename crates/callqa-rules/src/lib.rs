@@ -2468,6 +2468,12 @@ mod tests {
     /// - 1.9.24: tuned on sets 118 and 119: a hold "let me check …" up to seven words long
     ///   answers nothing; questions "do parents have to …"; no question in "what am I
     ///   paying for".
+    /// - 1.9.25: the NB-weighted detector retrained up to set 119; "how hard is it to …"
+    ///   vetoes it too.
+    /// - 1.9.26: tuned on sets 122 and 123: "точнее скажу, когда …" is a hedge;
+    ///   "разбираемся" no longer stem-matches "разбирали"; no question in "is that how you
+    ///   treat …", "what am I supposed to tell my …", "let's do it", "это вообще как
+    ///   называется".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2611,6 +2617,7 @@ mod tests {
         ("1.9.23", "ru", "А какие сорта у вас есть?", "Ассортимент у нас постоянно меняется, смотрите по сайту.", (0, 1, 0)),
         ("1.9.23", "ru", "А если я заболею, меня не отчислят?", "Это уже вопрос к страховой, у них свои правила.", (0, 1, 0)),
         ("1.9.24", "en", "What about the weight limit?", "Hmm, let me check the figures in the manual for the bigger model.", (0, 0, 1)),
+        ("1.9.26", "ru", "Сколько будет стоить замена?", "Примерно от 5 000, а точнее скажу, когда мастер посмотрит.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2664,6 +2671,9 @@ mod tests {
         ("1.9.23", "ru", "И ещё хочу заказать два горшка по 350 рублей.", 0),
         ("1.9.24", "en", "Twice the pool was shut when I got there. What are we paying for, exactly?", 0),
         ("1.9.24", "en", "right do children have to bring their own helmets", 1),
+        ("1.9.26", "en", "He laughed at her. Is that how you treat your customers?", 0),
+        ("1.9.26", "en", "Lovely, let's do it then.", 0),
+        ("1.9.26", "ru", "Опять перенесли без предупреждения. Это вообще как называется?", 0),
         (
             "1.8.5",
             "en",
