@@ -360,6 +360,16 @@ iron radiators, weather vanes and sundials for set 124; roller derby, ice baths,
 watching, night kayaking, coasteering, pumpkin patches and hay rides for set 125) while
 packs 1.9.24 stood; each measured once with packs 1.9.24. Roles fixed before the
 measurement: sets 122 and 123 then tuned on (tuning calls), sets 124 and 125 held out.
+Calls of calls_*_heldout126.py … calls_*_heldout129.py (the hundred-and-twenty-sixth to
+hundred-and-twenty-ninth held-out sets, 16 + 16 calls each) were written blind in the same
+way by four writers at once (HELDOUT126-NOTES.md … HELDOUT129-NOTES.md; paper lanterns, soap
+carving, whittling, beehive rental, mistletoe wholesale, bird boxes and glass beads for set
+126; macrame, candle dipping, perfume blending, tie-dye, indigo dyes, spinning wheels and felt
+hats for set 127; clogs, espadrilles, sporrans, shortbread, haggis, oatcakes and highland games
+for set 128; sea glass, driftwood furniture, shell grottoes, rock pooling, seaweed foraging,
+crabbing and beach cleans for set 129) while packs 1.9.26 stood; each measured once with
+packs 1.9.26. Roles fixed before the measurement: sets 126 and 127 tuning calls (not yet tuned
+on), sets 128 and 129 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -627,6 +637,14 @@ from calls_ru_heldout124 import CALLS as RU_HELD124
 from calls_en_heldout124 import CALLS as EN_HELD124
 from calls_ru_heldout125 import CALLS as RU_HELD125
 from calls_en_heldout125 import CALLS as EN_HELD125
+from calls_ru_heldout126 import CALLS as RU_HELD126
+from calls_en_heldout126 import CALLS as EN_HELD126
+from calls_ru_heldout127 import CALLS as RU_HELD127
+from calls_en_heldout127 import CALLS as EN_HELD127
+from calls_ru_heldout128 import CALLS as RU_HELD128
+from calls_en_heldout128 import CALLS as EN_HELD128
+from calls_ru_heldout129 import CALLS as RU_HELD129
+from calls_en_heldout129 import CALLS as EN_HELD129
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -853,7 +871,11 @@ def main():
                ("ru", RU_HELD122, False), ("en", EN_HELD122, False),
                ("ru", RU_HELD123, False), ("en", EN_HELD123, False),
                ("ru", RU_HELD124, True), ("en", EN_HELD124, True),
-               ("ru", RU_HELD125, True), ("en", EN_HELD125, True)]
+               ("ru", RU_HELD125, True), ("en", EN_HELD125, True),
+               ("ru", RU_HELD126, False), ("en", EN_HELD126, False),
+               ("ru", RU_HELD127, False), ("en", EN_HELD127, False),
+               ("ru", RU_HELD128, True), ("en", EN_HELD128, True),
+               ("ru", RU_HELD129, True), ("en", EN_HELD129, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
