@@ -837,12 +837,17 @@ mod tests {
         ("Если к пятнице не сделают, мы всё отменяем и поедем в другое место.", &["churn"]),
         // packs 1.9.24 (sets 118, 119)
         ("Не починят до среды — заберу и отнесу в другую мастерскую.", &["churn"]),
+        // packs 1.9.27 (set 127)
+        ("Если цену не снизите, мы уходим в другую студию.", &["churn"]),
         ("Отменили за час до начала. Ну кто так делает?", &["service"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
         // packs 1.9.22 (set 111)
         "Претензий у нас нет, мы сами перепутали дату.",
+        // packs 1.9.27 (set 126, 127)
+        "Претензий особых нет, просто хотела уточнить срок.",
+        "Ну ладно, претензию писать не буду.",
         "Я не имею никаких претензий, просто вопрос.",
         "Жаловаться не на что, всё отлично.",
         "Грех жаловаться, мастер всё сделал.",
@@ -1215,6 +1220,9 @@ mod tests {
         ("The way he spoke to my son was totally out of order.", &["service"]),
         ("If she's teaching next term, I'm not coming back.", &["churn"]),
         ("Honestly, the whole evening was shambolic.", &["service"]),
+        // packs 1.9.27 (set 127)
+        ("If it's wrong again I'll get my yarn somewhere else.", &["churn"]),
+        ("That's it, I won't be ordering anything from you again.", &["churn"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         "you dont need to transfer me to a manager i just want to know when my renewal is due",

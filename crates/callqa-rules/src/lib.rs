@@ -2474,6 +2474,9 @@ mod tests {
     ///   "разбираемся" no longer stem-matches "разбирали"; no question in "is that how you
     ///   treat …", "what am I supposed to tell my …", "let's do it", "это вообще как
     ///   называется".
+    /// - 1.9.27: tuned on sets 126 and 127: "still loading, the system's slow today" answers
+    ///   nothing; "разберёмся" is vague; questions "can someone bring …", "что для этого
+    ///   нужно", a closing "а если … не привезут".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2618,6 +2621,8 @@ mod tests {
         ("1.9.23", "ru", "А если я заболею, меня не отчислят?", "Это уже вопрос к страховой, у них свои правила.", (0, 1, 0)),
         ("1.9.24", "en", "What about the weight limit?", "Hmm, let me check the figures in the manual for the bigger model.", (0, 0, 1)),
         ("1.9.26", "ru", "Сколько будет стоить замена?", "Примерно от 5 000, а точнее скажу, когда мастер посмотрит.", (0, 1, 0)),
+        ("1.9.27", "en", "Has the parcel been found?", "Sorry, still loading, the system's slow this morning.", (0, 0, 1)),
+        ("1.9.27", "ru", "А если курьер не приедет?", "Тогда сразу звоните нам, разберёмся.", (0, 1, 0)),
     ];
 
     /// Customer utterances alone: (packs, language, text, questions counted).
@@ -2674,6 +2679,8 @@ mod tests {
         ("1.9.26", "en", "He laughed at her. Is that how you treat your customers?", 0),
         ("1.9.26", "en", "Lovely, let's do it then.", 0),
         ("1.9.26", "ru", "Опять перенесли без предупреждения. Это вообще как называется?", 0),
+        ("1.9.27", "en", "that won't work for me, can someone drop them off tonight", 1),
+        ("1.9.27", "ru", "ладно надо продлить абонемент что от меня нужно", 1),
         (
             "1.8.5",
             "en",
