@@ -242,23 +242,27 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// seventy-second, seventy-third, seventy-sixth, seventy-seventh, eightieth, eighty-first,
 /// eighty-fourth, eighty-fifth, eighty-eighth, eighty-ninth, ninety-second, ninety-third,
 /// ninety-sixth, ninety-seventh, hundredth, hundred-and-first, hundred-and-fourth,
-/// hundred-and-fifth, hundred-and-eighth and hundred-and-ninth blind sets (1408 calls,
-/// forty-four writers), none tuned on (redaction misses of sets 34, 35, 56 and 57 were
-/// fixed after their measurement). Packs 1.9.19 were measured once on sets 108 + 109:
-/// questions / concrete / vague / unanswered exact 0.781 / 0.766 / 0.922 / 0.969 (packs
-/// 1.9.1 on the same calls 0.703 / 0.703 / 0.906 / 0.938), complaint F1 0.985; per
-/// question: detection precision 0.941, recall 0.983. Over the 1408 calls with packs 1.9.20
-/// (the stacked detector with question words, trained up to set 79; the answer-verdict
-/// model, trained up to set 91): lowest element F1 0.956 (complaint), lowest count exact
-/// 0.869 (concrete_answers), redaction 1396 of 1396, question detection F1 0.979 (the 1373
-/// calls with a per-question ledger). The floors sit under that by a margin a harder new
-/// pair of writers can take (sets 52 + 53 alone were 0.625 on concrete), so a change that
-/// costs the blind calls more than that shows (packs 1.9.12 raised them from 0.90 / 0.80 /
-/// 0.94 for F1 / exact / question F1, packs 1.9.17 the exact floor from 0.82).
+/// hundred-and-fifth, hundred-and-eighth, hundred-and-ninth, hundred-and-twelfth,
+/// hundred-and-thirteenth, hundred-and-sixteenth, hundred-and-seventeenth,
+/// hundred-and-twentieth, hundred-and-twenty-first, hundred-and-twenty-fourth,
+/// hundred-and-twenty-fifth, hundred-and-twenty-eighth and hundred-and-twenty-ninth blind
+/// sets (1728 calls, fifty-four writers), none tuned on (redaction misses of sets 34, 35, 56,
+/// 57, 113 and 129 were fixed after their measurement). Packs 1.9.26 were measured once on
+/// sets 128 + 129: questions / concrete / vague / unanswered exact 0.938 / 0.891 / 0.953 /
+/// 0.969 (packs 1.9.1 on the same calls 0.719 / 0.719 / 0.906 / 0.906), complaint F1 1.000;
+/// per question: detection precision 0.977, recall 1.000. Over the 1728 calls with packs
+/// 1.9.27 (the NB-weighted stacked detector trained up to set 119; the answer-verdict model
+/// trained up to set 91): lowest element F1 0.963 (complaint), lowest count exact 0.898
+/// (concrete_answers), redaction 1663 of 1663, question detection F1 0.985 (the 1693 calls
+/// with a per-question ledger). The floors sit under that by a margin a harder new pair of
+/// writers can take (sets 52 + 53 alone were 0.625 on concrete, 124 + 125 0.828), so a
+/// change that costs the blind calls more than that shows (packs 1.9.12 raised them from
+/// 0.90 / 0.80 / 0.94 for F1 / exact / question F1, packs 1.9.17 the exact floor from 0.82,
+/// packs 1.9.27 the exact floor from 0.84 and the question F1 floor from 0.96).
 const HELDOUT_MIN_F1: &str = "0.92";
-const HELDOUT_MIN_EXACT: &str = "0.84";
+const HELDOUT_MIN_EXACT: &str = "0.86";
 const HELDOUT_MIN_RECALL: &str = "0.96";
-const HELDOUT_MIN_QUESTION_F1: &str = "0.96";
+const HELDOUT_MIN_QUESTION_F1: &str = "0.97";
 
 /// `--questions-truth <devset>/questions.csv --min-question-f1 <f1>`: the per-question
 /// ledger of the blind writers (tests/data/devset/ledger.py), question detection F1 floor.
