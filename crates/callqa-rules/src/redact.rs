@@ -1104,6 +1104,60 @@ fn next_passport_of_list(parts: &[Part], digits: &str, plus: bool, ctx: &[String
     group_lengths(parts) == [4, 6] && !plus && !phone_shape(digits) && !any_prefix(ctx, PHONE_WORDS)
 }
 
+/// The kind of a whole number run that is neither glued to letters nor coded: by its
+/// grouping and check digits first (SNILS, INN, a Russian mobile, a passport named earlier),
+/// then by [`classify`] on its context.
+#[allow(clippy::too_many_arguments)]
+fn whole_run_kind(
+    text: &str,
+    r: &Run,
+    all: &str,
+    dash_7: bool,
+    ctx: &[String],
+    before: &[String],
+    inn_earlier: bool,
+    passport_before: bool,
+) -> Option<RedactionKind> {
+    if snils_grouped(&r.parts) {
+        // "Сверим: 212-326-667 28": SNILS by its grouping and check digits, whatever
+        // the words before it.
+        Some(RedactionKind::Snils)
+    } else if inn_valid(all)
+        && (inn_named_before(text, r.start, before)
+            || (inn_earlier && dictated_alone(text, r.start) && !phone_shape(all)))
+    {
+        // "а инн в визовую форму тоже писать вот он 502921032282" (set 25): an INN by
+        // its check digits when "ИНН" is said anywhere before it in the utterance or at
+        // the end of the previous one.
+        Some(RedactionKind::Inn)
+    } else if mobile_grouped(&r.parts, all) {
+        // "да в договоре 8 915 207 43 88" (set 119): a Russian mobile number dictated in
+        // its groups (8 / 7, 9xx, xxx, xx xx) is a phone whatever keep word is before it.
+        Some(RedactionKind::Phone)
+    } else if passport_grouped(&r.parts) && passport_named_before(text, r.start) {
+        // "Давайте я продиктую паспорт сейчас, чтобы вы заранее подготовили договор:
+        // 4609 218534" (set 113, held out: a redaction miss, fixed after its one
+        // measurement): a run grouped as a passport's series and number, with a passport
+        // named earlier in the utterance, is one even when a keep word ("договор") is
+        // nearer. Leaking a passport costs more than blanking a number grouped like one.
+        Some(RedactionKind::Passport)
+    } else {
+        // "8 (812) 407-55-19": an area code in brackets is written only in a phone
+        // number, whatever the words before it ("на номер из заявки", set 57).
+        let area_code = AREA_CODE.is_match(&text[r.start..r.end]);
+        let plus = r.plus || area_code;
+        let kind = classify(all, plus, dash_7, ctx);
+        if kind == Some(RedactionKind::Phone)
+            && passport_before
+            && next_passport_of_list(&r.parts, all, plus, ctx)
+        {
+            Some(RedactionKind::Passport)
+        } else {
+            kind
+        }
+    }
+}
+
 fn number_spans(
     text: &str,
     before: &[String],
@@ -1137,43 +1191,17 @@ fn number_spans(
         let coded = letter_code_before(text, r.start) && !phone_shape(&all);
         let whole = if glued || coded {
             None
-        } else if snils_grouped(&r.parts) {
-            // "Сверим: 212-326-667 28": SNILS by its grouping and check digits, whatever
-            // the words before it.
-            Some(RedactionKind::Snils)
-        } else if inn_valid(&all)
-            && (inn_named_before(text, r.start, before)
-                || (inn_earlier && dictated_alone(text, r.start) && !phone_shape(&all)))
-        {
-            // "а инн в визовую форму тоже писать вот он 502921032282" (set 25): an INN by
-            // its check digits when "ИНН" is said anywhere before it in the utterance or at
-            // the end of the previous one.
-            Some(RedactionKind::Inn)
-        } else if mobile_grouped(&r.parts, &all) {
-            // "да в договоре 8 915 207 43 88" (set 119): a Russian mobile number dictated in
-            // its groups (8 / 7, 9xx, xxx, xx xx) is a phone whatever keep word is before it.
-            Some(RedactionKind::Phone)
-        } else if passport_grouped(&r.parts) && passport_named_before(text, r.start) {
-            // "Давайте я продиктую паспорт сейчас, чтобы вы заранее подготовили договор:
-            // 4609 218534" (set 113, held out: a redaction miss, fixed after its one
-            // measurement): a run grouped as a passport's series and number, with a passport
-            // named earlier in the utterance, is one even when a keep word ("договор") is
-            // nearer. Leaking a passport costs more than blanking a number grouped like one.
-            Some(RedactionKind::Passport)
         } else {
-            // "8 (812) 407-55-19": an area code in brackets is written only in a phone
-            // number, whatever the words before it ("на номер из заявки", set 57).
-            let area_code = AREA_CODE.is_match(&text[r.start..r.end]);
-            let plus = r.plus || area_code;
-            let kind = classify(&all, plus, dash_7, &ctx);
-            if kind == Some(RedactionKind::Phone)
-                && passport_before
-                && next_passport_of_list(&r.parts, &all, plus, &ctx)
-            {
-                Some(RedactionKind::Passport)
-            } else {
-                kind
-            }
+            whole_run_kind(
+                text,
+                r,
+                &all,
+                dash_7,
+                &ctx,
+                before,
+                inn_earlier,
+                passport_before,
+            )
         };
         // "the same one 4929 0976 5700 6504": a number word before written digit groups
         // ("one" the pronoun) is read on its own when the run as a whole is nothing.
