@@ -702,11 +702,15 @@ fn dictated_alone(text: &str, at: usize) -> bool {
             .any(|x| starts_with_any(x, PHONE_WORDS) || starts_with_any(x, NUMBER_WORDS))
 }
 
-/// Digit groups of the lengths a passport's series and number are dictated in (4 + 6, or
-/// the series as 2 + 2).
-fn passport_grouped(parts: &[Part]) -> bool {
-    let lens = group_lengths(parts);
+/// Digit group lengths a passport's series and number are dictated in (4 + 6, or the
+/// series as 2 + 2).
+fn passport_lengths(lens: &[usize]) -> bool {
     lens == [4, 6] || lens == [2, 2, 6]
+}
+
+/// Digit groups of the lengths a passport is dictated in ([`passport_lengths`]).
+fn passport_grouped(parts: &[Part]) -> bool {
+    passport_lengths(&group_lengths(parts))
 }
 
 /// An 11-digit Russian mobile number (8 or 7, then 9) dictated in its usual groups: 1 + 3 +
@@ -730,7 +734,7 @@ fn passport_named_before(text: &str, at: usize) -> bool {
 /// Digit groups of the lengths a passport (4 + 6) or a SNILS (3 + 3 + 3 + 2) is dictated in.
 fn document_grouped<'p>(parts: impl IntoIterator<Item = &'p Part>) -> bool {
     let lens = group_lengths(parts);
-    lens == [4, 6] || lens == [2, 2, 6] || lens == [3, 3, 3, 2]
+    passport_lengths(&lens) || lens == [3, 3, 3, 2]
 }
 
 /// The context of a number run starting at byte `at` of `text`: up to [`CONTEXT_WORDS`]
