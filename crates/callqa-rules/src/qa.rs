@@ -546,12 +546,7 @@ impl QuestionRules {
                     }
                     clause.clear();
                 }
-                '.' | ','
-                    if prev.is_some_and(|p: char| p.is_ascii_digit())
-                        && chars.peek().is_some_and(|n| n.is_ascii_digit()) =>
-                {
-                    clause.push(ch)
-                }
+                '.' | ',' if decimal_point(prev, ch, chars.peek().copied()) => clause.push(ch),
                 '.' | '!' | '…' | ';' => clause.clear(),
                 c => clause.push(c),
             }
@@ -727,10 +722,33 @@ impl AnswerRules {
     }
 }
 
-/// The sentences of a punctuated line, each ending in its mark (`.`, `!`, `?`, `…`), blank
-/// pieces left out; unpunctuated text is one sentence.
+/// Whether `ch` between `prev` and `next` is a decimal point or separator ("4.95", "2,5"),
+/// not a sentence or clause end.
+fn decimal_point(prev: Option<char>, ch: char, next: Option<char>) -> bool {
+    matches!(ch, '.' | ',')
+        && prev.is_some_and(|p| p.is_ascii_digit())
+        && next.is_some_and(|n| n.is_ascii_digit())
+}
+
+/// The sentences of a punctuated line, each ending in its mark (`.`, `!`, `?`, `…`; a
+/// decimal point ends none: "It's £4.95, shall I refund it?" is one sentence), blank pieces
+/// left out; unpunctuated text is one sentence.
 fn sentences(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split_inclusive(['.', '!', '?', '…'])
+    let mut start = 0;
+    let mut prev = None;
+    let mut chars = raw.char_indices().peekable();
+    let mut out = Vec::new();
+    while let Some((i, ch)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        if matches!(ch, '.' | '!' | '?' | '…') && !decimal_point(prev, ch, next) {
+            let end = i + ch.len_utf8();
+            out.push(&raw[start..end]);
+            start = end;
+        }
+        prev = Some(ch);
+    }
+    out.push(&raw[start..]);
+    out.into_iter()
         .map(str::trim)
         .filter(|x| x.chars().any(char::is_alphanumeric))
 }
@@ -836,5 +854,22 @@ impl AnswerRules {
         [&self.concrete, &self.definite, &self.vague, &self.hedge]
             .into_iter()
             .all(|cues| best_cue(cues.iter(), &toks, &rest).is_none())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentences;
+
+    #[test]
+    fn a_decimal_point_ends_no_sentence() {
+        let got: Vec<&str> = sentences("It's £4.95. Shall I refund it? Да, 2,5 кг… ок").collect();
+        assert_eq!(
+            got,
+            ["It's £4.95.", "Shall I refund it?", "Да, 2,5 кг…", "ок"]
+        );
+        let got: Vec<&str> = sentences("Version 2. 5 days?").collect();
+        assert_eq!(got, ["Version 2.", "5 days?"]);
+        assert_eq!(sentences("  ... ").count(), 0);
     }
 }
