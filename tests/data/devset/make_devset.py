@@ -370,6 +370,22 @@ for set 128; sea glass, driftwood furniture, shell grottoes, rock pooling, seawe
 crabbing and beach cleans for set 129) while packs 1.9.26 stood; each measured once with
 packs 1.9.26. Roles fixed before the measurement: sets 126 and 127 then tuned on (packs
 1.9.27), sets 128 and 129 held out.
+Calls of calls_*_heldout130.py … calls_*_heldout137.py (the hundred-and-thirtieth to
+hundred-and-thirty-seventh held-out sets, 16 + 16 calls each) were written blind in the same
+way by eight writers at once (HELDOUT130-NOTES.md … HELDOUT137-NOTES.md; ferret rescue, feather
+bedding, hammocks, bookbinding, abacus tutoring, quail eggs and churro vans for set 130; absinthe
+bars, fjord cruises, limousines, volleyball camps, cosplay tailoring, crossword courses and
+hedgehog hospitals for set 131; autograph authentication, jetpacks, crampon hire, northern
+lights tours, fondue sets, tortoise hibernation and lacrosse for set 132; manta ray snorkelling,
+quiz nights, paella catering, billiard tables, milkshake bars, turtle volunteering and matcha
+for set 133; river tubing, planetarium shows, tape digitising, egg incubators, kazoo
+orchestras, pretzel stands and gold panning for set 134; mangrove kayaking, trivia machines,
+mime, henna, baklava and macarons, marimba lessons and piñatas for set 135; spearfishing, hot
+dog carts, confetti cannons, sausage making, llama trekking, tarot printing and helicopter
+sightseeing for set 136; crêpe catering, whale watching, pearl restringing, armour smithing,
+avalanche courses, waffle carts and taiko for set 137) while packs 1.9.27 stood; each measured
+once with packs 1.9.27. Roles fixed before the measurement: sets 130, 131, 134 and 135 then
+tuned on, sets 132, 133, 136 and 137 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -645,6 +661,22 @@ from calls_ru_heldout128 import CALLS as RU_HELD128
 from calls_en_heldout128 import CALLS as EN_HELD128
 from calls_ru_heldout129 import CALLS as RU_HELD129
 from calls_en_heldout129 import CALLS as EN_HELD129
+from calls_ru_heldout130 import CALLS as RU_HELD130
+from calls_en_heldout130 import CALLS as EN_HELD130
+from calls_ru_heldout131 import CALLS as RU_HELD131
+from calls_en_heldout131 import CALLS as EN_HELD131
+from calls_ru_heldout132 import CALLS as RU_HELD132
+from calls_en_heldout132 import CALLS as EN_HELD132
+from calls_ru_heldout133 import CALLS as RU_HELD133
+from calls_en_heldout133 import CALLS as EN_HELD133
+from calls_ru_heldout134 import CALLS as RU_HELD134
+from calls_en_heldout134 import CALLS as EN_HELD134
+from calls_ru_heldout135 import CALLS as RU_HELD135
+from calls_en_heldout135 import CALLS as EN_HELD135
+from calls_ru_heldout136 import CALLS as RU_HELD136
+from calls_en_heldout136 import CALLS as EN_HELD136
+from calls_ru_heldout137 import CALLS as RU_HELD137
+from calls_en_heldout137 import CALLS as EN_HELD137
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -875,7 +907,15 @@ def main():
                ("ru", RU_HELD126, False), ("en", EN_HELD126, False),
                ("ru", RU_HELD127, False), ("en", EN_HELD127, False),
                ("ru", RU_HELD128, True), ("en", EN_HELD128, True),
-               ("ru", RU_HELD129, True), ("en", EN_HELD129, True)]
+               ("ru", RU_HELD129, True), ("en", EN_HELD129, True),
+               ("ru", RU_HELD130, False), ("en", EN_HELD130, False),
+               ("ru", RU_HELD131, False), ("en", EN_HELD131, False),
+               ("ru", RU_HELD132, True), ("en", EN_HELD132, True),
+               ("ru", RU_HELD133, True), ("en", EN_HELD133, True),
+               ("ru", RU_HELD134, False), ("en", EN_HELD134, False),
+               ("ru", RU_HELD135, False), ("en", EN_HELD135, False),
+               ("ru", RU_HELD136, True), ("en", EN_HELD136, True),
+               ("ru", RU_HELD137, True), ("en", EN_HELD137, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
