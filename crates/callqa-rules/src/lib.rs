@@ -2477,6 +2477,7 @@ mod tests {
     /// - 1.9.27: tuned on sets 126 and 127: "still loading, the system's slow today" answers
     ///   nothing; "разберёмся" is vague; questions "can someone bring …", "что для этого
     ///   нужно", a closing "а если … не привезут".
+    /// - 1.9.28: the NB-weighted detector retrained up to set 127.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[

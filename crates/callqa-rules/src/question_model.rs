@@ -686,7 +686,7 @@ mod tests {
         assert_eq!(format!("{sum:x}"), STACKED_SHA256);
     }
 
-    const STACKED_SHA256: &str = "8604a3062ced9c5ab32b335542d4b0f5f689763d17bec276215e7ecc23c14296";
+    const STACKED_SHA256: &str = "36192db330a0ea4bff60fa4ecb318c5a35ff6421e876c15ff0bf20fe1eb98433";
 
     /// The rule features as the reference writes them (features.py `rule_feats`).
     #[test]
