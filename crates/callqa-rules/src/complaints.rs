@@ -840,6 +840,13 @@ mod tests {
         // packs 1.9.27 (set 127)
         ("Если цену не снизите, мы уходим в другую студию.", &["churn"]),
         ("Отменили за час до начала. Ну кто так делает?", &["service"]),
+        // packs 1.9.29 (sets 130, 131, 134, 135)
+        ("вы их вообще проверяете перед отправкой или просто кидаете в коробку как попало", &["service"]),
+        ("Корешок приклеен криво. Это не реставрация, а порча вещи.", &["service"]),
+        ("Неужели так сложно проверить технику перед сеансом?", &["service"]),
+        ("если так будет и дальше на следующую ярмарку мы позовем других", &["churn"]),
+        ("так работать нельзя в следующем году мы к вам не поедем и знакомым не посоветую", &["churn", "service"]),
+        ("а если меня не переведут я сдам путевку и уеду", &["churn"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -1223,8 +1230,17 @@ mod tests {
         // packs 1.9.27 (set 127)
         ("If it's wrong again I'll get my yarn somewhere else.", &["churn"]),
         ("That's it, I won't be ordering anything from you again.", &["churn"]),
+        // packs 1.9.29 (sets 130, 131, 135)
+        ("You've been selling duck feather as goose down, that's just misleading people.", &["service"]),
+        ("For £185 I expected something that survives a ten-minute drive.", &["service"]),
+        ("If you can't get a tower right, I'll be ordering the wedding cake from somewhere else.", &["churn"]),
+        ("well if thats how it works well just adopt from another rescue", &["churn"]),
+        ("I'm writing to the Charity Commission about it.", &["formal"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
+        // packs 1.9.29 (sets 130, 131)
+        "our tutor didnt turn up yesterday im not complaining these things happen i just need to know if itll be made up",
+        "Brilliant, I'm leaving now.",
         "you dont need to transfer me to a manager i just want to know when my renewal is due",
         "No need for a supervisor, thanks.",
         "I don't want to speak to a manager, it's fine.",

@@ -820,6 +820,8 @@ const KEEP_WORDS: &[&str] = &[
     "полис",
     "счет",
     "квитанц",
+    // packs 1.9.29 (set 135): "Назовите номер чека." - "0048213."
+    "чек",
     "order",
     "contract",
     "ticket",
@@ -829,6 +831,7 @@ const KEEP_WORDS: &[&str] = &[
     "policy",
     "case",
     "claim",
+    "receipt",
 ];
 
 /// Verbs that start like a keep word and name no number: "с какого номера заказывали"
@@ -1629,6 +1632,13 @@ mod tests {
             "its sp 7730192"
         );
         assert_eq!(red("sp 89263057148"), "sp [PHONE]");
+        // packs 1.9.29 (set 135): a receipt number asked for stays
+        assert_eq!(
+            Redactor::default()
+                .redact_after("0048213.", "Назовите, пожалуйста, номер чека.")
+                .text,
+            "0048213."
+        );
         assert!(letter_code_before("its sp 7730192", 7));
         assert!(!letter_code_before("its 7730192", 4));
         assert!(!letter_code_before("mysp 7730192", 5));
