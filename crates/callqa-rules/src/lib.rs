@@ -2485,6 +2485,7 @@ mod tests {
     ///   question in "how do you lose …", "what am I supposed to tell them", a relative
     ///   "where the pattern was", "вы вообще … или просто …"; questions "хочу знать", "вы
     ///   не находили".
+    /// - 1.9.30: the NB-weighted detector retrained up to set 135.
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[

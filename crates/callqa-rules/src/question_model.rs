@@ -686,7 +686,7 @@ mod tests {
         assert_eq!(format!("{sum:x}"), STACKED_SHA256);
     }
 
-    const STACKED_SHA256: &str = "36192db330a0ea4bff60fa4ecb318c5a35ff6421e876c15ff0bf20fe1eb98433";
+    const STACKED_SHA256: &str = "390050ece8de43f66e2b68182f41afb7a5fedeea909633fb84c101dafc3b461b";
 
     /// The rule features as the reference writes them (features.py `rule_feats`).
     #[test]

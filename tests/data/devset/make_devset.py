@@ -386,6 +386,21 @@ sightseeing for set 136; crêpe catering, whale watching, pearl restringing, arm
 avalanche courses, waffle carts and taiko for set 137) while packs 1.9.27 stood; each measured
 once with packs 1.9.27. Roles fixed before the measurement: sets 130, 131, 134 and 135 then
 tuned on, sets 132, 133, 136 and 137 held out.
+Calls of calls_*_heldout138.py … calls_*_heldout145.py (the hundred-and-thirty-eighth to
+hundred-and-forty-fifth held-out sets, 16 + 16 calls each) were written blind in the same way
+by eight writers at once (HELDOUT138-NOTES.md … HELDOUT145-NOTES.md; orchid repotting, marching
+band instruments, slacklines, bodhrán lessons, smoked eel, cigar lounges and fern nurseries for
+set 138; wine cellars, lingonberries, majorettes, dim sum trolleys, baton twirling, yerba mate
+and frisbee golf for set 139; parchment, morris dancing, birch sap, ceilidh bands, halva,
+bagatelle tables and ink mixing for set 140; gnome painting, nettle soup, abseiling, map
+mounting, kaleidoscopes, humidors and fiddle camps for set 141; frog ponds, hummus, rocking
+horses, quince paste, maypoles, wasabi farms and cheerleading uniforms for set 142; rock candy,
+kebab vans, quills, neon signs, bat boxes, zithers and bookplates for set 143; pickled herring,
+éclair classes, jukeboxes, burrito bars, sundae bars, nougat and Turkish delight for set 144;
+puffin trips, marshmallow kits, chilli kits, gymnastics camps, dandelion wine, elderflower
+cordial and cake toppers for set 145) while packs 1.9.29 stood; each measured once with packs
+1.9.29. Roles fixed before the measurement: sets 138, 139, 142 and 143 then tuned on, sets 140,
+141, 144 and 145 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -677,6 +692,22 @@ from calls_ru_heldout136 import CALLS as RU_HELD136
 from calls_en_heldout136 import CALLS as EN_HELD136
 from calls_ru_heldout137 import CALLS as RU_HELD137
 from calls_en_heldout137 import CALLS as EN_HELD137
+from calls_ru_heldout138 import CALLS as RU_HELD138
+from calls_en_heldout138 import CALLS as EN_HELD138
+from calls_ru_heldout139 import CALLS as RU_HELD139
+from calls_en_heldout139 import CALLS as EN_HELD139
+from calls_ru_heldout140 import CALLS as RU_HELD140
+from calls_en_heldout140 import CALLS as EN_HELD140
+from calls_ru_heldout141 import CALLS as RU_HELD141
+from calls_en_heldout141 import CALLS as EN_HELD141
+from calls_ru_heldout142 import CALLS as RU_HELD142
+from calls_en_heldout142 import CALLS as EN_HELD142
+from calls_ru_heldout143 import CALLS as RU_HELD143
+from calls_en_heldout143 import CALLS as EN_HELD143
+from calls_ru_heldout144 import CALLS as RU_HELD144
+from calls_en_heldout144 import CALLS as EN_HELD144
+from calls_ru_heldout145 import CALLS as RU_HELD145
+from calls_en_heldout145 import CALLS as EN_HELD145
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -915,7 +946,15 @@ def main():
                ("ru", RU_HELD134, False), ("en", EN_HELD134, False),
                ("ru", RU_HELD135, False), ("en", EN_HELD135, False),
                ("ru", RU_HELD136, True), ("en", EN_HELD136, True),
-               ("ru", RU_HELD137, True), ("en", EN_HELD137, True)]
+               ("ru", RU_HELD137, True), ("en", EN_HELD137, True),
+               ("ru", RU_HELD138, False), ("en", EN_HELD138, False),
+               ("ru", RU_HELD139, False), ("en", EN_HELD139, False),
+               ("ru", RU_HELD140, True), ("en", EN_HELD140, True),
+               ("ru", RU_HELD141, True), ("en", EN_HELD141, True),
+               ("ru", RU_HELD142, False), ("en", EN_HELD142, False),
+               ("ru", RU_HELD143, False), ("en", EN_HELD143, False),
+               ("ru", RU_HELD144, True), ("en", EN_HELD144, True),
+               ("ru", RU_HELD145, True), ("en", EN_HELD145, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
