@@ -847,6 +847,9 @@ mod tests {
         ("если так будет и дальше на следующую ярмарку мы позовем других", &["churn"]),
         ("так работать нельзя в следующем году мы к вам не поедем и знакомым не посоветую", &["churn", "service"]),
         ("а если меня не переведут я сдам путевку и уеду", &["churn"]),
+        // packs 1.9.31 (sets 139, 143)
+        ("если в следующей партии опять будет недовес я у вас больше брать не буду", &["churn"]),
+        ("если и замена придет поломанная я у вас больше ничего заказывать не буду", &["churn"]),
     ];
     const RU_NOT_COMPLAINTS: &[&str] = &[
         "здравствуйте никаких претензий к вам не имею всё хорошо",
@@ -855,6 +858,8 @@ mod tests {
         // packs 1.9.27 (set 126, 127)
         "Претензий особых нет, просто хотела уточнить срок.",
         "Ну ладно, претензию писать не буду.",
+        // packs 1.9.31 (set 143)
+        "у нее мигает буква претензий к вам пока никаких просто хочу понять это по гарантии",
         "Я не имею никаких претензий, просто вопрос.",
         "Жаловаться не на что, всё отлично.",
         "Грех жаловаться, мастер всё сделал.",
@@ -1236,6 +1241,10 @@ mod tests {
         ("If you can't get a tower right, I'll be ordering the wedding cake from somewhere else.", &["churn"]),
         ("well if thats how it works well just adopt from another rescue", &["churn"]),
         ("I'm writing to the Charity Commission about it.", &["formal"]),
+        // packs 1.9.31 (sets 139, 142)
+        ("well if shes going to sit on the bench were moving her to the club in scarborough", &["churn"]),
+        ("the finish is patchy as well its a rushed amateur job to be honest", &["service"]),
+        ("If there were newts in there, I'll be reporting it to Natural England.", &["formal"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         // packs 1.9.29 (sets 130, 131)

@@ -2486,6 +2486,12 @@ mod tests {
     ///   "where the pattern was", "вы вообще … или просто …"; questions "хочу знать", "вы
     ///   не находили".
     /// - 1.9.30: the NB-weighted detector retrained up to set 135.
+    /// - 1.9.31: tuned on sets 138, 139, 142 and 143: "a second" holds only alone or before
+    ///   a pause word ("a second delivery" is no hold); "I can't give you a date", "сроки
+    ///   плавают", "могут успеть, а могут и не", "время водитель сам назначит" are hedges;
+    ///   "решение за ним" is vague; the operator's "what sizes are they roughly" asks back;
+    ///   questions "is there one this month"; no question in "как интересно", "неизвестно
+    ///   сколько", "и никто мне не сообщил", "could you book the 10 and the 11:30 …".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2633,6 +2639,13 @@ mod tests {
         ("1.9.27", "en", "Has the parcel been found?", "Sorry, still loading, the system's slow this morning.", (0, 0, 1)),
         ("1.9.27", "ru", "А если курьер не приедет?", "Тогда сразу звоните нам, разберёмся.", (0, 1, 0)),
         ("1.9.29", "en", "What would the total come to?", "Let me add that up.", (0, 0, 1)),
+        ("1.9.31", "en", "so where are the other 8", "it looks like they were split into a second delivery", (1, 0, 0)),
+        ("1.9.31", "en", "Where's my refund?", "Give me a second to open your bill.", (0, 0, 1)),
+        ("1.9.31", "en", "we need 14 new uniforms for a competition on the 8th of march can you make them in time", "what sizes are they roughly", (0, 0, 1)),
+        ("1.9.31", "en", "When are the baskets going back in?", "They'll go back once the grass has settled, I honestly can't give you a date.", (0, 1, 0)),
+        ("1.9.31", "ru", "Успеют сшить к параду?", "В цеху они пока на раскрое, сроки там плавают, могут успеть, а могут и не успеть.", (0, 1, 0)),
+        ("1.9.31", "ru", "Во сколько его привезут?", "На субботу доставка стоит, а время водитель сам назначит накануне.", (0, 1, 0)),
+        ("1.9.31", "ru", "И скидку за неудобство дадите?", "Это я передам руководителю отдела, решение за ним.", (0, 1, 0)),
         ("1.9.29", "en", "i just need to know how i get one of them back", "of course whats the last four digits of the card", (0, 0, 1)),
         ("1.9.29", "en", "do i lose my place on the june trip", "sorry its really busy this morning have a good day", (0, 0, 1)),
         ("1.9.29", "ru", "Какие данные от меня нужны?", "Больше ничего не нужно, скидка уже привязана к вашему номеру заказа.", (1, 0, 0)),
@@ -2697,6 +2710,11 @@ mod tests {
         ("1.9.27", "en", "that won't work for me, can someone drop them off tonight", 1),
         ("1.9.27", "ru", "ладно надо продлить абонемент что от меня нужно", 1),
         ("1.9.29", "en", "how do you lose pages out of a book youre meant to be repairing its just careless", 0),
+        ("1.9.31", "en", "no complaints about the last one by the way it was great is there one this month", 1),
+        ("1.9.31", "en", "we have 58 so wed need two tours one after the other could you book the 10 and the 11:30 on the 12th of may", 0),
+        ("1.9.31", "ru", "Ой, как интересно. Ну хорошо, до вторника.", 0),
+        ("1.9.31", "ru", "И никто мне не сообщил? Безобразное отношение.", 0),
+        ("1.9.31", "ru", "значит опять ждать неизвестно сколько если до пятницы не повесят я пишу претензию", 0),
         ("1.9.29", "en", "the girls are all dressed up what am i supposed to tell them", 0),
         ("1.9.29", "en", "she got blisters where the pattern was and the gp said its probably ppd which shouldnt be in henna at all", 0),
         ("1.9.29", "ru", "вы их вообще проверяете перед отправкой или просто кидаете в коробку как попало", 0),
