@@ -45,7 +45,7 @@ trained on those verdicts trusts them too much (forward: 3 - 5 calls of 384 fewe
 `forward` scores per utterance on the ledger calls and per call on every call of the test
 sets (predicted count against the labelled customer_questions).
 
-Held out: the BLIND sets of train.py (9, 10, 15, 17, 34 - 39, 44, 45, 48, 49, 52, 53, 56, 57, 60, 61, 64, 65, 68, 69, 72, 73, 76, 77, 80, 81, 84, 85, 88, 89, 92, 93, 96, 97, 100, 101, 104, 105, 108, 109, 112, 113, 116, 117, 120, 121, 124, 125, 128, 129, 132, 133, 136, 137, 140, 141, 144, 145) never enter training or
+Held out: the BLIND sets of train.py (9, 10, 15, 17, 34 - 39, 44, 45, 48, 49, 52, 53, 56, 57, 60, 61, 64, 65, 68, 69, 72, 73, 76, 77, 80, 81, 84, 85, 88, 89, 92, 93, 96, 97, 100, 101, 104, 105, 108, 109, 112, 113, 116, 117, 120, 121, 124, 125, 128, 129, 132, 133, 136, 137, 140, 141, 144, 145, 148, 149) never enter training or
 selection; sets 36 and later (written after the model) are not trained on either.
 
 Part of callqa (MIT OR Apache-2.0). Single-threaded: run with OMP_NUM_THREADS=1.

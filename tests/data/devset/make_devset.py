@@ -401,6 +401,16 @@ puffin trips, marshmallow kits, chilli kits, gymnastics camps, dandelion wine, e
 cordial and cake toppers for set 145) while packs 1.9.29 stood; each measured once with packs
 1.9.29. Roles fixed before the measurement: sets 138, 139, 142 and 143 then tuned on, sets 140,
 141, 144 and 145 held out.
+Calls of calls_*_heldout146.py … calls_*_heldout149.py (the hundred-and-forty-sixth to
+hundred-and-forty-ninth held-out sets, 16 + 16 calls each) were written blind in the same way
+by four writers at once (HELDOUT146-NOTES.md … HELDOUT149-NOTES.md; ceviche pop-ups, sea moss,
+algae supplements, inflatable obstacle courses, pony parties, khachapuri and aqua aerobics for
+set 146; blini breakfasts, pemmican, plov catering, spirulina, pierogi stalls, bark chips and
+biltong for set 147; samovar rental, jerky, PA systems, lido tickets, peat briquettes, a borscht
+kitchen and log splitters for set 148; kefir grains, dry ice effects, paddling pools, coal
+merchants, tempura classes, kvass kits and foam machines for set 149) while packs 1.9.31 stood;
+each measured once with packs 1.9.31. Roles fixed before the measurement: sets 146 and 147 then
+tuned on, sets 148 and 149 held out.
 The held-out role: a batch marked True in the batches of main() goes to truth_heldout.csv and
 pii_heldout.csv (scored alone by tests/devset.rs, left out of the tuning figures).
 Calls of calls_*_v3.py (third batch) exercise the broadened complaint rules and their hard
@@ -708,6 +718,14 @@ from calls_ru_heldout144 import CALLS as RU_HELD144
 from calls_en_heldout144 import CALLS as EN_HELD144
 from calls_ru_heldout145 import CALLS as RU_HELD145
 from calls_en_heldout145 import CALLS as EN_HELD145
+from calls_ru_heldout146 import CALLS as RU_HELD146
+from calls_en_heldout146 import CALLS as EN_HELD146
+from calls_ru_heldout147 import CALLS as RU_HELD147
+from calls_en_heldout147 import CALLS as EN_HELD147
+from calls_ru_heldout148 import CALLS as RU_HELD148
+from calls_en_heldout148 import CALLS as EN_HELD148
+from calls_ru_heldout149 import CALLS as RU_HELD149
+from calls_en_heldout149 import CALLS as EN_HELD149
 from calls_ru_v3 import CALLS as RU3
 from calls_en_v3 import CALLS as EN3
 
@@ -954,7 +972,11 @@ def main():
                ("ru", RU_HELD142, False), ("en", EN_HELD142, False),
                ("ru", RU_HELD143, False), ("en", EN_HELD143, False),
                ("ru", RU_HELD144, True), ("en", EN_HELD144, True),
-               ("ru", RU_HELD145, True), ("en", EN_HELD145, True)]
+               ("ru", RU_HELD145, True), ("en", EN_HELD145, True),
+               ("ru", RU_HELD146, False), ("en", EN_HELD146, False),
+               ("ru", RU_HELD147, False), ("en", EN_HELD147, False),
+               ("ru", RU_HELD148, True), ("en", EN_HELD148, True),
+               ("ru", RU_HELD149, True), ("en", EN_HELD149, True)]
                # the blind set marked True goes to truth_heldout.csv, pii_heldout.csv
                # (see the docstring); after tuning on it, False
     for lang, calls, heldout in batches:
