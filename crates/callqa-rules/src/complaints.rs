@@ -1245,6 +1245,9 @@ mod tests {
         ("well if shes going to sit on the bench were moving her to the club in scarborough", &["churn"]),
         ("the finish is patchy as well its a rushed amateur job to be honest", &["service"]),
         ("If there were newts in there, I'll be reporting it to Natural England.", &["formal"]),
+        // packs 1.9.32 (sets 146, 147)
+        ("Well, I've reported it to the Food Standards Agency this morning.", &["formal"]),
+        ("How hard is it to read a ticket? She was on her phone the whole time.", &["service"]),
     ];
     const EN_NOT_COMPLAINTS: &[&str] = &[
         // packs 1.9.29 (sets 130, 131)

@@ -2492,6 +2492,10 @@ mod tests {
     ///   "решение за ним" is vague; the operator's "what sizes are they roughly" asks back;
     ///   questions "is there one this month"; no question in "как интересно", "неизвестно
     ///   сколько", "и никто мне не сообщил", "could you book the 10 and the 11:30 …".
+    /// - 1.9.32: tuned on sets 146 and 147: the operator's "roughly what time" asks back;
+    ///   "let me just check the diary first" holds; "she deals with refunds" is vague; no
+    ///   question in "I just wanted to ask a couple of things", "it was there when it
+    ///   arrived".
     ///
     /// Replies: (packs, language, question, reply, (concrete, vague, unanswered)).
     const ROUND_REPLIES: &[RoundReply] = &[
@@ -2640,6 +2644,8 @@ mod tests {
         ("1.9.27", "ru", "А если курьер не приедет?", "Тогда сразу звоните нам, разберёмся.", (0, 1, 0)),
         ("1.9.29", "en", "What would the total come to?", "Let me add that up.", (0, 0, 1)),
         ("1.9.31", "en", "so where are the other 8", "it looks like they were split into a second delivery", (1, 0, 0)),
+        ("1.9.32", "en", "How much would that be per head?", "Let me just check the diary first.", (0, 0, 1)),
+        ("1.9.32", "en", "fine and what about my deposit", "ill make a note for the owner she deals with refunds", (0, 1, 0)),
         ("1.9.31", "en", "Where's my refund?", "Give me a second to open your bill.", (0, 0, 1)),
         ("1.9.31", "en", "we need 14 new uniforms for a competition on the 8th of march can you make them in time", "what sizes are they roughly", (0, 0, 1)),
         ("1.9.31", "en", "When are the baskets going back in?", "They'll go back once the grass has settled, I honestly can't give you a date.", (0, 1, 0)),
@@ -2713,6 +2719,8 @@ mod tests {
         ("1.9.31", "en", "no complaints about the last one by the way it was great is there one this month", 1),
         ("1.9.31", "en", "we have 58 so wed need two tours one after the other could you book the 10 and the 11:30 on the 12th of may", 0),
         ("1.9.31", "ru", "Ой, как интересно. Ну хорошо, до вторника.", 0),
+        ("1.9.32", "en", "morning i did your aqua natal class last week no complaints at all i just wanted to ask a couple of things before i book the block", 0),
+        ("1.9.32", "en", "That tear was there when it arrived, our caretaker pointed it out to your driver.", 0),
         ("1.9.31", "ru", "И никто мне не сообщил? Безобразное отношение.", 0),
         ("1.9.31", "ru", "значит опять ждать неизвестно сколько если до пятницы не повесят я пишу претензию", 0),
         ("1.9.29", "en", "the girls are all dressed up what am i supposed to tell them", 0),
