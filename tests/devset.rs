@@ -245,15 +245,19 @@ fn eval_reports_missing_calls_and_broken_rows() {
 /// hundred-and-fifth, hundred-and-eighth, hundred-and-ninth, hundred-and-twelfth,
 /// hundred-and-thirteenth, hundred-and-sixteenth, hundred-and-seventeenth,
 /// hundred-and-twentieth, hundred-and-twenty-first, hundred-and-twenty-fourth,
-/// hundred-and-twenty-fifth, hundred-and-twenty-eighth and hundred-and-twenty-ninth blind
-/// sets (1728 calls, fifty-four writers), none tuned on (redaction misses of sets 34, 35, 56,
-/// 57, 113 and 129 were fixed after their measurement). Packs 1.9.26 were measured once on
-/// sets 128 + 129: questions / concrete / vague / unanswered exact 0.938 / 0.891 / 0.953 /
-/// 0.969 (packs 1.9.1 on the same calls 0.719 / 0.719 / 0.906 / 0.906), complaint F1 1.000;
-/// per question: detection precision 0.977, recall 1.000. Over the 1728 calls with packs
-/// 1.9.27 (the NB-weighted stacked detector trained up to set 119; the answer-verdict model
-/// trained up to set 91): lowest element F1 0.963 (complaint), lowest count exact 0.898
-/// (concrete_answers), redaction 1663 of 1663, question detection F1 0.985 (the 1693 calls
+/// hundred-and-twenty-fifth, hundred-and-twenty-eighth, hundred-and-twenty-ninth,
+/// hundred-and-thirty-second, hundred-and-thirty-third, hundred-and-thirty-sixth,
+/// hundred-and-thirty-seventh, hundred-and-fortieth, hundred-and-forty-first,
+/// hundred-and-forty-fourth, hundred-and-forty-fifth, hundred-and-forty-eighth and
+/// hundred-and-forty-ninth blind sets (2048 calls, sixty-four writers), none tuned on
+/// (redaction misses of sets 34, 35, 56, 57, 113 and 129 were fixed after their
+/// measurement). Packs 1.9.31 were measured once on sets 148 + 149: questions / concrete /
+/// vague / unanswered exact 0.953 / 0.953 / 0.984 / 0.984 (packs 1.9.1 on the same calls
+/// 0.859 / 0.859 / 0.938 / 0.953), complaint F1 0.983; per question: detection precision
+/// 0.995, recall 0.990. Over the 2048 calls with packs 1.9.32 (the NB-weighted stacked
+/// detector trained up to set 135; the answer-verdict model trained up to set 91): lowest
+/// element F1 0.964 (self_introduction; complaint 0.967), lowest count exact 0.903
+/// (concrete_answers), redaction 1965 of 1965, question detection F1 0.985 (the 2013 calls
 /// with a per-question ledger). The floors sit under that by a margin a harder new pair of
 /// writers can take (sets 52 + 53 alone were 0.625 on concrete, 124 + 125 0.828), so a
 /// change that costs the blind calls more than that shows (packs 1.9.12 raised them from
