@@ -1632,7 +1632,16 @@ mod tests {
             "its sp 7730192"
         );
         assert_eq!(red("sp 89263057148"), "sp [PHONE]");
-        // packs 1.9.29 (set 135): a receipt number asked for stays
+        // packs 1.9.29 (set 135): a receipt number asked for stays; a phone the receipt is sent
+        // to does not
+        for text in [
+            "пришлите чек на номер 8 916 555 12 34",
+            "чек отправьте на +7 916 555-12-34",
+            "send the receipt to 07700 900123",
+            "чек можно на 89165551234",
+        ] {
+            assert!(red(text).contains("[PHONE]"), "{text}");
+        }
         assert_eq!(
             Redactor::default()
                 .redact_after("0048213.", "Назовите, пожалуйста, номер чека.")
